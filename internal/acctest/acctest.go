@@ -1,0 +1,204 @@
+// Package acctest is the acceptance-test harness: it starts unitysvc-local
+// in-process with a fresh database per test, and gives provider factories,
+// provider configuration and a client pointing at it. With
+// UNITYSVC_ACC_REMOTE=1 (and UNITYSVC_API_URL / UNITYSVC_API_KEY set) the
+// same tests run against a real UnitySVC account instead.
+package acctest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/apicontract"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider"
+)
+
+// ProviderName is the provider's type name in configurations.
+const ProviderName = "unitysvc"
+
+// ProtoV6ProviderFactories serves the provider in-process to tofu.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	ProviderName: providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// Remote reports whether tests run against a real account.
+func Remote() bool { return os.Getenv("UNITYSVC_ACC_REMOTE") == "1" }
+
+// Env is one test's backend: a fresh unitysvc-local, or the real API.
+type Env struct {
+	APIURL     string
+	GatewayURL string
+	APIKey     string
+	// Client talks to the same backend as the provider, for checks and
+	// out-of-band changes.
+	Client *client.Client
+	// Instance is the in-process unitysvc-local (nil when remote).
+	Instance *localapi.Instance
+}
+
+// New starts a fresh backend for t. It skips unless TF_ACC is set, so
+// acceptance tests never run by accident.
+func New(t *testing.T) *Env {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run only with TF_ACC=1 (make testacc / make test set it)")
+	}
+	e := &Env{}
+	if Remote() {
+		e.APIURL = os.Getenv("UNITYSVC_API_URL")
+		e.APIKey = os.Getenv("UNITYSVC_API_KEY")
+		e.GatewayURL = os.Getenv("UNITYSVC_API_BASE_URL")
+		if e.APIURL == "" || e.APIKey == "" {
+			t.Fatal("UNITYSVC_ACC_REMOTE=1 needs UNITYSVC_API_URL and UNITYSVC_API_KEY")
+		}
+	} else {
+		checker, err := apicontract.Load()
+		if err != nil && !errors.Is(err, apicontract.ErrNoSpec) {
+			t.Fatal(err)
+		}
+		rec := apicontract.NewRecorder(checker)
+		inst, err := localapi.Start(context.Background(), localapi.Config{
+			APIAddr: "127.0.0.1:0", GatewayAddr: "127.0.0.1:0", InMemory: true,
+			APIKeys:                   []string{"svcpass_acctest_" + strings.ReplaceAll(t.Name(), "/", "_")},
+			WrapAPI:                   rec.Wrap,
+			EnrollmentActivationDelay: 200 * time.Millisecond,
+		})
+		if err != nil {
+			t.Fatalf("starting unitysvc-local: %v", err)
+		}
+		t.Cleanup(func() {
+			inst.Close()
+			violations, n := rec.Violations()
+			for _, v := range violations {
+				t.Errorf("unitysvc-local broke the API contract: %s", v)
+			}
+			if checker != nil {
+				t.Logf("contract: checked %d API exchanges against the OpenAPI spec", n)
+			}
+		})
+		e.Instance = inst
+		e.APIURL, e.GatewayURL, e.APIKey = inst.APIURL, inst.GatewayURL, inst.APIKeys[0]
+	}
+	c, err := client.New(client.Config{BaseURL: e.APIURL, APIKey: e.APIKey, UserAgent: "unitysvc-acctest", MaxRetries: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Client = c
+	return e
+}
+
+// ProviderConfig is a provider block pointing at the backend.
+func (e *Env) ProviderConfig() string {
+	gw := ""
+	if e.GatewayURL != "" {
+		gw = fmt.Sprintf("  gateway_url = %q\n", e.GatewayURL)
+	}
+	return fmt.Sprintf("provider %q {\n  api_url = %q\n  api_key = %q\n%s  max_retries = 2\n}\n", ProviderName, e.APIURL, e.APIKey, gw)
+}
+
+// Config prefixes hcl with the provider block.
+func (e *Env) Config(hcl string) string { return e.ProviderConfig() + "\n" + hcl }
+
+// RandName returns prefix plus a random suffix of lower-case letters and
+// digits, so remote runs never collide.
+func RandName(prefix string) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 8)
+	for i := range b {
+		b[i] = alphabet[rand.IntN(len(alphabet))]
+	}
+	return prefix + string(b)
+}
+
+// Ctx returns a context for client calls made by checks.
+func Ctx() context.Context { return context.Background() }
+
+// Attr returns a resource's attribute from state.
+func Attr(s *terraform.State, addr, attr string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s is not in state", addr)
+	}
+	v, ok := rs.Primary.Attributes[attr]
+	if !ok {
+		return "", fmt.Errorf("%s has no attribute %s", addr, attr)
+	}
+	return v, nil
+}
+
+// ImportStateIDFunc returns an ImportStateIdFunc that joins the given
+// attributes of addr with "/" (for example collection_id and service_id).
+func ImportStateIDFunc(addr string, attrs ...string) func(*terraform.State) (string, error) {
+	return func(s *terraform.State) (string, error) {
+		parts := make([]string, 0, len(attrs))
+		for _, a := range attrs {
+			v, err := Attr(s, addr, a)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, v)
+		}
+		return strings.Join(parts, "/"), nil
+	}
+}
+
+// CheckDestroyed returns a CheckDestroy that asserts, for every resource
+// of resourceType left in state, that exists reports it gone (an API 404
+// through the client).
+func (e *Env) CheckDestroyed(resourceType string, exists func(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error)) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != resourceType {
+				continue
+			}
+			found, err := exists(Ctx(), e.Client, rs.Primary.Attributes)
+			if err != nil {
+				return fmt.Errorf("checking %s %s: %w", resourceType, rs.Primary.ID, err)
+			}
+			if found {
+				return fmt.Errorf("%s %s still exists after destroy", resourceType, rs.Primary.ID)
+			}
+		}
+		return nil
+	}
+}
+
+// DeleteOutOfBand returns a Check that deletes the object behind addr
+// through the client, simulating a change made outside Terraform.
+func (e *Env) DeleteOutOfBand(addr string, del func(ctx context.Context, c *client.Client, attrs map[string]string) error) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		return del(Ctx(), e.Client, rs.Primary.Attributes)
+	}
+}
+
+// Poll waits until cond holds or the timeout passes (for eventual states
+// such as asynchronous activation).
+func Poll(timeout time.Duration, cond func() (bool, error)) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, err := cond()
+		if err != nil || ok {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return errors.New("timed out waiting for the condition")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,97 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// APIError is a non-2xx answer from the API.
+type APIError struct {
+	StatusCode int
+	// Detail is the server's "detail" text; for 422 validation errors each
+	// entry reads "loc: msg", joined with "; ".
+	Detail string
+	Method string
+	Path   string
+}
+
+func (e *APIError) Error() string {
+	detail := e.Detail
+	if detail == "" {
+		detail = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, detail)
+}
+
+// TransportError is a request that got no HTTP answer (after retries).
+type TransportError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+func newAPIError(method, path string, status int, body []byte) *APIError {
+	return &APIError{StatusCode: status, Detail: parseDetail(body), Method: method, Path: path}
+}
+
+// parseDetail extracts FastAPI's "detail", which is a string, or for 422 a
+// list of {loc, msg, type}.
+func parseDetail(body []byte) string {
+	var envelope struct {
+		Detail json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal(body, &envelope); err != nil || len(envelope.Detail) == 0 {
+		s := strings.TrimSpace(string(body))
+		if len(s) > 500 {
+			s = s[:500] + "..."
+		}
+		return s
+	}
+	var text string
+	if err := json.Unmarshal(envelope.Detail, &text); err == nil {
+		return text
+	}
+	var items []struct {
+		Loc []any  `json:"loc"`
+		Msg string `json:"msg"`
+	}
+	if err := json.Unmarshal(envelope.Detail, &items); err == nil {
+		parts := make([]string, 0, len(items))
+		for _, it := range items {
+			loc := make([]string, 0, len(it.Loc))
+			for _, l := range it.Loc {
+				loc = append(loc, fmt.Sprint(l))
+			}
+			if len(loc) > 0 {
+				parts = append(parts, strings.Join(loc, ".")+": "+it.Msg)
+			} else {
+				parts = append(parts, it.Msg)
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	return string(envelope.Detail)
+}
+
+// StatusCode returns the HTTP status of an *APIError in err's chain, or 0.
+func StatusCode(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports whether err is an API 404.
+func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// IsConflict reports whether err is an API 409.
+func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }

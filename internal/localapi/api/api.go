@@ -1,0 +1,235 @@
+// Package api serves unitysvc-local's control plane: the customer API's
+// routes under /v1, with the spec's shapes, codes and rules.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+)
+
+// Options configures the API.
+type Options struct {
+	Store   *store.Store
+	Catalog *catalog.Catalog
+	// GatewayURL is the gateway's base URL, used in interface URLs and
+	// proxy endpoints.
+	GatewayURL string
+	// EnrollmentActivationDelay is how long a new enrollment stays
+	// pending; zero means 1s.
+	EnrollmentActivationDelay time.Duration
+	Logger                    *slog.Logger
+}
+
+// API is the control-plane handler set.
+type API struct {
+	store   *store.Store
+	catalog *catalog.Catalog
+	gateway string
+	log     *slog.Logger
+	mux     *http.ServeMux
+	// activationDelay is Options.EnrollmentActivationDelay resolved.
+	activationDelay time.Duration
+}
+
+// New returns the API handler.
+func New(opts Options) *API {
+	a := &API{store: opts.Store, catalog: opts.Catalog, gateway: strings.TrimRight(opts.GatewayURL, "/"), log: opts.Logger, mux: http.NewServeMux()}
+	a.activationDelay = opts.EnrollmentActivationDelay
+	if a.activationDelay <= 0 {
+		a.activationDelay = time.Second
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	a.routeSecrets()
+	a.routeCatalog()
+	a.routeEnrollments()       // enrollments.go
+	a.routeCollections()       // collections.go
+	a.routeChains()            // chains.go
+	a.routeBroadcasts()        // broadcasts.go
+	a.routeAliases()           // aliases.go
+	a.routeRecurrentRequests() // recurrent_requests.go
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeDetail(w, http.StatusNotFound, "Not Found")
+	})
+	return a
+}
+
+// ServeHTTP authenticates the caller and dispatches.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		key, ok := strings.CutPrefix(h, "Bearer ")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" {
+			writeDetail(w, http.StatusUnauthorized, "Invalid authentication credentials: expected 'Authorization: Bearer <api key>'")
+			return
+		}
+		p, err := a.store.Authenticate(r.Context(), key)
+		if errors.Is(err, store.ErrNotFound) {
+			writeDetail(w, http.StatusUnauthorized, "Invalid API key")
+			return
+		}
+		if err != nil {
+			a.internal(w, r, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// handle registers h for one method and API path (below /v1). A path
+// ending in "/" is served with and without the slash, as FastAPI does.
+func (a *API) handle(method, path string, h http.HandlerFunc) {
+	if strings.HasSuffix(path, "/") {
+		a.mux.HandleFunc(method+" /v1"+path+"{$}", h)
+		a.mux.HandleFunc(method+" /v1"+strings.TrimSuffix(path, "/"), h)
+		return
+	}
+	a.mux.HandleFunc(method+" /v1"+path, h)
+	a.mux.HandleFunc(method+" /v1"+path+"/{$}", h)
+}
+
+type principalKey struct{}
+
+// principal returns the authenticated caller, or writes 401 and false.
+func principal(w http.ResponseWriter, r *http.Request) (store.Principal, bool) {
+	p, ok := r.Context().Value(principalKey{}).(store.Principal)
+	if !ok {
+		writeDetail(w, http.StatusUnauthorized, "Not authenticated: send 'Authorization: Bearer <api key>'")
+	}
+	return p, ok
+}
+
+// optionalPrincipal returns the caller when authenticated.
+func optionalPrincipal(r *http.Request) (store.Principal, bool) {
+	p, ok := r.Context().Value(principalKey{}).(store.Principal)
+	return p, ok
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeDetail writes FastAPI's {"detail": "..."} error body.
+func writeDetail(w http.ResponseWriter, status int, detail string) {
+	writeJSON(w, status, map[string]string{"detail": detail})
+}
+
+// fieldError is one entry of a 422 validation error.
+type fieldError struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// validationErrors collects 422 entries.
+type validationErrors []fieldError
+
+func (v *validationErrors) add(msg, typ string, loc ...any) {
+	*v = append(*v, fieldError{Loc: loc, Msg: msg, Type: typ})
+}
+
+// write sends the 422 body and reports whether there was anything to send.
+func (v validationErrors) write(w http.ResponseWriter) bool {
+	if len(v) == 0 {
+		return false
+	}
+	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": v})
+	return true
+}
+
+// unprocessable writes a single-entry 422.
+func unprocessable(w http.ResponseWriter, msg, typ string, loc ...any) {
+	var v validationErrors
+	v.add(msg, typ, loc...)
+	v.write(w)
+}
+
+// decodeBody decodes a JSON request body into dst, writing a 422 when the
+// body is missing or malformed.
+func decodeBody(w http.ResponseWriter, r *http.Request, dst any) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	if err != nil || len(strings.TrimSpace(string(body))) == 0 {
+		unprocessable(w, "Field required", "missing", "body")
+		return false
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			unprocessable(w, fmt.Sprintf("Input should be a valid %s", typeErr.Type.Kind()), typeErr.Type.Kind().String()+"_type", "body", typeErr.Field)
+			return false
+		}
+		unprocessable(w, "JSON decode error: "+err.Error(), "json_invalid", "body")
+		return false
+	}
+	return true
+}
+
+// queryBool parses a boolean query parameter (FastAPI's spellings).
+func queryBool(r *http.Request, name string, def bool, errs *validationErrors) bool {
+	v := r.URL.Query().Get(name)
+	switch strings.ToLower(v) {
+	case "":
+		return def
+	case "true", "1", "yes", "on":
+		return true
+	case "false", "0", "no", "off":
+		return false
+	}
+	errs.add("Input should be a valid boolean, unable to interpret input", "bool_parsing", "query", name)
+	return def
+}
+
+// queryInt parses an integer query parameter within [lo, hi].
+func queryInt(r *http.Request, name string, def, lo, hi int, errs *validationErrors) int {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		errs.add("Input should be a valid integer, unable to parse string as an integer", "int_parsing", "query", name)
+		return def
+	}
+	if n < lo {
+		errs.add(fmt.Sprintf("Input should be greater than or equal to %d", lo), "greater_than_equal", "query", name)
+	}
+	if hi > 0 && n > hi {
+		errs.add(fmt.Sprintf("Input should be less than or equal to %d", hi), "less_than_equal", "query", name)
+	}
+	return n
+}
+
+func (a *API) internal(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "error", err)
+	writeDetail(w, http.StatusInternalServerError, "Internal server error")
+}
+
+// page applies skip/limit to a slice.
+func page[T any](items []T, skip, limit int) []T {
+	if skip >= len(items) {
+		return []T{}
+	}
+	items = items[skip:]
+	if limit >= 0 && limit < len(items) {
+		items = items[:limit]
+	}
+	return items
+}

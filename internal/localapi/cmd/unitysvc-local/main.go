@@ -1,0 +1,69 @@
+// Command unitysvc-local runs a local, stateful UnitySVC customer API and
+// gateway for trying configurations and running tests without an account.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
+)
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "unitysvc-local:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var cfg localapi.Config
+	var keys multiFlag
+	var secretKey string
+	var verbose bool
+	flag.StringVar(&cfg.APIAddr, "api-addr", "127.0.0.1:8000", "listen address of the customer API")
+	flag.StringVar(&cfg.GatewayAddr, "gateway-addr", "127.0.0.1:8001", "listen address of the gateway")
+	flag.StringVar(&cfg.DataDir, "data-dir", ".unitysvc-local", "directory for the SQLite database and the secret key")
+	flag.BoolVar(&cfg.InMemory, "in-memory", false, "keep all state in memory (nothing is written to disk)")
+	flag.StringVar(&cfg.CatalogPath, "catalog", "", "platform catalog JSON file (default: the embedded catalog)")
+	flag.Var(&keys, "api-key", "an API key to accept (repeatable; default "+localapi.DefaultAPIKey+")")
+	flag.StringVar(&secretKey, "secret-key", "", "base64 of the 32-byte key encrypting secrets at rest (default: generated into the data dir)")
+	flag.BoolVar(&verbose, "verbose", false, "log every request")
+	flag.Parse()
+	cfg.APIKeys = keys
+	if secretKey != "" {
+		key, err := localapi.ParseSecretKey(secretKey)
+		if err != nil {
+			return err
+		}
+		cfg.SecretKey = key
+	}
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	inst, err := localapi.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("unitysvc-local is running\n  API:     %s\n  gateway: %s\n  API key: %s\n", inst.APIURL, inst.GatewayURL, strings.Join(inst.APIKeys, ", "))
+	fmt.Printf("Use it with:\n  export UNITYSVC_API_URL=%s UNITYSVC_API_BASE_URL=%s UNITYSVC_API_KEY=%s\n", inst.APIURL, inst.GatewayURL, inst.APIKeys[0])
+	<-ctx.Done()
+	fmt.Println("unitysvc-local: shutting down")
+	return inst.Close()
+}

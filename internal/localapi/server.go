@@ -1,0 +1,224 @@
+// Package localapi is unitysvc-local: a stateful local implementation of
+// the UnitySVC customer API (and, later, its gateway) for tests, demos
+// and trying configurations without an account.
+package localapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/api"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+)
+
+// DefaultAPIKey is the key seeded when none is given.
+const DefaultAPIKey = "svcpass_local_demo"
+
+// Config configures a unitysvc-local instance.
+type Config struct {
+	// APIAddr and GatewayAddr are listen addresses; "127.0.0.1:0" picks a
+	// free port.
+	APIAddr, GatewayAddr string
+	// DataDir holds the database and the secret key; ignored when
+	// InMemory is set.
+	DataDir  string
+	InMemory bool
+	// Catalog is the platform catalog; nil loads CatalogPath (or the
+	// embedded default when that is empty too).
+	Catalog     *catalog.Catalog
+	CatalogPath string
+	// APIKeys are the customer's users' keys; empty seeds DefaultAPIKey.
+	APIKeys []string
+	// SecretKey is the 32-byte key for secret values at rest; nil reads
+	// or creates DataDir/secret.key (or a random key when in memory).
+	SecretKey []byte
+	// EnrollmentActivationDelay is how long a new enrollment stays
+	// pending before it becomes active (or incomplete); zero means 1s.
+	EnrollmentActivationDelay time.Duration
+	// WrapAPI, when set, wraps the API handler (tests use it to check
+	// every exchange against the OpenAPI spec).
+	WrapAPI func(http.Handler) http.Handler
+	Logger  *slog.Logger
+}
+
+// Instance is a running unitysvc-local.
+type Instance struct {
+	// APIURL is the control plane's base URL, ending in /v1.
+	APIURL string
+	// GatewayURL is the data plane's base URL.
+	GatewayURL string
+	// APIKeys are the seeded keys.
+	APIKeys []string
+	Store   *store.Store
+
+	servers []*http.Server
+	done    chan error
+}
+
+// Start opens the store, seeds the keys and serves the API and gateway
+// until ctx ends or Close is called.
+func Start(ctx context.Context, cfg Config) (*Instance, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	cat := cfg.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = catalog.Load(cfg.CatalogPath); err != nil {
+			return nil, err
+		}
+	}
+	opts := store.Options{SecretKey: cfg.SecretKey}
+	if !cfg.InMemory {
+		if cfg.DataDir == "" {
+			cfg.DataDir = ".unitysvc-local"
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("creating data dir: %w", err)
+		}
+		opts.Path = filepath.Join(cfg.DataDir, "unitysvc-local.db")
+		if opts.SecretKey == nil {
+			key, err := loadOrCreateKey(filepath.Join(cfg.DataDir, "secret.key"))
+			if err != nil {
+				return nil, err
+			}
+			opts.SecretKey = key
+		}
+	}
+	apiLn, err := net.Listen("tcp", orDefault(cfg.APIAddr, "127.0.0.1:8000"))
+	if err != nil {
+		return nil, fmt.Errorf("API listener: %w", err)
+	}
+	gwLn, err := net.Listen("tcp", orDefault(cfg.GatewayAddr, "127.0.0.1:8001"))
+	if err != nil {
+		apiLn.Close()
+		return nil, fmt.Errorf("gateway listener: %w", err)
+	}
+	st, err := store.Open(ctx, opts)
+	if err != nil {
+		apiLn.Close()
+		gwLn.Close()
+		return nil, err
+	}
+	keys := cfg.APIKeys
+	if len(keys) == 0 {
+		keys = []string{DefaultAPIKey}
+	}
+	for _, k := range keys {
+		if _, err := st.EnsureAPIKey(ctx, "local", k); err != nil {
+			st.Close()
+			apiLn.Close()
+			gwLn.Close()
+			return nil, fmt.Errorf("seeding API key: %w", err)
+		}
+	}
+	inst := &Instance{
+		APIURL:     "http://" + apiLn.Addr().String() + "/v1",
+		GatewayURL: "http://" + gwLn.Addr().String(),
+		APIKeys:    keys,
+		Store:      st,
+		done:       make(chan error, 2),
+	}
+	var apiHandler http.Handler = api.New(api.Options{Store: st, Catalog: cat, GatewayURL: inst.GatewayURL, Logger: log,
+		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay})
+	if cfg.WrapAPI != nil {
+		apiHandler = cfg.WrapAPI(apiHandler)
+	}
+	inst.serve(apiLn, apiHandler)
+	inst.serve(gwLn, gatewayPlaceholder())
+	go func() {
+		<-ctx.Done()
+		inst.Close()
+	}()
+	return inst, nil
+}
+
+func (i *Instance) serve(ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	i.servers = append(i.servers, srv)
+	go func() {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		i.done <- err
+	}()
+}
+
+// Close stops serving and closes the store. It is safe to call twice.
+func (i *Instance) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, s := range i.servers {
+		_ = s.Shutdown(ctx)
+	}
+	return i.Store.Close()
+}
+
+// gatewayPlaceholder answers the data plane's paths until the gateway is
+// built: health, and 501 with a clear detail for dispatches.
+func gatewayPlaceholder() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotImplemented)
+		_, _ = io.WriteString(w, `{"detail":"unitysvc-local does not route gateway requests yet"}`)
+	})
+	return mux
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// loadOrCreateKey reads a base64 AES-256 key, creating it when absent.
+func loadOrCreateKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) != 32 {
+			return nil, fmt.Errorf("%s: want 32 bytes, base64-encoded", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("writing secret key: %w", err)
+	}
+	return key, nil
+}
+
+// ParseSecretKey decodes a --secret-key value (base64 of 32 bytes).
+func ParseSecretKey(s string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("--secret-key must be 32 random bytes, base64-encoded (for example: openssl rand -base64 32)")
+	}
+	return key, nil
+}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+
+	"github.com/google/uuid"
+)
+
+// Principal is the caller an API key identifies: a user of a customer.
+type Principal struct {
+	UserID     string
+	CustomerID string
+}
+
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// EnsureAPIKey makes key a user of the customer named customerName,
+// creating both as needed, and returns the principal. Idempotent.
+func (s *Store) EnsureAPIKey(ctx context.Context, customerName, key string) (Principal, error) {
+	if p, err := s.Authenticate(ctx, key); err == nil {
+		return p, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Principal{}, err
+	}
+	var p Principal
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE name = ?`, customerName).Scan(&p.CustomerID)
+		if errors.Is(err, sql.ErrNoRows) {
+			p.CustomerID = uuid.NewString()
+			_, err = tx.ExecContext(ctx, `INSERT INTO customers(id, name, created_at) VALUES (?, ?, ?)`, p.CustomerID, customerName, ts(s.Now()))
+		}
+		if err != nil {
+			return err
+		}
+		p.UserID = uuid.NewString()
+		_, err = tx.ExecContext(ctx, `INSERT INTO users(id, customer_id, api_key_hash, created_at) VALUES (?, ?, ?, ?)`, p.UserID, p.CustomerID, hashKey(key), ts(s.Now()))
+		return err
+	})
+	return p, err
+}
+
+// Authenticate returns the principal of an API key, or ErrNotFound.
+func (s *Store) Authenticate(ctx context.Context, key string) (Principal, error) {
+	var p Principal
+	err := s.db.QueryRowContext(ctx, `SELECT id, customer_id FROM users WHERE api_key_hash = ?`, hashKey(key)).Scan(&p.UserID, &p.CustomerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	return p, err
+}

@@ -1,0 +1,128 @@
+package catalog
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+var (
+	_ datasource.DataSource              = &groupDataSource{}
+	_ datasource.DataSourceWithConfigure = &groupDataSource{}
+)
+
+// NewGroupDataSource returns the unitysvc_group data source.
+func NewGroupDataSource() datasource.DataSource { return &groupDataSource{} }
+
+type groupDataSource struct{ pd *tfutil.ProviderData }
+
+type interfaceModel struct {
+	Name         types.String `tfsdk:"name"`
+	Description  types.String `tfsdk:"description"`
+	AccessMethod types.String `tfsdk:"access_method"`
+	BaseURL      types.String `tfsdk:"base_url"`
+}
+
+type groupModel struct {
+	ID            types.String    `tfsdk:"id"`
+	Name          types.String    `tfsdk:"name"`
+	DisplayName   types.String    `tfsdk:"display_name"`
+	Description   types.String    `tfsdk:"description"`
+	OwnerType     types.String    `tfsdk:"owner_type"`
+	Editable      types.Bool      `tfsdk:"editable"`
+	Enabled       types.Bool      `tfsdk:"enabled"`
+	MemberCount   types.Int64     `tfsdk:"member_count"`
+	GroupType     types.String    `tfsdk:"group_type"`
+	RoutingPolicy types.String    `tfsdk:"routing_policy"`
+	Interface     *interfaceModel `tfsdk:"interface"`
+}
+
+func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group"
+}
+
+func interfaceAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name":          schema.StringAttribute{Computed: true, MarkdownDescription: "Interface name."},
+		"description":   schema.StringAttribute{Computed: true, MarkdownDescription: "What the interface offers."},
+		"access_method": schema.StringAttribute{Computed: true, MarkdownDescription: "How it is reached, e.g. `http`."},
+		"base_url":      schema.StringAttribute{Computed: true, MarkdownDescription: "Base URL to send requests to."},
+	}
+}
+
+func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one service group: a platform group by `name` or `id`, or one of your collections by `id`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Group UUID. Exactly one of `id` and `name` must be set.",
+				Optional:            true, Computed: true,
+				Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("name"))},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Platform group name, such as `llm`.",
+				Optional:            true, Computed: true,
+			},
+			"display_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "Human-readable name."},
+			"description":    schema.StringAttribute{Computed: true, MarkdownDescription: "Description."},
+			"owner_type":     schema.StringAttribute{Computed: true, MarkdownDescription: "`platform` or `customer`."},
+			"editable":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether you can change it."},
+			"enabled":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it serves requests."},
+			"member_count":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of member services."},
+			"group_type":     schema.StringAttribute{Computed: true, MarkdownDescription: "`open`, `keyed`, `collection`, `category` or `capability_pool`."},
+			"routing_policy": schema.StringAttribute{Computed: true, MarkdownDescription: "The group's routing policy as a JSON string (for example `{\"strategy\":\"weighted_random\"}`); decode with `jsondecode`. Null when the group has none."},
+			"interface": schema.SingleNestedAttribute{
+				MarkdownDescription: "The group-level access interface, when the group has one.",
+				Computed:            true,
+				Attributes:          interfaceAttributes(),
+			},
+		},
+	}
+}
+
+func (d *groupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.pd = tfutil.ConfigureDataSource(req, resp)
+}
+
+func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m groupModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key := m.ID.ValueString()
+	if key == "" {
+		key = m.Name.ValueString()
+	}
+	g, err := d.pd.Client.GetGroup(ctx, key)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read group "+key, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, groupModelFromAPI(g))...)
+}
+
+func groupModelFromAPI(g *client.CustomerGroupDetail) groupModel {
+	m := groupModel{
+		ID: types.StringValue(g.ID), Name: types.StringValue(g.Name), DisplayName: tfutil.StringOrNull(g.DisplayName),
+		Description: tfutil.StringOrNull(g.Description), OwnerType: types.StringValue(g.OwnerType),
+		Editable: types.BoolValue(g.Editable), MemberCount: types.Int64Value(g.MemberCount),
+		GroupType: tfutil.StringOrNull(g.GroupType), RoutingPolicy: tfutil.JSONString(g.RoutingPolicy),
+		Enabled: types.BoolPointerValue(g.Enabled),
+	}
+	if g.Interface != nil {
+		m.Interface = &interfaceModel{
+			Name: types.StringValue(g.Interface.Name), Description: tfutil.StringOrNull(g.Interface.Description),
+			AccessMethod: tfutil.StringOrNull(g.Interface.AccessMethod), BaseURL: tfutil.StringOrNull(g.Interface.BaseURL),
+		}
+	}
+	return m
+}

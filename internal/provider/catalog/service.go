@@ -1,0 +1,275 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+var (
+	_ datasource.DataSource              = &serviceDataSource{}
+	_ datasource.DataSourceWithConfigure = &serviceDataSource{}
+)
+
+// NewServiceDataSource returns the unitysvc_service data source.
+func NewServiceDataSource() datasource.DataSource { return &serviceDataSource{} }
+
+type serviceDataSource struct{ pd *tfutil.ProviderData }
+
+type serviceInterfaceModel struct {
+	Name         types.String `tfsdk:"name"`
+	Description  types.String `tfsdk:"description"`
+	AccessMethod types.String `tfsdk:"access_method"`
+	BaseURL      types.String `tfsdk:"base_url"`
+	GroupName    types.String `tfsdk:"group_name"`
+	EnrollmentID types.String `tfsdk:"enrollment_id"`
+}
+
+type parameterModel struct {
+	Name     types.String `tfsdk:"name"`
+	Required types.Bool   `tfsdk:"required"`
+}
+
+type channelModel struct {
+	Name               types.String `tfsdk:"name"`
+	ChannelType        types.String `tfsdk:"channel_type"`
+	Free               types.Bool   `tfsdk:"free"`
+	Price              types.String `tfsdk:"price"`
+	Currency           types.String `tfsdk:"currency"`
+	PriceDescription   types.String `tfsdk:"price_description"`
+	RequiresEnrollment types.Bool   `tfsdk:"requires_enrollment"`
+	RequiredSecrets    types.List   `tfsdk:"required_secrets"`
+	OptionalSecrets    types.List   `tfsdk:"optional_secrets"`
+}
+
+type serviceModel struct {
+	ID                types.String            `tfsdk:"id"`
+	Group             types.String            `tfsdk:"group"`
+	Name              types.String            `tfsdk:"name"`
+	DisplayName       types.String            `tfsdk:"display_name"`
+	Description       types.String            `tfsdk:"description"`
+	ServiceType       types.String            `tfsdk:"service_type"`
+	GatewayType       types.String            `tfsdk:"gateway_type"`
+	ProviderName      types.String            `tfsdk:"provider_name"`
+	SellerName        types.String            `tfsdk:"seller_name"`
+	Capabilities      types.List              `tfsdk:"capabilities"`
+	Tags              types.List              `tfsdk:"tags"`
+	ListPrice         types.String            `tfsdk:"list_price"`
+	EnrollmentChannel types.String            `tfsdk:"enrollment_channel"`
+	ListingType       types.String            `tfsdk:"listing_type"`
+	EnrollmentMode    types.String            `tfsdk:"enrollment_mode"`
+	Parameters        []parameterModel        `tfsdk:"parameters"`
+	RequiredSecrets   types.List              `tfsdk:"required_secrets"`
+	OptionalSecrets   types.List              `tfsdk:"optional_secrets"`
+	Channels          []channelModel          `tfsdk:"channels"`
+	Interfaces        []serviceInterfaceModel `tfsdk:"interfaces"`
+}
+
+func (d *serviceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_service"
+}
+
+func computedString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+}
+
+func computedStrings(desc string) schema.ListAttribute {
+	return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
+}
+
+func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a service: its detail, how to reach it (interfaces), and what using it takes — whether an enrollment is needed, which parameters, and which secrets (for example a BYOK upstream key).\n\nLook it up by `id`, or by `group` and `name`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Service UUID. Set either `id`, or `group` and `name`.",
+				Optional:            true, Computed: true,
+				Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("name"))},
+			},
+			"group": schema.StringAttribute{
+				MarkdownDescription: "Group to find the service in by `name`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("name"))},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Service name (exact), looked up in `group`.",
+				Optional:            true, Computed: true,
+				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("group"))},
+			},
+			"display_name":       computedString("Human-readable name."),
+			"description":        computedString("Description."),
+			"service_type":       computedString("Kind of service, e.g. `llm`."),
+			"gateway_type":       computedString("Gateway that serves it, e.g. `api`."),
+			"provider_name":      computedString("Upstream provider."),
+			"seller_name":        computedString("Seller."),
+			"capabilities":       computedStrings("Capabilities, e.g. `chat`, `streaming`."),
+			"tags":               computedStrings("Tags."),
+			"list_price":         computedString("List price as a JSON string; decode with `jsondecode`."),
+			"enrollment_channel": computedString("Channel enrollments go through (e.g. `byok`), if any."),
+			"listing_type":       computedString("Listing type."),
+			"enrollment_mode":    computedString("`disallowed`, `optional` or `required`: whether using the service needs a `unitysvc_enrollment`."),
+			"parameters": schema.ListNestedAttribute{
+				MarkdownDescription: "Enrollment parameters the service asks for.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":     computedString("Parameter name."),
+					"required": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether an enrollment must set it."},
+				}},
+			},
+			"required_secrets": computedStrings("Names of the secrets any channel requires (set them with `unitysvc_secret`)."),
+			"optional_secrets": computedStrings("Names of the secrets any channel can use."),
+			"channels": schema.ListNestedAttribute{
+				MarkdownDescription: "Ways of reaching and paying for the service.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":                computedString("Channel name."),
+					"channel_type":        computedString("Channel type, e.g. `platform` or `byok`."),
+					"free":                schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it is free."},
+					"price":               computedString("Price."),
+					"currency":            computedString("Currency of the price."),
+					"price_description":   computedString("Price in words."),
+					"requires_enrollment": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it needs an enrollment."},
+					"required_secrets":    computedStrings("Secrets it requires."),
+					"optional_secrets":    computedStrings("Secrets it can use."),
+				}},
+			},
+			"interfaces": schema.ListNestedAttribute{
+				MarkdownDescription: "Interfaces you can dispatch to: shared ones, plus your own enrollment-bound ones (with `enrollment_id`).",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":          computedString("Interface name."),
+					"description":   computedString("What it offers."),
+					"access_method": computedString("How it is reached, e.g. `http`."),
+					"base_url":      computedString("Base URL to send requests to."),
+					"group_name":    computedString("Group that declares it, for group-level interfaces."),
+					"enrollment_id": computedString("Enrollment it is bound to, for BYOK interfaces."),
+				}},
+			},
+		},
+	}
+}
+
+func (d *serviceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.pd = tfutil.ConfigureDataSource(req, resp)
+}
+
+func (d *serviceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m serviceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := m.ID.ValueString()
+	if id == "" {
+		var err error
+		id, err = d.lookup(ctx, m.Group.ValueString(), m.Name.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Unable to find service", tfutil.APIErrorDetail(err))
+			return
+		}
+	}
+	svc, err := d.pd.Client.GetService(ctx, id)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read service "+id, err)
+		return
+	}
+	usage, err := d.pd.Client.GetServiceUsage(ctx, id)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read the usage (access plan) of service "+id, err)
+		return
+	}
+	ifaces, err := d.pd.Client.ListServiceInterfaces(ctx, id)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read the interfaces of service "+id, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, serviceModelFromAPI(m.Group, svc, usage, ifaces))...)
+}
+
+// lookup finds a service's id by exact name within a group.
+func (d *serviceDataSource) lookup(ctx context.Context, group, name string) (string, error) {
+	services, err := d.pd.Client.ListGroupServices(ctx, group, name)
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for _, s := range services {
+		if s.Name == name {
+			ids = append(ids, s.ID)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return "", fmt.Errorf("group %q has no service named %q; list its services with the unitysvc_group_services data source", group, name)
+	case 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("group %q has %d services named %q (%s); set id instead", group, len(ids), name, strings.Join(ids, ", "))
+}
+
+func secretNames(reqs []client.SecretRequirement) []string {
+	out := make([]string, 0, len(reqs))
+	for _, r := range reqs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// appendUnique appends the names not yet in seen.
+func appendUnique(dst []string, seen map[string]bool, names []string) []string {
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			dst = append(dst, n)
+		}
+	}
+	return dst
+}
+
+func serviceModelFromAPI(group types.String, s *client.ServiceDetail, u *client.AccessPlan, ifaces []client.AccessInterface) serviceModel {
+	m := serviceModel{
+		ID: types.StringValue(s.ID), Group: group, Name: types.StringValue(s.Name),
+		DisplayName: tfutil.StringOrNull(s.DisplayName), Description: tfutil.StringOrNull(s.Description),
+		ServiceType: tfutil.StringOrNull(s.ServiceType), GatewayType: tfutil.StringOrNull(s.GatewayType),
+		ProviderName: tfutil.StringOrNull(s.ProviderName), SellerName: tfutil.StringOrNull(s.SellerName),
+		Capabilities: tfutil.StringList(s.Capabilities), Tags: tfutil.StringList(s.Tags),
+		ListPrice: tfutil.JSONString(s.ListPrice), EnrollmentChannel: tfutil.StringOrNull(s.EnrollmentChannel),
+		ListingType: tfutil.StringOrNull(s.ListingType), EnrollmentMode: types.StringValue(u.EnrollmentMode),
+		Parameters: []parameterModel{}, Channels: []channelModel{}, Interfaces: []serviceInterfaceModel{},
+	}
+	for _, p := range u.Parameters {
+		m.Parameters = append(m.Parameters, parameterModel{Name: types.StringValue(p.Name), Required: types.BoolValue(p.Required)})
+	}
+	var required, optional []string
+	seenReq, seenOpt := map[string]bool{}, map[string]bool{}
+	for _, c := range u.Channels {
+		req, opt := secretNames(c.RequiredSecrets), secretNames(c.OptionalSecrets)
+		required = appendUnique(required, seenReq, req)
+		optional = appendUnique(optional, seenOpt, opt)
+		m.Channels = append(m.Channels, channelModel{
+			Name: types.StringValue(c.Name), ChannelType: types.StringValue(c.ChannelType), Free: types.BoolValue(c.Free),
+			Price: tfutil.StringOrNull(c.Price), Currency: tfutil.StringOrNull(c.Currency),
+			PriceDescription: tfutil.StringOrNull(c.PriceDescription), RequiresEnrollment: types.BoolValue(c.RequiresEnrollment),
+			RequiredSecrets: tfutil.StringList(req), OptionalSecrets: tfutil.StringList(opt),
+		})
+	}
+	m.RequiredSecrets, m.OptionalSecrets = tfutil.StringList(required), tfutil.StringList(optional)
+	for _, i := range ifaces {
+		m.Interfaces = append(m.Interfaces, serviceInterfaceModel{
+			Name: types.StringValue(i.Name), Description: tfutil.StringOrNull(i.Description),
+			AccessMethod: tfutil.StringOrNull(i.AccessMethod), BaseURL: tfutil.StringOrNull(i.BaseURL),
+			GroupName: tfutil.StringOrNull(i.GroupName), EnrollmentID: tfutil.StringOrNull(i.EnrollmentID),
+		})
+	}
+	return m
+}

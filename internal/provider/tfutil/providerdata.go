@@ -1,0 +1,61 @@
+// Package tfutil holds the helpers every resource and data source of the
+// provider shares: the configured API handle, API errors as diagnostics,
+// import-ID parsing and value conversions. Nothing here is copied per
+// resource.
+package tfutil
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+// ProviderData is what the provider hands every resource and data source.
+type ProviderData struct {
+	Client *client.Client
+	// GatewayURL is the gateway's base URL (no trailing slash); empty when
+	// unknown.
+	GatewayURL string
+}
+
+// GatewayURLFor returns the full gateway URL of a gateway-relative path
+// such as "g/my-llms", or "" when the gateway URL is unknown.
+func (p *ProviderData) GatewayURLFor(path string) string {
+	if p == nil || p.GatewayURL == "" {
+		return ""
+	}
+	return p.GatewayURL + "/" + path
+}
+
+// ConfigureResource extracts ProviderData in a resource's Configure. It
+// returns nil (and no error) before the provider is configured, as
+// happens during validation.
+func ConfigureResource(req resource.ConfigureRequest, resp *resource.ConfigureResponse) *ProviderData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	pd, ok := req.ProviderData.(*ProviderData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *tfutil.ProviderData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return nil
+	}
+	return pd
+}
+
+// ConfigureDataSource is ConfigureResource for data sources.
+func ConfigureDataSource(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *ProviderData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	pd, ok := req.ProviderData.(*ProviderData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *tfutil.ProviderData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return nil
+	}
+	return pd
+}
