@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -201,4 +202,10 @@ func Poll(timeout time.Duration, cond func() (bool, error)) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// ErrorText returns a regexp matching text in an error message however
+// tofu wrapped its lines: each space matches any run of white space.
+func ErrorText(text string) *regexp.Regexp {
+	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
 }

@@ -103,9 +103,9 @@ func (c *Client) GetGroup(ctx context.Context, nameOrID string) (*CustomerGroupD
 	return &out, nil
 }
 
-// GroupServicesPageSize is the page size ListGroupServices asks for (the
-// API's maximum).
-const GroupServicesPageSize = 200
+// GroupServicesPageSize is the page size ListGroupServices asks for: the
+// API's default, so large groups are read in several modest requests.
+const GroupServicesPageSize = 50
 
 // ListGroupServices returns every service of a group, following the
 // cursor to the last page. search filters by substring on name, display

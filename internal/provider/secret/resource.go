@@ -83,7 +83,7 @@ func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Sensitive:           true,
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthAtMost(4000),
-					stringvalidator.ExactlyOneOf(path.MatchRoot("value_wo")),
+					stringvalidator.ConflictsWith(path.MatchRoot("value_wo")),
 					stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot("value_wo")),
 				},
 			},
@@ -135,13 +135,18 @@ func (r *secretResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.pd = tfutil.ConfigureResource(req, resp)
 }
 
-// ValidateConfig catches what attribute validators cannot: a value_wo
-// whose version is missing would never be re-sent.
+// ValidateConfig requires one of value and value_wo (the attribute
+// validators reject both), and warns about a value_wo whose version is
+// missing, which would never be re-sent.
 func (r *secretResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg secretModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if cfg.Value.IsNull() && cfg.ValueWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing secret value",
+			"Set exactly one of value or value_wo (write-only, with value_wo_version). An empty value is allowed: value = \"\".")
 	}
 	if !cfg.ValueWO.IsNull() && cfg.ValueWOVersion.IsNull() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("value_wo_version"), "value_wo without value_wo_version",

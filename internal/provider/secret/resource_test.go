@@ -1,0 +1,422 @@
+package secret_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+const addr = "unitysvc_secret.test"
+
+func randSecretName() string {
+	return strings.ToUpper(strings.ReplaceAll(acctest.RandName("TF_ACC_"), "-", "_"))
+}
+
+// exists reports whether the secret in state is still there, in its scope.
+func exists(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
+	all, err := c.ListSecrets(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, s := range all {
+		if s.Name == attrs["name"] && fmt.Sprint(s.Shared()) == attrs["shared"] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func deleteSecret(ctx context.Context, c *client.Client, attrs map[string]string) error {
+	return c.DeleteSecret(ctx, attrs["name"], attrs["shared"] == "true")
+}
+
+// storedValue reads a secret's decrypted value from unitysvc-local's
+// store: the only way to prove a sensitive (or write-only) value arrived.
+func storedValue(e *acctest.Env, name string, shared bool, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.Instance == nil {
+			return nil // remote: the API never returns sensitive values
+		}
+		ctx := context.Background()
+		p, err := e.Instance.Store.Authenticate(ctx, e.APIKey)
+		if err != nil {
+			return err
+		}
+		s, err := e.Instance.Store.GetSecretInScope(ctx, p, name, shared)
+		if err != nil {
+			return err
+		}
+		if s.Value != want {
+			return fmt.Errorf("stored value of %s is %q, want %q", name, s.Value, want)
+		}
+		return nil
+	}
+}
+
+func config(name, extra string) string {
+	return fmt.Sprintf(`
+resource "unitysvc_secret" "test" {
+  name = %q
+%s
+}
+`, name, extra)
+}
+
+func TestAccSecret_lifecycle(t *testing.T) {
+	e := acctest.New(t)
+	name, renamed := randSecretName(), randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(config(name, `  value = "v1"
+  description = "first"`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.StringExact("v1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("first")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("owner_type"), knownvalue.StringExact("customer")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+				},
+				Check: storedValue(e, name, false, "v1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// value and description change in place.
+				Config: e.Config(config(name, `  value = "v2"
+  description = "second"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
+				},
+				Check: storedValue(e, name, false, "v2"),
+			},
+			{
+				// Removing the description clears it.
+				Config: e.Config(config(name, `  value = "v2"`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     name,
+				ImportStateVerify: true,
+				// A sensitive value cannot be read back.
+				ImportStateVerifyIgnore: []string{"value"},
+			},
+			{
+				// A new name replaces the secret.
+				Config: e.Config(config(renamed, `  value = "v2"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					storedValue(e, renamed, false, "v2"),
+					func(*terraform.State) error {
+						if ok, err := exists(context.Background(), e.Client, map[string]string{"name": name, "shared": "false"}); err != nil || ok {
+							return fmt.Errorf("old secret %s still exists (err %v)", name, err)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// sensitive cannot change in place: replace.
+				Config: e.Config(config(renamed, `  value = "v2"
+  sensitive = false`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccSecret_variableDriftAndImport(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	cfg := e.Config(config(name, `  value = "eu-west-1"
+  sensitive = false`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// A variable's value is read back, so every attribute imports.
+				ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true,
+			},
+			{
+				// Changed outside Terraform: the plan puts it back.
+				PreConfig: func() {
+					f := false
+					if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "us-east-1", Sensitive: &f}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.StringExact("eu-west-1")),
+					},
+				},
+				Check: storedValue(e, name, false, "eu-west-1"),
+			},
+		},
+	})
+}
+
+func TestAccSecret_writeOnly(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	wo := func(value string, version int) string {
+		return e.Config(config(name, fmt.Sprintf(`  value_wo = %q
+  value_wo_version = %d`, value, version)))
+	}
+	noSecretInState := func(secret string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			for k, v := range s.RootModule().Resources[addr].Primary.Attributes {
+				if strings.Contains(v, secret) {
+					return fmt.Errorf("write-only value found in state attribute %s", k)
+				}
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: wo("wo-secret-one", 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("value_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("value_wo_version"), knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(noSecretInState("wo-secret-one"), storedValue(e, name, false, "wo-secret-one")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// A new write-only value alone is not seen (it is never stored)...
+				Config:   wo("wo-secret-two", 1),
+				PlanOnly: true,
+			},
+			{
+				// ...bumping the version sends it.
+				Config: wo("wo-secret-two", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeTestCheckFunc(noSecretInState("wo-secret-two"), storedValue(e, name, false, "wo-secret-two")),
+			},
+			{
+				ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"value_wo_version"},
+			},
+		},
+	})
+}
+
+func TestAccSecret_shared(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(config(name, `  value = "team"
+  shared = true
+  sensitive = false`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(true)),
+				},
+				Check: storedValue(e, name, true, "team"),
+			},
+			{
+				// A personal secret of the same name made elsewhere does not
+				// confuse the shared one's refresh.
+				PreConfig: func() {
+					f := false
+					if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "mine", Sensitive: &f}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.Config(config(name, `  value = "team"
+  shared = true
+  sensitive = false`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName: addr, ImportState: true, ImportStateId: "shared/" + name, ImportStateVerify: true,
+			},
+			{
+				// Moving it to the personal scope replaces it — and the personal
+				// one already exists, which the provider refuses to overwrite.
+				Config: e.Config(config(name, `  value = "team"
+  sensitive = false`)),
+				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*import`),
+			},
+			{
+				PreConfig: func() {
+					if err := e.Client.DeleteSecret(context.Background(), name, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.Config(config(name, `  value = "team"
+  sensitive = false`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+				},
+				Check: storedValue(e, name, false, "team"),
+			},
+		},
+	})
+}
+
+func TestAccSecret_disappears(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	cfg := e.Config(config(name, `  value = "x"`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				Check:              e.DeleteOutOfBand(addr, deleteSecret),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				Check: storedValue(e, name, false, "x"),
+			},
+		},
+	})
+}
+
+func TestAccSecret_validation(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.Config(config("lower_case", `  value = "x"`)),
+				ExpectError: acctest.ErrorText("must use only upper-case letters A-Z, digits 0-9 and underscores"),
+				PlanOnly:    true,
+			},
+			{
+				Config:      e.Config(config("9LIVES", `  value = "x"`)),
+				ExpectError: acctest.ErrorText("must not start with a digit"),
+				PlanOnly:    true,
+			},
+			{
+				Config:      e.Config(config(strings.Repeat("A", 101), `  value = "x"`)),
+				ExpectError: acctest.ErrorText("Attribute name UTF-8 character count must be between 1 and 100, got: 101"),
+				PlanOnly:    true,
+			},
+			{
+				Config:      e.Config(config("LONG_VALUE", fmt.Sprintf(`  value = %q`, strings.Repeat("x", 4001)))),
+				ExpectError: acctest.ErrorText("Attribute value UTF-8 character count must be at most 4000, got: 4001"),
+				PlanOnly:    true,
+			},
+			{
+				Config: e.Config(config("BOTH", `  value = "x"
+  value_wo = "y"`)),
+				ExpectError: acctest.ErrorText("Attribute \"value_wo\" cannot be specified when \"value\" is specified"),
+				PlanOnly:    true,
+			},
+			{
+				Config:      e.Config(config("NEITHER", ``)),
+				ExpectError: acctest.ErrorText("Set exactly one of value or value_wo"),
+				PlanOnly:    true,
+			},
+			{
+				Config: e.Config(config("VERSION_ONLY", `  value = "x"
+  value_wo_version = 1`)),
+				ExpectError: regexp.MustCompile(`(?s)value_wo.*must be specified`),
+				PlanOnly:    true,
+			},
+		},
+	})
+}
+
+func TestAccSecret_refusesToOverwriteExisting(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "precious"}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.Config(config(name, `  value = "clobber"`)),
+				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*Import\s+it\s+with\s+.terraform\s+import\s+unitysvc_secret`),
+			},
+			{
+				// The existing value survived.
+				Config:   e.Config(`# nothing`),
+				Check:    storedValue(e, name, false, "precious"),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccSecret_badImportID(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        e.Config(config("IMPORTED", `  value = "x"`)),
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: "team/lower",
+				ExpectError:   acctest.ErrorText("expected NAME for a personal secret or shared/NAME"),
+			},
+		},
+	})
+}
