@@ -14,11 +14,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/radix"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"github.com/pb33f/libopenapi/orderedmap"
 )
 
 // SpecEnv overrides where the spec is looked for.
@@ -87,7 +92,11 @@ func load() (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing spec: %w", err)
 	}
-	v, errs := validator.NewValidator(doc)
+	lookup, err := newShapeAwareLookup(doc)
+	if err != nil {
+		return nil, fmt.Errorf("parsing spec: %w", err)
+	}
+	v, errs := validator.NewValidator(doc, config.WithPathTree(lookup))
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("building validator: %v", errors.Join(errs...))
 	}
@@ -200,4 +209,43 @@ func undocumentedStatus(errs []*validatorError) bool {
 		}
 	}
 	return len(errs) > 0
+}
+
+// shapeAwareLookup is the validator's radix path lookup, except for
+// templates that share their shape with another (/groups/{name} for GET
+// beside /groups/{group_id} for PATCH and DELETE): the radix tree keeps
+// one path item per shape and would miss the other's methods, so for
+// those it finds nothing and the router falls back to regex matching,
+// which weighs every path item and picks one that has the method.
+type shapeAwareLookup struct {
+	tree      *radix.PathTree
+	ambiguous map[string]bool
+}
+
+var templateParam = regexp.MustCompile(`\{[^}]*\}`)
+
+func newShapeAwareLookup(doc libopenapi.Document) (*shapeAwareLookup, error) {
+	m, err := doc.BuildV3Model()
+	if err != nil {
+		return nil, err
+	}
+	shapes := map[string]int{}
+	for pair := orderedmap.First(m.Model.Paths.PathItems); pair != nil; pair = pair.Next() {
+		shapes[templateParam.ReplaceAllString(pair.Key(), "{}")]++
+	}
+	ambiguous := map[string]bool{}
+	for pair := orderedmap.First(m.Model.Paths.PathItems); pair != nil; pair = pair.Next() {
+		if shapes[templateParam.ReplaceAllString(pair.Key(), "{}")] > 1 {
+			ambiguous[pair.Key()] = true
+		}
+	}
+	return &shapeAwareLookup{tree: radix.BuildPathTree(&m.Model), ambiguous: ambiguous}, nil
+}
+
+func (l *shapeAwareLookup) Lookup(urlPath string) (*v3.PathItem, string, bool) {
+	item, path, found := l.tree.Lookup(urlPath)
+	if !found || l.ambiguous[path] {
+		return nil, "", false
+	}
+	return item, path, true
 }

@@ -83,7 +83,7 @@ func TestAccGroupDataSource(t *testing.T) {
 			},
 			{
 				Config:      e.Config(`data "unitysvc_group" "x" {}`),
-				ExpectError: acctest.ErrorText("Invalid Attribute Combination"),
+				ExpectError: acctest.ErrorText("Exactly one of these attributes must be configured: [id,name]"),
 			},
 			{
 				Config: e.Config(fmt.Sprintf(`

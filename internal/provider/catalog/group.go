@@ -3,11 +3,10 @@ package catalog
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
@@ -15,8 +14,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &groupDataSource{}
-	_ datasource.DataSourceWithConfigure = &groupDataSource{}
+	_ datasource.DataSource                     = &groupDataSource{}
+	_ datasource.DataSourceWithConfigure        = &groupDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &groupDataSource{}
 )
 
 // NewGroupDataSource returns the unitysvc_group data source.
@@ -65,7 +65,6 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Group UUID. Exactly one of `id` and `name` must be set.",
 				Optional:            true, Computed: true,
-				Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("name"))},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Platform group name, such as `llm`.",
@@ -86,6 +85,11 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			},
 		},
 	}
+}
+
+// ConfigValidators requires exactly one way of naming the object.
+func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
 }
 
 func (d *groupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -17,8 +18,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &serviceDataSource{}
-	_ datasource.DataSourceWithConfigure = &serviceDataSource{}
+	_ datasource.DataSource                     = &serviceDataSource{}
+	_ datasource.DataSourceWithConfigure        = &serviceDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &serviceDataSource{}
 )
 
 // NewServiceDataSource returns the unitysvc_service data source.
@@ -94,7 +96,6 @@ func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Service UUID. Set either `id`, or `group` and `name`.",
 				Optional:            true, Computed: true,
-				Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("name"))},
 			},
 			"group": schema.StringAttribute{
 				MarkdownDescription: "Group to find the service in by `name`.",
@@ -157,6 +158,11 @@ func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			},
 		},
 	}
+}
+
+// ConfigValidators requires exactly one way of naming the object.
+func (d *serviceDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
 }
 
 func (d *serviceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
