@@ -109,7 +109,7 @@ func (a *API) listGroups(w http.ResponseWriter, r *http.Request) {
 	if owner != "all" && owner != "system" && owner != "own" {
 		errs.add("String should match pattern '^(all|system|own)$'", "string_pattern_mismatch", "query", "owner")
 	}
-	queryBool(r, "shared", false, &errs)
+	shared := queryBool(r, "shared", false, &errs)
 	if errs.write(w) {
 		return
 	}
@@ -122,11 +122,36 @@ func (a *API) listGroups(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// Own collections (collections.go): platform groups first, then these.
+	if p, ok := optionalPrincipal(r); ok && owner != "system" {
+		own, err := a.ownCollectionViews(r, p, name, shared)
+		if err != nil {
+			a.internal(w, r, err)
+			return
+		}
+		out = append(out, own...)
+	} else if owner == "own" {
+		writeDetail(w, http.StatusUnauthorized, "Not authenticated: owner=own lists your collections; send 'Authorization: Bearer <api key>'")
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(out)})
 }
 
 func (a *API) getGroup(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
+	// An own collection by UUID (collections.go), else a platform group.
+	if c, err := a.ownCollection(r, name); err != nil {
+		a.internal(w, r, err)
+		return
+	} else if c != nil {
+		d, err := a.collectionDetail(r, c)
+		if err != nil {
+			a.internal(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, d)
+		return
+	}
 	g, ok := a.catalog.Group(name)
 	if !ok {
 		writeDetail(w, http.StatusNotFound, "Group '"+name+"' not found")
@@ -182,12 +207,25 @@ func (a *API) listGroupServices(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("name")
+	search := strings.ToLower(r.URL.Query().Get("search"))
+	// An own collection by UUID (collections.go): its member services.
+	if c, err := a.ownCollection(r, name); err != nil {
+		a.internal(w, r, err)
+		return
+	} else if c != nil {
+		items, err := a.collectionServices(r, c, search)
+		if err != nil {
+			a.internal(w, r, err)
+			return
+		}
+		writeServicePage(w, items, offset, limit)
+		return
+	}
 	g, ok := a.catalog.Group(name)
 	if !ok {
 		writeDetail(w, http.StatusNotFound, "Group '"+name+"' not found")
 		return
 	}
-	search := strings.ToLower(r.URL.Query().Get("search"))
 	var matched []serviceSummary
 	for _, s := range a.catalog.GroupServices(g) {
 		if matchesSearch(s, search) {
@@ -255,7 +293,13 @@ func (a *API) listServiceInterfaces(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, a.sharedInterfaces(s))
+	// Plus the caller's active enrollment-bound interfaces (enrollments.go).
+	own, err := a.enrollmentInterfaces(r.Context(), r, s)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, append(a.sharedInterfaces(s), own...))
 }
 
 func (a *API) getServiceUsage(w http.ResponseWriter, r *http.Request) {

@@ -122,11 +122,11 @@ func routingChoice(v *string, def string, allowed []string, errs *validationErro
 	return *v
 }
 
-func with(loc []any, more ...any) []any {
+func routingLoc(loc []any, more ...any) []any {
 	return append(append([]any{}, loc...), more...)
 }
 
-func scopeName(shared bool) string {
+func routingScope(shared bool) string {
 	if shared {
 		return "shared"
 	}
@@ -191,15 +191,15 @@ type chainStepCreate struct {
 
 func (b chainStepCreate) validate(errs *validationErrors, loc ...any) store.ChainStepWrite {
 	w := store.ChainStepWrite{
-		Name:       routingString(b.Name, true, routingNameMax, errs, with(loc, "name")...),
-		TargetPath: routingString(b.TargetPath, true, routingTargetPathMax, errs, with(loc, "target_path")...),
-		OnSuccess:  routingChoice(b.OnSuccess, chainStepDefaultOnSuccess, chainOnSuccessValues, errs, with(loc, "on_success")...),
-		OnFailure:  routingChoice(b.OnFailure, chainStepDefaultOnFailure, chainOnFailureValues, errs, with(loc, "on_failure")...),
+		Name:       routingString(b.Name, true, routingNameMax, errs, routingLoc(loc, "name")...),
+		TargetPath: routingString(b.TargetPath, true, routingTargetPathMax, errs, routingLoc(loc, "target_path")...),
+		OnSuccess:  routingChoice(b.OnSuccess, chainStepDefaultOnSuccess, chainOnSuccessValues, errs, routingLoc(loc, "on_success")...),
+		OnFailure:  routingChoice(b.OnFailure, chainStepDefaultOnFailure, chainOnFailureValues, errs, routingLoc(loc, "on_failure")...),
 		TimeoutMS:  b.TimeoutMS,
 	}
-	routingPositive(b.TimeoutMS, errs, with(loc, "timeout_ms")...)
+	routingPositive(b.TimeoutMS, errs, routingLoc(loc, "timeout_ms")...)
 	if b.SortOrder == nil {
-		errs.add("Field required", "missing", with(loc, "sort_order")...)
+		errs.add("Field required", "missing", routingLoc(loc, "sort_order")...)
 	} else {
 		w.SortOrder = *b.SortOrder
 	}
@@ -251,7 +251,7 @@ func (a *API) createChain(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := a.store.CreateChain(r.Context(), p, shared, cw)
 	if errors.Is(err, store.ErrConflict) {
-		writeDetail(w, http.StatusConflict, fmt.Sprintf("A chain named '%s' already exists in the %s scope; chain names are unique per scope (personal or shared). Choose another name, or manage the existing chain.", cw.Name, scopeName(shared)))
+		writeDetail(w, http.StatusConflict, fmt.Sprintf("A chain named '%s' already exists in the %s scope; chain names are unique per scope (personal or shared). Choose another name, or manage the existing chain.", cw.Name, routingScope(shared)))
 		return
 	}
 	if err != nil {

@@ -1,3 +1,538 @@
 package api
 
-func (a *API) routeRecurrentRequests() {}
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/robfig/cron/v3"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+)
+
+const (
+	recurrentNameMax     = 200
+	recurrentIntervalMin = 60     // seconds: one minute
+	recurrentIntervalMax = 604800 // seconds: seven days
+	// recurrentTimeLayout is how computed times are written (as the store does).
+	recurrentTimeLayout = "2006-01-02T15:04:05.000000Z"
+)
+
+// recurrentMethods are the HTTP methods a recurrent request may use.
+var recurrentMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+// recurrentCronParser accepts exactly the standard five cron fields
+// (minute hour day-of-month month day-of-week); no seconds field, no
+// @descriptors. The time zone is the schedule's separate timezone.
+var recurrentCronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+
+func (a *API) routeRecurrentRequests() {
+	a.handle("GET", "/recurrent-requests/", a.listRecurrentRequests)
+	a.handle("POST", "/recurrent-requests/", a.createRecurrentRequest)
+	a.handle("GET", "/recurrent-requests/{request_id}", a.getRecurrentRequest)
+	a.handle("PATCH", "/recurrent-requests/{request_id}", a.updateRecurrentRequest)
+	a.handle("DELETE", "/recurrent-requests/{request_id}", a.deleteRecurrentRequest)
+	a.handle("POST", "/recurrent-requests/{request_id}/trigger", a.triggerRecurrentRequest)
+}
+
+// recurrentPublic is the RecurrentRequestPublic schema.
+type recurrentPublic struct {
+	ID             string          `json:"id"`
+	Status         string          `json:"status"`
+	CustomerID     string          `json:"customer_id"`
+	ServiceID      *string         `json:"service_id"`
+	EnrollmentID   *string         `json:"enrollment_id"`
+	RequestPath    string          `json:"request_path"`
+	HTTPMethod     string          `json:"http_method"`
+	BodyTemplate   json.RawMessage `json:"body_template"`
+	RequestHeaders json.RawMessage `json:"request_headers"`
+	Schedule       json.RawMessage `json:"schedule"`
+	State          recurrentState  `json:"state"`
+	Name           *string         `json:"name"`
+	CreatedAt      string          `json:"created_at"`
+	UpdatedAt      *string         `json:"updated_at"`
+}
+
+// recurrentState is the state object unitysvc-local reports (D).
+type recurrentState struct {
+	NextRunAt      *string `json:"next_run_at"`
+	LastRunAt      *string `json:"last_run_at"`
+	RunCount       int64   `json:"run_count"`
+	LastStatusCode *int64  `json:"last_status_code"`
+}
+
+// recurrentSchedule is a validated, normalised schedule.
+type recurrentSchedule struct {
+	ScheduleType    string `json:"schedule_type"`
+	IntervalSeconds int64  `json:"interval_seconds,omitempty"`
+	CronExpression  string `json:"cron_expression,omitempty"`
+	Timezone        string `json:"timezone,omitempty"`
+}
+
+func (a *API) recurrentView(rr *store.RecurrentRequest) recurrentPublic {
+	return recurrentPublic{
+		ID: rr.ID, Status: rr.Status, CustomerID: rr.CustomerID, ServiceID: rr.ServiceID, EnrollmentID: rr.EnrollmentID,
+		RequestPath: rr.RequestPath, HTTPMethod: rr.HTTPMethod, BodyTemplate: schedRawJSON(rr.BodyTemplate),
+		RequestHeaders: schedRawJSON(rr.RequestHeaders), Schedule: schedRawJSON(rr.Schedule),
+		State: recurrentState{NextRunAt: a.recurrentNextRun(rr), LastRunAt: rr.LastRunAt, RunCount: rr.RunCount, LastStatusCode: rr.LastStatusCode},
+		Name:  rr.Name, CreatedAt: rr.CreatedAt, UpdatedAt: rr.UpdatedAt,
+	}
+}
+
+// recurrentNextRun computes when an active request runs next: interval
+// runs fall on whole intervals after the schedule was set; cron runs on
+// the expression's next match in its time zone. Not active: nil.
+func (a *API) recurrentNextRun(rr *store.RecurrentRequest) *string {
+	if rr.Status != "active" || rr.Schedule == nil {
+		return nil
+	}
+	var s recurrentSchedule
+	if json.Unmarshal([]byte(*rr.Schedule), &s) != nil {
+		return nil
+	}
+	now := a.store.Now()
+	var next time.Time
+	switch s.ScheduleType {
+	case "interval":
+		anchor := now
+		if rr.ScheduleAnchor != nil {
+			if t, err := time.Parse(time.RFC3339Nano, *rr.ScheduleAnchor); err == nil {
+				anchor = t
+			}
+		}
+		iv := time.Duration(s.IntervalSeconds) * time.Second
+		if iv <= 0 {
+			return nil
+		}
+		k := int64(0)
+		if now.After(anchor) {
+			k = int64(now.Sub(anchor) / iv)
+		}
+		next = anchor.Add(time.Duration(k+1) * iv)
+	case "cron":
+		sched, err := recurrentCronParser.Parse(s.CronExpression)
+		loc, lerr := time.LoadLocation(s.Timezone)
+		if err != nil || lerr != nil {
+			return nil
+		}
+		next = sched.Next(now.In(loc))
+		if next.IsZero() {
+			return nil
+		}
+	default:
+		return nil
+	}
+	out := next.UTC().Format(recurrentTimeLayout)
+	return &out
+}
+
+// validRecurrentSchedule validates a schedule object and returns it
+// normalised, adding 422 entries under body.schedule.
+func validRecurrentSchedule(raw map[string]json.RawMessage, errs *validationErrors) *recurrentSchedule {
+	loc := func(field string) []any { return []any{"body", "schedule", field} }
+	has := func(k string) bool { v, ok := raw[k]; return ok && string(v) != "null" }
+	n := len(*errs)
+	var s recurrentSchedule
+	if !has("schedule_type") || json.Unmarshal(raw["schedule_type"], &s.ScheduleType) != nil {
+		errs.add("schedule_type is required: \"interval\" (with interval_seconds) or \"cron\" (with cron_expression and optional timezone)", "missing", loc("schedule_type")...)
+		return nil
+	}
+	switch s.ScheduleType {
+	case "interval":
+		if has("cron_expression") || has("timezone") {
+			errs.add("an interval schedule takes interval_seconds only; cron_expression and timezone belong to schedule_type \"cron\"", "extra_forbidden", loc("cron_expression")...)
+		}
+		if !has("interval_seconds") {
+			errs.add("interval_seconds is required for an interval schedule", "missing", loc("interval_seconds")...)
+			break
+		}
+		var f float64
+		if json.Unmarshal(raw["interval_seconds"], &f) != nil || f != math.Trunc(f) {
+			errs.add("interval_seconds must be a whole number of seconds", "int_type", loc("interval_seconds")...)
+			break
+		}
+		s.IntervalSeconds = int64(f)
+		if s.IntervalSeconds < recurrentIntervalMin || s.IntervalSeconds > recurrentIntervalMax {
+			errs.add(fmt.Sprintf("interval_seconds must be between %d and %d seconds (1 minute to 7 days), got %d", recurrentIntervalMin, recurrentIntervalMax, s.IntervalSeconds), "value_error", loc("interval_seconds")...)
+		}
+	case "cron":
+		if has("interval_seconds") {
+			errs.add("a cron schedule takes cron_expression and timezone; interval_seconds belongs to schedule_type \"interval\"", "extra_forbidden", loc("interval_seconds")...)
+		}
+		if !has("cron_expression") || json.Unmarshal(raw["cron_expression"], &s.CronExpression) != nil {
+			errs.add("cron_expression is required for a cron schedule, as a string such as \"0 */6 * * *\"", "missing", loc("cron_expression")...)
+		} else if err := recurrentCronError(s.CronExpression); err != "" {
+			errs.add(err, "value_error", loc("cron_expression")...)
+		}
+		s.Timezone = "UTC"
+		if has("timezone") {
+			if json.Unmarshal(raw["timezone"], &s.Timezone) != nil {
+				errs.add("timezone must be a string such as \"UTC\" or \"Europe/Berlin\"", "string_type", loc("timezone")...)
+			} else if err := recurrentTimezoneError(s.Timezone); err != "" {
+				errs.add(err, "value_error", loc("timezone")...)
+			}
+		}
+	default:
+		errs.add(fmt.Sprintf("schedule_type must be \"interval\" or \"cron\", got %q", s.ScheduleType), "enum", loc("schedule_type")...)
+	}
+	if len(*errs) > n {
+		return nil
+	}
+	return &s
+}
+
+// recurrentCronError explains why expr is not a standard 5-field cron
+// expression, or returns "".
+func recurrentCronError(expr string) string {
+	t := strings.TrimSpace(expr)
+	if strings.HasPrefix(t, "TZ=") || strings.HasPrefix(t, "CRON_TZ=") {
+		return fmt.Sprintf("cron_expression %q must not carry a time zone prefix; put the zone in timezone instead", expr)
+	}
+	if strings.HasPrefix(t, "@") {
+		return fmt.Sprintf("cron_expression %q: descriptors such as @daily are not supported; write the five fields (minute hour day-of-month month day-of-week), for example \"0 0 * * *\"", expr)
+	}
+	if _, err := recurrentCronParser.Parse(t); err != nil {
+		return fmt.Sprintf("cron_expression %q is not a standard 5-field cron expression (minute hour day-of-month month day-of-week, for example \"0 */6 * * *\"): %v", expr, err)
+	}
+	return ""
+}
+
+// recurrentTimezoneError explains why tz is not an IANA time zone name,
+// or returns "".
+func recurrentTimezoneError(tz string) string {
+	if tz == "" || tz == "Local" {
+		return fmt.Sprintf("timezone %q is not an IANA time zone name such as \"UTC\" or \"Europe/Berlin\"", tz)
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		return fmt.Sprintf("timezone %q is not a known IANA time zone name (for example \"UTC\", \"America/New_York\" or \"Europe/Berlin\")", tz)
+	}
+	return ""
+}
+
+// recurrentPathID returns {request_id} as a canonical UUID, or writes 422.
+func recurrentPathID(w http.ResponseWriter, r *http.Request) (string, bool) {
+	id, err := uuid.Parse(r.PathValue("request_id"))
+	if err != nil {
+		unprocessable(w, "Input should be a valid UUID, "+err.Error(), "uuid_parsing", "path", "request_id")
+		return "", false
+	}
+	return id.String(), true
+}
+
+// recurrentUUID validates an optional UUID field, returning it canonical.
+func recurrentUUID(v *string, errs *validationErrors, loc ...any) *string {
+	if v == nil {
+		return nil
+	}
+	id, err := uuid.Parse(*v)
+	if err != nil {
+		errs.add("Input should be a valid UUID, "+err.Error(), "uuid_parsing", loc...)
+		return nil
+	}
+	s := id.String()
+	return &s
+}
+
+func recurrentJSON(v any) *string {
+	b, _ := json.Marshal(v)
+	s := string(b)
+	return &s
+}
+
+func validRecurrentName(name *string, errs *validationErrors) {
+	if name != nil && utf8.RuneCountInString(*name) > recurrentNameMax {
+		errs.add(fmt.Sprintf("String should have at most %d characters", recurrentNameMax), "string_too_long", "body", "name")
+	}
+}
+
+func validRecurrentPath(p string, errs *validationErrors) {
+	if strings.TrimSpace(p) == "" {
+		errs.add("request_path must not be empty: give the gateway path to call, for example /g/llm/v1/chat/completions", "string_too_short", "body", "request_path")
+	}
+}
+
+func recurrentNotFound(w http.ResponseWriter, id string) {
+	writeDetail(w, http.StatusNotFound, "Recurrent request "+id+" not found")
+}
+
+func (a *API) listRecurrentRequests(w http.ResponseWriter, r *http.Request) {
+	p, ok := principal(w, r)
+	if !ok {
+		return
+	}
+	var errs validationErrors
+	skip := queryInt(r, "skip", 0, 0, 0, &errs)
+	limit := queryInt(r, "limit", 100, 1, 1000, &errs)
+	q := r.URL.Query()
+	var f store.RecurrentFilter
+	if q.Has("service_id") {
+		v := q.Get("service_id")
+		f.ServiceID = recurrentUUID(&v, &errs, "query", "service_id")
+	}
+	if q.Has("enrollment_id") {
+		v := q.Get("enrollment_id")
+		f.EnrollmentID = recurrentUUID(&v, &errs, "query", "enrollment_id")
+	}
+	if q.Has("status") {
+		v := q.Get("status")
+		if !slices.Contains([]string{"draft", "active", "paused", "cancelled"}, v) {
+			errs.add("Input should be 'draft', 'active', 'paused' or 'cancelled'", "enum", "query", "status")
+		}
+		f.Status = &v
+	}
+	if errs.write(w) {
+		return
+	}
+	items, err := a.store.ListRecurrentRequests(r.Context(), p, f)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	out := make([]recurrentPublic, 0, len(items))
+	for _, rr := range page(items, skip, limit) {
+		out = append(out, a.recurrentView(rr))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(items)})
+}
+
+func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
+	p, ok := principal(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		ServiceID      *string            `json:"service_id"`
+		EnrollmentID   *string            `json:"enrollment_id"`
+		RequestPath    *string            `json:"request_path"`
+		HTTPMethod     *string            `json:"http_method"`
+		BodyTemplate   map[string]any     `json:"body_template"`
+		RequestHeaders *map[string]string `json:"request_headers"`
+		Name           *string            `json:"name"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	var errs validationErrors
+	rr := store.RecurrentRequest{Status: "draft", HTTPMethod: "POST", Name: body.Name}
+	rr.ServiceID = recurrentUUID(body.ServiceID, &errs, "body", "service_id")
+	if rr.ServiceID != nil {
+		if _, found := a.catalog.Service(*rr.ServiceID); !found {
+			errs.add("service "+*rr.ServiceID+" is not in the catalog", "value_error", "body", "service_id")
+		}
+	}
+	rr.EnrollmentID = recurrentUUID(body.EnrollmentID, &errs, "body", "enrollment_id")
+	if body.RequestPath == nil {
+		errs.add("Field required", "missing", "body", "request_path")
+	} else {
+		validRecurrentPath(*body.RequestPath, &errs)
+		rr.RequestPath = *body.RequestPath
+	}
+	if body.HTTPMethod != nil {
+		rr.HTTPMethod = *body.HTTPMethod
+		if !slices.Contains(recurrentMethods, rr.HTTPMethod) {
+			errs.add(fmt.Sprintf("http_method must be one of %s (upper case), got %q", strings.Join(recurrentMethods, ", "), rr.HTTPMethod), "enum", "body", "http_method")
+		}
+	}
+	if body.BodyTemplate != nil {
+		rr.BodyTemplate = recurrentJSON(body.BodyTemplate)
+	}
+	if body.RequestHeaders != nil {
+		rr.RequestHeaders = recurrentJSON(*body.RequestHeaders)
+	}
+	validRecurrentName(body.Name, &errs)
+	if errs.write(w) {
+		return
+	}
+	out, err := a.store.CreateRecurrentRequest(r.Context(), p, rr)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, a.recurrentView(out))
+}
+
+func (a *API) getRecurrentRequest(w http.ResponseWriter, r *http.Request) {
+	p, ok := principal(w, r)
+	if !ok {
+		return
+	}
+	id, ok := recurrentPathID(w, r)
+	if !ok {
+		return
+	}
+	rr, err := a.store.GetRecurrentRequest(r.Context(), p, id)
+	if errors.Is(err, store.ErrNotFound) {
+		recurrentNotFound(w, id)
+		return
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.recurrentView(rr))
+}
+
+// recurrentHTTPError is an update refused with a status and detail.
+type recurrentHTTPError struct {
+	status int
+	detail string
+	field  string // the body field a 422 points at
+}
+
+func (e *recurrentHTTPError) Error() string { return e.detail }
+
+// updateRecurrentRequest is PATCH: template fields, name, schedule and
+// status. Setting a schedule on a draft activates it (or pauses it, when
+// the same PATCH asks for paused). Statuses: active <-> paused; any ->
+// cancelled, which is final; never back to draft; a draft cannot be
+// activated or paused without a schedule.
+func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
+	p, ok := principal(w, r)
+	if !ok {
+		return
+	}
+	id, ok := recurrentPathID(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		RequestPath    schedOpt[string]                     `json:"request_path"`
+		BodyTemplate   schedOpt[map[string]any]             `json:"body_template"`
+		RequestHeaders schedOpt[map[string]string]          `json:"request_headers"`
+		Schedule       schedOpt[map[string]json.RawMessage] `json:"schedule"`
+		Name           schedOpt[string]                     `json:"name"`
+		Status         schedOpt[string]                     `json:"status"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	var errs validationErrors
+	if body.RequestPath.Value != nil {
+		validRecurrentPath(*body.RequestPath.Value, &errs)
+	}
+	validRecurrentName(body.Name.Value, &errs)
+	var sched *recurrentSchedule
+	if body.Schedule.Value != nil {
+		sched = validRecurrentSchedule(*body.Schedule.Value, &errs)
+	}
+	if st := body.Status.Value; st != nil {
+		switch *st {
+		case "active", "paused", "cancelled":
+		case "draft":
+			errs.add("status cannot be set back to draft; pause (status \"paused\") or cancel (status \"cancelled\") the request instead", "value_error", "body", "status")
+		default:
+			errs.add("Input should be 'draft', 'active', 'paused' or 'cancelled'", "enum", "body", "status")
+		}
+	}
+	if errs.write(w) {
+		return
+	}
+	onlyCancel := body.Status.Value != nil && *body.Status.Value == "cancelled" && !body.RequestPath.Set && !body.BodyTemplate.Set &&
+		!body.RequestHeaders.Set && !body.Schedule.Set && !body.Name.Set
+	now := a.store.Now().Format(recurrentTimeLayout)
+	rr, err := a.store.UpdateRecurrentRequest(r.Context(), p, id, func(rr *store.RecurrentRequest) error {
+		if rr.Status == "cancelled" {
+			if onlyCancel {
+				return nil
+			}
+			return &recurrentHTTPError{http.StatusConflict, "Recurrent request " + id + " is cancelled; a cancelled request cannot be changed or reactivated. Delete it and create a new one.", ""}
+		}
+		if body.Schedule.Set && body.Schedule.Value == nil && rr.Schedule != nil {
+			return &recurrentHTTPError{http.StatusUnprocessableEntity, "schedule cannot be removed; pause (status \"paused\") or cancel (status \"cancelled\") the request instead", "schedule"}
+		}
+		if body.RequestPath.Value != nil {
+			rr.RequestPath = *body.RequestPath.Value
+		}
+		if body.BodyTemplate.Set {
+			rr.BodyTemplate = nil
+			if body.BodyTemplate.Value != nil {
+				rr.BodyTemplate = recurrentJSON(*body.BodyTemplate.Value)
+			}
+		}
+		if body.RequestHeaders.Set {
+			rr.RequestHeaders = nil
+			if body.RequestHeaders.Value != nil {
+				rr.RequestHeaders = recurrentJSON(*body.RequestHeaders.Value)
+			}
+		}
+		if body.Name.Set {
+			rr.Name = body.Name.Value
+		}
+		if sched != nil {
+			rr.Schedule = recurrentJSON(sched)
+			rr.ScheduleAnchor = &now
+			if rr.Status == "draft" {
+				rr.Status = "active"
+			}
+		}
+		if st := body.Status.Value; st != nil && *st != rr.Status {
+			if rr.Schedule == nil && *st != "cancelled" {
+				return &recurrentHTTPError{http.StatusUnprocessableEntity, fmt.Sprintf("a draft recurrent request has no schedule and cannot be %s; set a schedule (which activates it) first", map[string]string{"active": "activated", "paused": "paused"}[*st]), "status"}
+			}
+			rr.Status = *st
+		}
+		return nil
+	})
+	var herr *recurrentHTTPError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		recurrentNotFound(w, id)
+	case errors.As(err, &herr) && herr.status == http.StatusUnprocessableEntity:
+		unprocessable(w, herr.detail, "value_error", "body", herr.field)
+	case errors.As(err, &herr):
+		writeDetail(w, herr.status, herr.detail)
+	case err != nil:
+		a.internal(w, r, err)
+	default:
+		writeJSON(w, http.StatusOK, a.recurrentView(rr))
+	}
+}
+
+func (a *API) deleteRecurrentRequest(w http.ResponseWriter, r *http.Request) {
+	p, ok := principal(w, r)
+	if !ok {
+		return
+	}
+	id, ok := recurrentPathID(w, r)
+	if !ok {
+		return
+	}
+	err := a.store.DeleteRecurrentRequest(r.Context(), p, id)
+	if errors.Is(err, store.ErrNotFound) {
+		recurrentNotFound(w, id)
+		return
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// triggerRecurrentRequest would run the request once through the gateway;
+// unitysvc-local has no gateway dispatch yet, so it answers 501.
+func (a *API) triggerRecurrentRequest(w http.ResponseWriter, r *http.Request) {
+	p, ok := principal(w, r)
+	if !ok {
+		return
+	}
+	id, ok := recurrentPathID(w, r)
+	if !ok {
+		return
+	}
+	if _, err := a.store.GetRecurrentRequest(r.Context(), p, id); errors.Is(err, store.ErrNotFound) {
+		recurrentNotFound(w, id)
+		return
+	} else if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeDetail(w, http.StatusNotImplemented, "unitysvc-local does not dispatch gateway requests yet, so trigger is not available; the recurrent request is stored and its schedule validated, but it is not run")
+}

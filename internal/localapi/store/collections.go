@@ -28,7 +28,9 @@ type CollectionError struct {
 	Err        error
 }
 
-func (e *CollectionError) Error() string { return fmt.Sprintf("collection %s: %v", e.Collection.Name, e.Err) }
+func (e *CollectionError) Error() string {
+	return fmt.Sprintf("collection %s: %v", e.Collection.Name, e.Err)
+}
 func (e *CollectionError) Unwrap() error { return e.Err }
 
 // Collection is a customer-owned service collection.
@@ -89,7 +91,7 @@ type MemberWrite struct {
 const collectionCols = `c.id, c.customer_id, c.role_id, c.name, c.display_name, c.description, c.enabled, c.created_at, c.updated_at,
 	(SELECT COUNT(*) FROM collection_members m WHERE m.collection_id = c.id)`
 
-type queryer interface {
+type collQueryer interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }
@@ -107,7 +109,7 @@ func scanCollection(row interface{ Scan(...any) error }) (*Collection, error) {
 
 const visibleCollection = `c.customer_id = ? AND (c.role_id IS NULL OR c.role_id = ?)`
 
-func listCollections(ctx context.Context, q queryer, p Principal) ([]*Collection, error) {
+func listCollections(ctx context.Context, q collQueryer, p Principal) ([]*Collection, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+collectionCols+` FROM collections c WHERE `+visibleCollection+`
 		ORDER BY c.name, c.role_id IS NULL`, p.CustomerID, p.UserID)
 	if err != nil {
@@ -125,7 +127,7 @@ func listCollections(ctx context.Context, q queryer, p Principal) ([]*Collection
 	return out, rows.Err()
 }
 
-func getCollection(ctx context.Context, q queryer, p Principal, id string) (*Collection, error) {
+func getCollection(ctx context.Context, q collQueryer, p Principal, id string) (*Collection, error) {
 	return scanCollection(q.QueryRowContext(ctx, `SELECT `+collectionCols+` FROM collections c WHERE c.id = ? AND `+visibleCollection,
 		strings.ToLower(id), p.CustomerID, p.UserID))
 }
@@ -144,7 +146,7 @@ func (s *Store) GetCollection(ctx context.Context, p Principal, id string) (*Col
 func insertCollection(ctx context.Context, tx *sql.Tx, p Principal, w CollectionWrite, now string) (string, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM collections WHERE customer_id = ? AND IFNULL(role_id, '') = ? AND name = ?`,
-		p.CustomerID, deref(scopeRole(p, w.Shared)), w.Name).Scan(&n); err != nil {
+		p.CustomerID, enrDeref(scopeRole(p, w.Shared)), w.Name).Scan(&n); err != nil {
 		return "", err
 	}
 	if n > 0 {
@@ -210,7 +212,7 @@ func (s *Store) DeleteCollection(ctx context.Context, p Principal, id string) er
 
 const memberCols = `id, collection_id, service_id, routing_key, sort_order, created_at`
 
-func listMembers(ctx context.Context, q queryer, collectionID string) ([]*Member, error) {
+func listMembers(ctx context.Context, q collQueryer, collectionID string) ([]*Member, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+memberCols+` FROM collection_members WHERE collection_id = ? ORDER BY sort_order, seq`, collectionID)
 	if err != nil {
 		return nil, err
@@ -320,7 +322,7 @@ func isDefault(c *Collection, p Principal) bool {
 	return c.Name == DefaultCollectionName && c.RoleID != nil && *c.RoleID == p.UserID
 }
 
-func memberships(ctx context.Context, q queryer, p Principal, serviceID string) ([]Membership, error) {
+func memberships(ctx context.Context, q collQueryer, p Principal, serviceID string) ([]Membership, error) {
 	cs, err := listCollections(ctx, q, p)
 	if err != nil {
 		return nil, err
@@ -376,7 +378,7 @@ func (s *Store) SetServiceMemberships(ctx context.Context, p Principal, serviceI
 			if !eligible {
 				return ErrNotEligible
 			}
-			id, err := insertCollection(ctx, tx, p, CollectionWrite{Name: DefaultCollectionName, DisplayName: strPtr("Favorites")}, now)
+			id, err := insertCollection(ctx, tx, p, CollectionWrite{Name: DefaultCollectionName, DisplayName: collStrPtr("Favorites")}, now)
 			if err != nil {
 				return err
 			}
@@ -410,4 +412,4 @@ func (s *Store) SetServiceMemberships(ctx context.Context, p Principal, serviceI
 	return s.ServiceMemberships(ctx, p, serviceID)
 }
 
-func strPtr(s string) *string { return &s }
+func collStrPtr(s string) *string { return &s }

@@ -203,7 +203,7 @@ func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *
 	var id string
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		existing, err := s.queryEnrollments(ctx, tx, `customer_id = ? AND IFNULL(role_id, '') = ? AND service_id = ?`,
-			p.CustomerID, deref(role), w.ServiceID)
+			p.CustomerID, enrDeref(role), w.ServiceID)
 		if err != nil {
 			return err
 		}
@@ -239,7 +239,7 @@ func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *
 	return e, reactivated, err
 }
 
-func deref(s *string) string {
+func enrDeref(s *string) string {
 	if s == nil {
 		return ""
 	}

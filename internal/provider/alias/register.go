@@ -1,4 +1,4 @@
-// Package alias implements the provider's alias resources and data sources.
+// Package alias implements the unitysvc_alias resource.
 package alias
 
 import (
@@ -6,4 +6,4 @@ import (
 )
 
 // Resources lists the resources of this area.
-func Resources() []func() resource.Resource { return nil }
+func Resources() []func() resource.Resource { return []func() resource.Resource{NewResource} }

@@ -1,4 +1,5 @@
-// Package broadcast implements the provider's broadcast resources and data sources.
+// Package broadcast implements the unitysvc_broadcast resource and data
+// source: fan-out configurations reachable at the gateway's /b/<name>.
 package broadcast
 
 import (
@@ -7,7 +8,9 @@ import (
 )
 
 // Resources lists the resources of this area.
-func Resources() []func() resource.Resource { return nil }
+func Resources() []func() resource.Resource { return []func() resource.Resource{NewResource} }
 
 // DataSources lists the data sources of this area.
-func DataSources() []func() datasource.DataSource { return nil }
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewDataSource}
+}

@@ -1,4 +1,5 @@
-// Package chain implements the provider's chain resources and data sources.
+// Package chain implements the unitysvc_chain resource and data source:
+// sequential dispatch chains reachable at the gateway's /c/<name>.
 package chain
 
 import (
@@ -7,7 +8,9 @@ import (
 )
 
 // Resources lists the resources of this area.
-func Resources() []func() resource.Resource { return nil }
+func Resources() []func() resource.Resource { return []func() resource.Resource{NewResource} }
 
 // DataSources lists the data sources of this area.
-func DataSources() []func() datasource.DataSource { return nil }
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewDataSource}
+}

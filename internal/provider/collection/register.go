@@ -6,4 +6,6 @@ import (
 )
 
 // Resources lists the resources of this area.
-func Resources() []func() resource.Resource { return nil }
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{NewResource, NewMemberResource}
+}

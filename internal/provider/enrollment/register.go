@@ -7,7 +7,11 @@ import (
 )
 
 // Resources lists the resources of this area.
-func Resources() []func() resource.Resource { return nil }
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{NewResource}
+}
 
 // DataSources lists the data sources of this area.
-func DataSources() []func() datasource.DataSource { return nil }
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewEnrollmentsDataSource}
+}

@@ -1,4 +1,4 @@
-// Package recurrentrequest implements the provider's recurrentrequest resources and data sources.
+// Package recurrentrequest implements the unitysvc_recurrent_request resource.
 package recurrentrequest
 
 import (
@@ -6,4 +6,4 @@ import (
 )
 
 // Resources lists the resources of this area.
-func Resources() []func() resource.Resource { return nil }
+func Resources() []func() resource.Resource { return []func() resource.Resource{NewResource} }

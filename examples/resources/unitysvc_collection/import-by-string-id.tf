@@ -1,0 +1,4 @@
+import {
+  to = unitysvc_collection.example
+  id = "my-llms"
+}

@@ -1,0 +1,2 @@
+# Import an enrollment by its UUID. Sensitive parameters cannot be imported.
+tofu import unitysvc_enrollment.example 3f0e6c1a-2b4d-4e8f-9a1b-7c2d5e6f8a90

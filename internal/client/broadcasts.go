@@ -1,0 +1,169 @@
+package client
+
+import (
+	"context"
+	"net/http"
+)
+
+// BroadcastTargetPublic is one target of a broadcast as the API returns it.
+type BroadcastTargetPublic struct {
+	ID                 string         `json:"id"`
+	BroadcastID        string         `json:"broadcast_id"`
+	Name               string         `json:"name"`
+	TargetPath         string         `json:"target_path"`
+	RoutingKeyOverride map[string]any `json:"routing_key_override"`
+	SortOrder          int64          `json:"sort_order"`
+}
+
+// BroadcastPublic is a broadcast with its targets (in sort order).
+type BroadcastPublic struct {
+	ID              string                  `json:"id"`
+	CustomerID      string                  `json:"customer_id"`
+	OwnerID         *string                 `json:"owner_id"`
+	Name            string                  `json:"name"`
+	Description     *string                 `json:"description"`
+	Mode            string                  `json:"mode"`
+	TargetTimeoutMS int64                   `json:"target_timeout_ms"`
+	Enabled         bool                    `json:"enabled"`
+	Details         map[string]any          `json:"details,omitempty"`
+	CreatedAt       string                  `json:"created_at"`
+	UpdatedAt       *string                 `json:"updated_at"`
+	Targets         []BroadcastTargetPublic `json:"targets"`
+}
+
+// Shared reports whether the broadcast lives in the team scope (no owner).
+func (b *BroadcastPublic) Shared() bool { return b.OwnerID == nil }
+
+// BroadcastsPublic is the list envelope of GET /broadcasts/.
+type BroadcastsPublic struct {
+	Data  []BroadcastPublic `json:"data"`
+	Count int               `json:"count"`
+}
+
+// BroadcastTargetCreate is one target as created (in BroadcastCreate, POST
+// or PUT of targets).
+type BroadcastTargetCreate struct {
+	Name               string         `json:"name"`
+	TargetPath         string         `json:"target_path"`
+	RoutingKeyOverride map[string]any `json:"routing_key_override,omitempty"`
+	SortOrder          int64          `json:"sort_order"`
+}
+
+// BroadcastCreate is the body of POST /broadcasts/.
+type BroadcastCreate struct {
+	Name            string                  `json:"name"`
+	Description     *string                 `json:"description,omitempty"`
+	Mode            string                  `json:"mode,omitempty"`
+	TargetTimeoutMS *int64                  `json:"target_timeout_ms,omitempty"`
+	Enabled         *bool                   `json:"enabled,omitempty"`
+	Targets         []BroadcastTargetCreate `json:"targets,omitempty"`
+}
+
+// BroadcastUpdate is the body of PATCH /broadcasts/{id}; nil fields are
+// left unchanged.
+type BroadcastUpdate struct {
+	Description     *string `json:"description,omitempty"`
+	Mode            *string `json:"mode,omitempty"`
+	TargetTimeoutMS *int64  `json:"target_timeout_ms,omitempty"`
+	Enabled         *bool   `json:"enabled,omitempty"`
+}
+
+// ListBroadcastsPage returns one page of broadcasts.
+func (c *Client) ListBroadcastsPage(ctx context.Context, opts SkipLimitOptions) (*BroadcastsPublic, error) {
+	var out BroadcastsPublic
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/broadcasts/", query: opts.query()}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListBroadcasts returns every broadcast visible to the caller (personal
+// and shared, or only shared when sharedOnly), following every page.
+func (c *Client) ListBroadcasts(ctx context.Context, sharedOnly bool) ([]BroadcastPublic, error) {
+	return listAllSkipLimit(ctx, sharedOnly, func(ctx context.Context, opts SkipLimitOptions) ([]BroadcastPublic, int, error) {
+		p, err := c.ListBroadcastsPage(ctx, opts)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p.Data, p.Count, nil
+	})
+}
+
+// FindBroadcastsByName returns the visible broadcasts named name: at most
+// one per scope (personal first).
+func (c *Client) FindBroadcastsByName(ctx context.Context, name string) ([]BroadcastPublic, error) {
+	all, err := c.ListBroadcasts(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []BroadcastPublic
+	for _, b := range all {
+		if b.Name == name {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// GetBroadcast returns a broadcast with its targets.
+func (c *Client) GetBroadcast(ctx context.Context, id string) (*BroadcastPublic, error) {
+	var out BroadcastPublic
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/broadcasts/%s", id)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CreateBroadcast creates a broadcast (with its targets) in the personal
+// or shared scope.
+func (c *Client) CreateBroadcast(ctx context.Context, shared bool, body BroadcastCreate) (*BroadcastPublic, error) {
+	var out BroadcastPublic
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/broadcasts/", query: sharedQuery(shared), body: body}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateBroadcast changes a broadcast's description, mode, target timeout
+// or enabled flag.
+func (c *Client) UpdateBroadcast(ctx context.Context, id string, body BroadcastUpdate) (*BroadcastPublic, error) {
+	var out BroadcastPublic
+	if _, err := c.do(ctx, request{method: http.MethodPatch, path: pathf("/broadcasts/%s", id), body: body}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteBroadcast deletes a broadcast and its targets.
+func (c *Client) DeleteBroadcast(ctx context.Context, id string) error {
+	_, err := c.do(ctx, request{method: http.MethodDelete, path: pathf("/broadcasts/%s", id)}, nil)
+	return err
+}
+
+// ReplaceBroadcastTargets replaces every target of a broadcast atomically
+// and returns the broadcast.
+func (c *Client) ReplaceBroadcastTargets(ctx context.Context, id string, targets []BroadcastTargetCreate) (*BroadcastPublic, error) {
+	if targets == nil {
+		targets = []BroadcastTargetCreate{}
+	}
+	var out BroadcastPublic
+	if _, err := c.do(ctx, request{method: http.MethodPut, path: pathf("/broadcasts/%s/targets", id), body: targets}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AddBroadcastTarget adds one target to a broadcast.
+func (c *Client) AddBroadcastTarget(ctx context.Context, broadcastID string, target BroadcastTargetCreate) (*BroadcastTargetPublic, error) {
+	var out BroadcastTargetPublic
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: pathf("/broadcasts/%s/targets", broadcastID), body: target}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteBroadcastTarget removes one target from a broadcast.
+func (c *Client) DeleteBroadcastTarget(ctx context.Context, broadcastID, targetID string) error {
+	_, err := c.do(ctx, request{method: http.MethodDelete, path: pathf("/broadcasts/%s/targets/%s", broadcastID, targetID)}, nil)
+	return err
+}

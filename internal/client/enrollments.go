@@ -1,0 +1,143 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Enrollment statuses (ServiceEnrollmentStatusEnum).
+const (
+	EnrollmentPending    = "pending"
+	EnrollmentIncomplete = "incomplete"
+	EnrollmentActive     = "active"
+	EnrollmentPaused     = "paused"
+	EnrollmentCancelled  = "cancelled"
+)
+
+// MaskedValue is what reads return for a secret-looking parameter.
+const MaskedValue = "***masked***"
+
+// ServiceEnrollmentCreate is the body of POST /enrollments/.
+type ServiceEnrollmentCreate struct {
+	ServiceID  string         `json:"service_id"`
+	Parameters map[string]any `json:"parameters,omitempty"`
+}
+
+// CustomerEnrollmentCreateResponse is the 202 answer to POST
+// /enrollments/: the enrollment is pending until activation completes.
+type CustomerEnrollmentCreateResponse struct {
+	ID        string  `json:"id"`
+	ServiceID string  `json:"service_id"`
+	OwnerID   *string `json:"owner_id"`
+	Status    string  `json:"status"`
+	TaskID    string  `json:"task_id"`
+	Message   string  `json:"message"`
+}
+
+// CustomerEnrollment is an enrollment as the API returns it. Parameters
+// whose key looks secret read back as MaskedValue.
+type CustomerEnrollment struct {
+	ID            string         `json:"id"`
+	ServiceID     string         `json:"service_id"`
+	OwnerID       *string        `json:"owner_id"`
+	Status        string         `json:"status"`
+	Parameters    map[string]any `json:"parameters"`
+	CreatedAt     string         `json:"created_at"`
+	UpdatedAt     *string        `json:"updated_at"`
+	Service       map[string]any `json:"service"`
+	ProxyEndpoint *string        `json:"proxy_endpoint"`
+	Code          *string        `json:"code"`
+}
+
+// CustomerEnrollmentsResponse is one page of GET /enrollments/.
+type CustomerEnrollmentsResponse struct {
+	Data  []CustomerEnrollment `json:"data"`
+	Count int                  `json:"count"`
+	Skip  int                  `json:"skip"`
+	Limit int                  `json:"limit"`
+}
+
+// CustomerEnrollmentCancelResponse is the answer to DELETE
+// /enrollments/{id}.
+type CustomerEnrollmentCancelResponse struct {
+	EnrollmentID string `json:"enrollment_id"`
+	Status       string `json:"status"`
+	Message      string `json:"message"`
+}
+
+// EnrollmentsPageSize is the page size ListEnrollments asks for.
+const EnrollmentsPageSize = 100
+
+// CreateEnrollment enrolls the caller (or, with shared, the team) in a
+// service. The enrollment starts pending; poll GetEnrollment until it is
+// active (or incomplete).
+func (c *Client) CreateEnrollment(ctx context.Context, body ServiceEnrollmentCreate, shared bool) (*CustomerEnrollmentCreateResponse, error) {
+	var out CustomerEnrollmentCreateResponse
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/enrollments/", query: sharedQuery(shared), body: body}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetEnrollment returns an enrollment with its service details and proxy
+// endpoint. A cancelled enrollment is still returned (status cancelled).
+func (c *Client) GetEnrollment(ctx context.Context, id string) (*CustomerEnrollment, error) {
+	var out CustomerEnrollment
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/enrollments/%s", id)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CancelEnrollment cancels an enrollment. The API keeps the row (status
+// cancelled); enrolling again with the same parameters reactivates it.
+func (c *Client) CancelEnrollment(ctx context.Context, id string) (*CustomerEnrollmentCancelResponse, error) {
+	var out CustomerEnrollmentCancelResponse
+	if _, err := c.do(ctx, request{method: http.MethodDelete, path: pathf("/enrollments/%s", id)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListEnrollmentsPage returns one page of the shared team enrollments
+// (shared) or of the caller's personal ones.
+func (c *Client) ListEnrollmentsPage(ctx context.Context, shared bool, skip, limit int) (*CustomerEnrollmentsResponse, error) {
+	q := url.Values{"shared": {strconv.FormatBool(shared)}, "skip": {strconv.Itoa(skip)}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	var out CustomerEnrollmentsResponse
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/enrollments/", query: q}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListEnrollments returns every enrollment the caller can see: personal
+// ones, then the team's shared ones, following every page of each.
+func (c *Client) ListEnrollments(ctx context.Context) ([]CustomerEnrollment, error) {
+	var all []CustomerEnrollment
+	seen := map[string]bool{}
+	for _, shared := range []bool{false, true} {
+		skip := 0
+		for {
+			page, err := c.ListEnrollmentsPage(ctx, shared, skip, EnrollmentsPageSize)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range page.Data {
+				if !seen[e.ID] {
+					seen[e.ID] = true
+					all = append(all, e)
+				}
+			}
+			skip += len(page.Data)
+			if len(page.Data) == 0 || skip >= page.Count {
+				break
+			}
+		}
+	}
+	return all, nil
+}

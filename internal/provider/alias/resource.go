@@ -1,0 +1,292 @@
+package alias
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+var (
+	_ resource.Resource                = &aliasResource{}
+	_ resource.ResourceWithConfigure   = &aliasResource{}
+	_ resource.ResourceWithImportState = &aliasResource{}
+	_ resource.ResourceWithModifyPlan  = &aliasResource{}
+)
+
+// NameRE is the API's rule for alias names (the /a/<name> path segment).
+var NameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// NewResource returns the unitysvc_alias resource.
+func NewResource() resource.Resource { return &aliasResource{} }
+
+type aliasResource struct {
+	pd *tfutil.ProviderData
+}
+
+func (r *aliasResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_alias"
+}
+
+func (r *aliasResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A UnitySVC alias: a stable gateway path `/a/<name>` that forwards to a target such as a " +
+			"collection (`g/my-llms`), a platform group (`g/llm`), a chain (`c/...`) or an enrollment (`e/CEFF`).\n\n" +
+			"Several aliases may share a name, one per target (and request routing key): exactly one of them **routes** the " +
+			"requests for a given (name, `request_routing_key`). Moving routing between them is what lets you fail over or " +
+			"switch providers without touching clients.\n\n" +
+			"**Routing.** Leave `routing` unset to take the API's behaviour: a new alias routes unless another alias already " +
+			"routes the same name and routing key, in which case the API creates it non-routing (Terraform shows a warning). " +
+			"`routing` then always reports what the API says, and routing moved outside Terraform (for example with " +
+			"`usvc aliases switch`) shows up in state without making a plan. Set `routing = true` or `false` to manage it: " +
+			"Terraform calls the switch endpoint to make the API match (switching one alias on demotes the sibling that routed " +
+			"before). Set it explicitly on at most one alias per name and routing key, or two configurations take routing from " +
+			"each other on every apply.\n\n" +
+			"Destroying the resource deactivates the alias (the API keeps it with `deactivated_at` set); a deactivated alias " +
+			"is treated as gone.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The alias's UUID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name: lower-case letters, digits, hyphens and underscores, starting with a letter or digit, at most 100 characters. The alias is served at `/a/<name>`. Changing it replaces the alias.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthBetween(1, 100),
+					stringvalidator.RegexMatches(NameRE, "must use only lower-case letters a-z, digits 0-9, hyphens and underscores, and start with a letter or digit (for example my-llm)"),
+				},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free-text description, 1 to 500 characters.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 500)},
+			},
+			"target_path": schema.StringAttribute{
+				MarkdownDescription: "Gateway-relative path the alias forwards to, at most 500 characters: a collection or group (`g/my-llms`, `g/llm`), a chain (`c/my-chain`), a broadcast (`b/...`), an enrollment (`e/CEFF`) or a service path. Can be changed in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 500)},
+			},
+			"request_routing_key": schema.MapAttribute{
+				MarkdownDescription: "Routing key this alias answers for, matched against the request (for example `{ model = \"gpt-4o\" }`): aliases of one name can route different keys to different targets. Unset means every request. Can be changed in place; if another alias already routes the new (name, key), this one stops routing.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
+			},
+			"routing_key_override": schema.MapAttribute{
+				MarkdownDescription: "Routing key sent on to the target instead of the request's own (for example `{ model = \"llama-3.1-70b\" }`). Can be changed in place.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
+			},
+			"routing": schema.BoolAttribute{
+				MarkdownDescription: "Whether this alias routes its (name, `request_routing_key`). Unset: the API decides on create (`true` unless a sibling already routes) and the attribute reports the API's value, including switches made outside Terraform. Set: Terraform switches routing on or off to match, demoting the sibling that routed before. Changed in place.",
+				Optional:            true,
+				Computed:            true,
+			},
+			"shared": schema.BoolAttribute{
+				MarkdownDescription: "`true` creates the alias in the team (shared) scope, visible to every member of your organisation; `false` (default) in your personal scope. Changing it replaces the alias.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"gateway_path": schema.StringAttribute{
+				MarkdownDescription: "Gateway-relative path of the alias, `a/<name>`, usable as another object's `target_path`.",
+				Computed:            true,
+			},
+			"gateway_url": schema.StringAttribute{
+				MarkdownDescription: "Full gateway URL of the alias (`<gateway_url>/a/<name>`), or null when the provider's `gateway_url` is not known.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *aliasResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.pd = tfutil.ConfigureResource(req, resp)
+}
+
+// ModifyPlan makes gateway_path and gateway_url known at plan time, and
+// plans routing: a configured value is the plan; unset, it keeps the
+// state's value unless the routing key changes or the alias is replaced
+// (then the API decides, so it is unknown).
+func (r *aliasResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, cfg aliasModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Name.IsUnknown() {
+		gp := gatewayPath(plan.Name.ValueString())
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), gatewayURL(r.pd, gp))...)
+	}
+	if !cfg.Routing.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var state aliasModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	routing := state.Routing
+	if len(resp.RequiresReplace) > 0 || !plan.RequestRoutingKey.Equal(state.RequestRoutingKey) {
+		routing = types.BoolUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("routing"), routing)...)
+}
+
+func (r *aliasResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan aliasModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	body := client.ServiceAliasCreate{
+		Name:               name,
+		Description:        tfutil.StringPtr(plan.Description),
+		RequestRoutingKey:  anyValues(tfutil.StringMap(ctx, plan.RequestRoutingKey, &resp.Diagnostics)),
+		TargetPath:         plan.TargetPath.ValueString(),
+		RoutingKeyOverride: anyValues(tfutil.StringMap(ctx, plan.RoutingKeyOverride, &resp.Diagnostics)),
+	}
+	if !plan.Routing.IsUnknown() { // unknown when not configured: take the API's default
+		body.IsRouting = plan.Routing.ValueBoolPointer()
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a, err := r.pd.Client.CreateAlias(ctx, plan.Shared.ValueBool(), body)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to create alias "+name, err)
+		return
+	}
+	// Store the object at once, so a failure below leaves it tracked.
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(a, r.pd))...)
+	switch {
+	case plan.Routing.IsUnknown() && !a.IsRouting:
+		resp.Diagnostics.AddAttributeWarning(path.Root("routing"), "Alias created non-routing",
+			fmt.Sprintf("Another alias already routes the name %q with this request_routing_key, so the API created alias %s without routing. "+
+				"Set routing = true on this resource to move routing here (Terraform then calls the switch endpoint, demoting the other alias).", name, a.ID))
+	case !plan.Routing.IsUnknown() && a.IsRouting != plan.Routing.ValueBool():
+		a, err = r.switchRouting(ctx, a.ID, plan.Routing.ValueBool())
+		if err != nil {
+			tfutil.AddAPIError(&resp.Diagnostics, "Unable to switch routing of alias "+name, err)
+			return
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(a, r.pd))...)
+	}
+}
+
+func (r *aliasResource) switchRouting(ctx context.Context, id string, on bool) (*client.ServiceAliasPublic, error) {
+	res, err := r.pd.Client.SwitchAliasRouting(ctx, id, on, client.SwitchAliasOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return &res.Alias, nil
+}
+
+func (r *aliasResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state aliasModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a, err := r.pd.Client.GetAlias(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) || (err == nil && a.Deactivated()) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read alias "+state.Name.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(a, r.pd))...)
+}
+
+func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state aliasModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name, id := plan.Name.ValueString(), state.ID.ValueString()
+	target := plan.TargetPath.ValueString()
+	rk := anyValues(tfutil.StringMap(ctx, plan.RequestRoutingKey, &resp.Diagnostics))
+	override := anyValues(tfutil.StringMap(ctx, plan.RoutingKeyOverride, &resp.Diagnostics))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body := client.ServiceAliasUpdate{
+		Description:        client.NullableFrom(tfutil.StringPtr(plan.Description)),
+		RequestRoutingKey:  client.NullableFrom(mapPtr(rk)),
+		TargetPath:         &target,
+		RoutingKeyOverride: client.NullableFrom(mapPtr(override)),
+	}
+	a, err := r.pd.Client.UpdateAlias(ctx, id, body)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update alias "+name, err)
+		return
+	}
+	if !plan.Routing.IsUnknown() && a.IsRouting != plan.Routing.ValueBool() {
+		a, err = r.switchRouting(ctx, id, plan.Routing.ValueBool())
+		if err != nil {
+			tfutil.AddAPIError(&resp.Diagnostics, "Unable to switch routing of alias "+name, err)
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(a, r.pd))...)
+}
+
+func mapPtr(m map[string]any) *map[string]any {
+	if m == nil {
+		return nil
+	}
+	return &m
+}
+
+func (r *aliasResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state aliasModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.pd.Client.DeleteAlias(ctx, state.ID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to delete alias "+state.Name.ValueString(), err)
+	}
+}
+
+// ImportState accepts the alias's UUID.
+func (r *aliasResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := uuid.Parse(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Unexpected import ID %q: expected the alias's UUID (for example 3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a9b), as shown by `usvc aliases list` or GET /aliases.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+}

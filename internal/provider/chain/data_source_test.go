@@ -1,0 +1,96 @@
+package chain_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+func TestAccChainDataSource_managedElsewhere(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandName("tf-acc-chain-")
+	const ds = "data.unitysvc_chain.test"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					// A shared chain and a personal one of the same name,
+					// created outside this configuration.
+					desc := "team"
+					for _, shared := range []bool{true, false} {
+						if _, err := e.Client.CreateChain(context.Background(), shared, client.ChainCreate{Name: name, Description: &desc,
+							Steps: []client.ChainStepCreate{{Name: "a", TargetPath: "g/llm", SortOrder: 0}}}); err != nil {
+							t.Fatal(err)
+						}
+						desc = "mine"
+					}
+				},
+				Config: e.Config(fmt.Sprintf(`
+data "unitysvc_chain" "test" {
+  name = %[1]q
+}
+data "unitysvc_chain" "team" {
+  name   = %[1]q
+  shared = true
+}
+`, name)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("description"), knownvalue.StringExact("mine")),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+name)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("steps").AtSliceIndex(0).AtMapKey("on_failure"), knownvalue.StringExact("relay")),
+					statecheck.ExpectKnownValue("data.unitysvc_chain.team", tfjsonpath.New("description"), knownvalue.StringExact("team")),
+					statecheck.ExpectKnownValue("data.unitysvc_chain.team", tfjsonpath.New("shared"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				Config:      e.Config(`data "unitysvc_chain" "missing" { name = "no-such-chain" }`),
+				ExpectError: regexp.MustCompile(`No\s+personal\s+or\s+shared\s+chain\s+named\s+"no-such-chain"`),
+			},
+		},
+	})
+}
+
+// TestAccChain_examples applies the documented examples as they are.
+func TestAccChain_examples(t *testing.T) {
+	e := acctest.New(t)
+	res, err := os.ReadFile("../../../examples/resources/unitysvc_chain/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := os.ReadFile("../../../examples/data-sources/unitysvc_chain/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(string(res)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/llm-failover")),
+					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("steps").AtSliceIndex(0).AtMapKey("on_failure"), knownvalue.StringExact("continue")),
+					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("steps").AtSliceIndex(1).AtMapKey("on_success"), knownvalue.StringExact("stop")),
+				},
+			},
+			{
+				Config: e.Config(string(res) + "\n" + string(ds)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.unitysvc_chain.llm_failover", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/llm-failover")),
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,134 @@
+package chain
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+// Limits and values of the API (see ChainCreate / ChainStepCreate).
+const (
+	nameMax        = 64
+	descriptionMax = 500
+	targetPathMax  = 500
+
+	defaultTimeoutMS = 10000
+	// The provider's step defaults: stop on success, fail over
+	// (continue) on failure. The API's own on_failure default is relay,
+	// so both are always sent.
+	defaultOnSuccess = "stop"
+	defaultOnFailure = "continue"
+)
+
+var (
+	onSuccessValues = []string{"stop", "continue", "relay"}
+	onFailureValues = []string{"continue", "relay", "stop"}
+)
+
+// chainModel is the state of unitysvc_chain (and the data source).
+type chainModel struct {
+	ID               types.String `tfsdk:"id"`
+	Name             types.String `tfsdk:"name"`
+	Description      types.String `tfsdk:"description"`
+	DefaultTimeoutMS types.Int64  `tfsdk:"default_timeout_ms"`
+	Enabled          types.Bool   `tfsdk:"enabled"`
+	Shared           types.Bool   `tfsdk:"shared"`
+	Steps            types.List   `tfsdk:"steps"`
+	GatewayPath      types.String `tfsdk:"gateway_path"`
+	GatewayURL       types.String `tfsdk:"gateway_url"`
+}
+
+// stepModel is one element of steps.
+type stepModel struct {
+	Name       types.String `tfsdk:"name"`
+	TargetPath types.String `tfsdk:"target_path"`
+	OnSuccess  types.String `tfsdk:"on_success"`
+	OnFailure  types.String `tfsdk:"on_failure"`
+	TimeoutMS  types.Int64  `tfsdk:"timeout_ms"`
+}
+
+var stepAttrTypes = map[string]attr.Type{
+	"name":        types.StringType,
+	"target_path": types.StringType,
+	"on_success":  types.StringType,
+	"on_failure":  types.StringType,
+	"timeout_ms":  types.Int64Type,
+}
+
+var stepObjectType = types.ObjectType{AttrTypes: stepAttrTypes}
+
+// gatewayPath is the chain's gateway-relative path.
+func gatewayPath(name string) string { return "c/" + url.PathEscape(name) }
+
+// modelFromAPI is the one converter from the API's chain to state, used by
+// Create, Read, Update, import and the data source.
+func modelFromAPI(c *client.ChainPublic, pd *tfutil.ProviderData) chainModel {
+	steps := make([]attr.Value, 0, len(c.Steps))
+	for _, s := range c.Steps {
+		timeout := types.Int64Null()
+		if s.TimeoutMS != nil {
+			timeout = types.Int64Value(*s.TimeoutMS)
+		}
+		steps = append(steps, types.ObjectValueMust(stepAttrTypes, map[string]attr.Value{
+			"name":        types.StringValue(s.Name),
+			"target_path": types.StringValue(s.TargetPath),
+			"on_success":  types.StringValue(s.OnSuccess),
+			"on_failure":  types.StringValue(s.OnFailure),
+			"timeout_ms":  timeout,
+		}))
+	}
+	gp := gatewayPath(c.Name)
+	return chainModel{
+		ID:               types.StringValue(c.ID),
+		Name:             types.StringValue(c.Name),
+		Description:      tfutil.StringOrNull(c.Description),
+		DefaultTimeoutMS: types.Int64Value(c.DefaultTimeoutMS),
+		Enabled:          types.BoolValue(c.Enabled),
+		Shared:           types.BoolValue(c.Shared()),
+		Steps:            types.ListValueMust(stepObjectType, steps),
+		GatewayPath:      types.StringValue(gp),
+		GatewayURL:       gatewayURL(pd, gp),
+	}
+}
+
+func gatewayURL(pd *tfutil.ProviderData, gp string) types.String {
+	if u := pd.GatewayURLFor(gp); u != "" {
+		return types.StringValue(u)
+	}
+	return types.StringNull()
+}
+
+// stepsToAPI converts the planned steps to the API's body; sort_order is
+// the list position, and on_success / on_failure are always sent.
+func stepsToAPI(ctx context.Context, l types.List, diags *diag.Diagnostics) []client.ChainStepCreate {
+	var steps []stepModel
+	diags.Append(l.ElementsAs(ctx, &steps, false)...)
+	out := make([]client.ChainStepCreate, 0, len(steps))
+	for i, s := range steps {
+		st := client.ChainStepCreate{
+			Name:       s.Name.ValueString(),
+			TargetPath: s.TargetPath.ValueString(),
+			OnSuccess:  s.OnSuccess.ValueString(),
+			OnFailure:  s.OnFailure.ValueString(),
+			SortOrder:  int64(i),
+		}
+		if st.OnSuccess == "" {
+			st.OnSuccess = defaultOnSuccess
+		}
+		if st.OnFailure == "" {
+			st.OnFailure = defaultOnFailure
+		}
+		if !s.TimeoutMS.IsNull() && !s.TimeoutMS.IsUnknown() {
+			v := s.TimeoutMS.ValueInt64()
+			st.TimeoutMS = &v
+		}
+		out = append(out, st)
+	}
+	return out
+}

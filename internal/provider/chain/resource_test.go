@@ -1,0 +1,351 @@
+package chain_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+const addr = "unitysvc_chain.test"
+
+// exists reports whether the chain in state is still there.
+func exists(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
+	_, err := c.GetChain(ctx, attrs["id"])
+	if client.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func deleteChain(ctx context.Context, c *client.Client, attrs map[string]string) error {
+	return c.DeleteChain(ctx, attrs["id"])
+}
+
+func stepName(i int) tfjsonpath.Path { return tfjsonpath.New("steps").AtSliceIndex(i).AtMapKey("name") }
+
+func stepAttr(i int, attr string) tfjsonpath.Path {
+	return tfjsonpath.New("steps").AtSliceIndex(i).AtMapKey(attr)
+}
+
+// idUnchanged asserts the chain kept its id (an in-place update).
+func idUnchanged(id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		got, err := acctest.Attr(s, addr, "id")
+		if err != nil {
+			return err
+		}
+		if *id == "" {
+			*id = got
+			return nil
+		}
+		if got != *id {
+			return fmt.Errorf("chain id changed from %s to %s: replaced instead of updated", *id, got)
+		}
+		return nil
+	}
+}
+
+func TestAccChain_lifecycle(t *testing.T) {
+	e := acctest.New(t)
+	name, renamed := acctest.RandName("tf-acc-chain-"), acctest.RandName("tf-acc-chain-")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name        = %q
+  description = "failover"
+  steps = [
+    { name = "primary", target_path = "g/llm" },
+    { name = "backup", target_path = "g/open-weights", on_success = "stop", on_failure = "stop", timeout_ms = 2500 },
+  ]
+}
+`, name)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("failover")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_timeout_ms"), knownvalue.Int64Exact(10000)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+name)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/c/"+name)),
+					statecheck.ExpectKnownValue(addr, stepName(0), knownvalue.StringExact("primary")),
+					statecheck.ExpectKnownValue(addr, stepAttr(0, "on_success"), knownvalue.StringExact("stop")),
+					statecheck.ExpectKnownValue(addr, stepAttr(0, "on_failure"), knownvalue.StringExact("continue")),
+					statecheck.ExpectKnownValue(addr, stepAttr(0, "timeout_ms"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, stepAttr(1, "on_failure"), knownvalue.StringExact("stop")),
+					statecheck.ExpectKnownValue(addr, stepAttr(1, "timeout_ms"), knownvalue.Int64Exact(2500)),
+				},
+				Check: resource.ComposeTestCheckFunc(idUnchanged(&id), func(s *terraform.State) error {
+					// The provider's on_failure default reached the API (whose own default is relay).
+					c, err := e.Client.GetChain(context.Background(), id)
+					if err != nil {
+						return err
+					}
+					if len(c.Steps) != 2 || c.Steps[0].OnFailure != "continue" || c.Steps[0].SortOrder != 0 || c.Steps[1].SortOrder != 1 {
+						return fmt.Errorf("steps in the API = %+v", c.Steps)
+					}
+					return nil
+				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Settings change, and in one apply the steps are reordered,
+				// one is added and one removed: an in-place update.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name               = %q
+  description        = "failover, reordered"
+  default_timeout_ms = 4000
+  enabled            = false
+  steps = [
+    { name = "backup", target_path = "g/open-weights", on_success = "stop", on_failure = "stop", timeout_ms = 2500 },
+    { name = "summarise", target_path = "g/llm", on_success = "relay", on_failure = "relay" },
+  ]
+}
+`, name)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("failover, reordered")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_timeout_ms"), knownvalue.Int64Exact(4000)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("steps"), knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue(addr, stepName(0), knownvalue.StringExact("backup")),
+					statecheck.ExpectKnownValue(addr, stepName(1), knownvalue.StringExact("summarise")),
+					statecheck.ExpectKnownValue(addr, stepAttr(1, "on_success"), knownvalue.StringExact("relay")),
+				},
+				Check: idUnchanged(&id),
+			},
+			{
+				// Removing the description clears it; only settings change.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name               = %q
+  default_timeout_ms = 4000
+  steps = [
+    { name = "backup", target_path = "g/open-weights", on_success = "stop", on_failure = "stop", timeout_ms = 2500 },
+    { name = "summarise", target_path = "g/llm", on_success = "relay", on_failure = "relay" },
+  ]
+}
+`, name)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: idUnchanged(&id),
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     name,
+				ImportStateVerify: true,
+			},
+			{
+				// A new name replaces the chain.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name  = %q
+  steps = [{ name = "only", target_path = "g/llm" }]
+}
+`, renamed)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+renamed)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+renamed)),
+				},
+				Check: func(s *terraform.State) error {
+					if ok, err := exists(context.Background(), e.Client, map[string]string{"id": id}); err != nil || ok {
+						return fmt.Errorf("old chain %s still exists (err %v)", id, err)
+					}
+					return nil
+				},
+			},
+			{
+				// Moving to the shared scope replaces it too.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name   = %q
+  shared = true
+  steps  = [{ name = "only", target_path = "g/llm" }]
+}
+`, renamed)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(true)),
+				},
+				Check: func(s *terraform.State) error {
+					got, err := acctest.Attr(s, addr, "id")
+					if err != nil {
+						return err
+					}
+					c, err := e.Client.GetChain(context.Background(), got)
+					if err != nil {
+						return err
+					}
+					if !c.Shared() {
+						return fmt.Errorf("chain %s is not shared in the API", got)
+					}
+					return nil
+				},
+			},
+			{
+				// Deleted outside Terraform: the refresh drops it and the plan recreates it.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name   = %q
+  shared = true
+  steps  = [{ name = "only", target_path = "g/llm" }]
+}
+`, renamed)),
+				Check:              e.DeleteOutOfBand(addr, deleteChain),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name   = %q
+  shared = true
+  steps  = [{ name = "only", target_path = "g/llm" }]
+}
+`, renamed)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccChain_validation(t *testing.T) {
+	e := acctest.New(t)
+	cfg := func(name, extra, step string) string {
+		return e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "test" {
+  name  = %q
+%s
+  steps = [%s]
+}
+`, name, extra, step))
+	}
+	ok := `{ name = "s", target_path = "g/llm" }`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(strings.Repeat("n", 65), "", ok), ExpectError: regexp.MustCompile(`(?s)name.*must\s+be\s+between\s+1\s+and\s+64`)},
+			{Config: cfg("", "", ok), ExpectError: regexp.MustCompile(`(?s)name.*must\s+be\s+between\s+1\s+and\s+64`)},
+			{Config: cfg("c", fmt.Sprintf("  description = %q", strings.Repeat("d", 501)), ok), ExpectError: regexp.MustCompile(`(?s)description.*between\s+1\s+and\s+500`)},
+			{Config: cfg("c", "  default_timeout_ms = 0", ok), ExpectError: regexp.MustCompile(`(?s)default_timeout_ms.*at\s+least\s+1`)},
+			{Config: cfg("c", "", ""), ExpectError: regexp.MustCompile(`(?s)steps.*at\s+least\s+1`)},
+			{Config: cfg("c", "", fmt.Sprintf(`{ name = %q, target_path = "g/llm" }`, strings.Repeat("s", 65))), ExpectError: regexp.MustCompile(`(?s)steps\[0\]\.name.*between\s+1\s+and\s+64`)},
+			{Config: cfg("c", "", fmt.Sprintf(`{ name = "s", target_path = %q }`, strings.Repeat("p", 501))), ExpectError: regexp.MustCompile(`(?s)target_path.*between\s+1\s+and\s+500`)},
+			{Config: cfg("c", "", `{ name = "s", target_path = "g/llm", on_failure = "retry" }`), ExpectError: regexp.MustCompile(`(?s)on_failure.*value\s+must\s+be\s+one\s+of:\s+\["continue"\s+"relay"\s+"stop"\]`)},
+			{Config: cfg("c", "", `{ name = "s", target_path = "g/llm", on_success = "fail" }`), ExpectError: regexp.MustCompile(`(?s)on_success.*value\s+must\s+be\s+one\s+of:\s+\["stop"\s+"continue"\s+"relay"\]`)},
+			{Config: cfg("c", "", `{ name = "s", target_path = "g/llm", timeout_ms = 0 }`), ExpectError: regexp.MustCompile(`(?s)timeout_ms.*at\s+least\s+1`)},
+		},
+	})
+}
+
+func TestAccChain_nameConflict(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandName("tf-acc-chain-")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{
+			{
+				// A personal and a shared chain may share a name.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "personal" {
+  name  = %[1]q
+  steps = [{ name = "s", target_path = "g/llm" }]
+}
+resource "unitysvc_chain" "shared" {
+  name   = %[1]q
+  shared = true
+  steps  = [{ name = "s", target_path = "g/llm" }]
+}
+`, name)),
+			},
+			{
+				// Two in one scope: the API's 409 surfaces with its detail.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "personal" {
+  name  = %[1]q
+  steps = [{ name = "s", target_path = "g/llm" }]
+}
+resource "unitysvc_chain" "shared" {
+  name   = %[1]q
+  shared = true
+  steps  = [{ name = "s", target_path = "g/llm" }]
+}
+resource "unitysvc_chain" "dup" {
+  name  = %[1]q
+  steps = [{ name = "s", target_path = "g/llm" }]
+}
+`, name)),
+				ExpectError: regexp.MustCompile(`(?s)HTTP\s+409.*already\s+exists\s+in\s+the\s+personal\s+scope`),
+			},
+			{
+				// Importing by a name both scopes hold is refused with the ids.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_chain" "personal" {
+  name  = %[1]q
+  steps = [{ name = "s", target_path = "g/llm" }]
+}
+resource "unitysvc_chain" "shared" {
+  name   = %[1]q
+  shared = true
+  steps  = [{ name = "s", target_path = "g/llm" }]
+}
+`, name)),
+				ResourceName:  "unitysvc_chain.personal",
+				ImportState:   true,
+				ImportStateId: name,
+				ExpectError:   regexp.MustCompile(`more\s+than\s+one\s+chain\s+is\s+named`),
+			},
+			{
+				ResourceName:  "unitysvc_chain.personal",
+				ImportState:   true,
+				ImportStateId: "no-such-chain",
+				ExpectError:   regexp.MustCompile(`no\s+chain\s+named\s+"no-such-chain"`),
+			},
+		},
+	})
+}

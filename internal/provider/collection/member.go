@@ -1,0 +1,260 @@
+package collection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+var (
+	_ resource.Resource                = &memberResource{}
+	_ resource.ResourceWithConfigure   = &memberResource{}
+	_ resource.ResourceWithImportState = &memberResource{}
+)
+
+// NewMemberResource returns the unitysvc_collection_member resource.
+func NewMemberResource() resource.Resource { return &memberResource{} }
+
+type memberResource struct{ pd *tfutil.ProviderData }
+
+type memberModel struct {
+	ID           types.String `tfsdk:"id"`
+	CollectionID types.String `tfsdk:"collection_id"`
+	ServiceID    types.String `tfsdk:"service_id"`
+	RoutingKey   types.Map    `tfsdk:"routing_key"`
+	SortOrder    types.Int64  `tfsdk:"sort_order"`
+	MemberID     types.String `tfsdk:"member_id"`
+}
+
+func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_collection_member"
+}
+
+func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A service in a `unitysvc_collection`. A collection holds at most 20 members, and a member must be a service " +
+			"you can dispatch: one that needs no enrollment, or one you have an **active** `unitysvc_enrollment` in " +
+			"(reference the enrollment, for example `service_id = unitysvc_enrollment.byok.service_id`, so it is created first).\n\n" +
+			"The API cannot change a member in place: changing any argument removes the member and adds it again.\n\n" +
+			"**Import:** `terraform import unitysvc_collection_member.example <collection_id>/<service_id>` or `<collection_name>/<service_id>`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<collection_id>/<service_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"collection_id": schema.StringAttribute{
+				MarkdownDescription: "UUID of the collection (`unitysvc_collection.<name>.id`). Changing it replaces the member.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.RegexMatches(uuidRE, "must be a collection UUID, for example unitysvc_collection.my_llms.id")},
+			},
+			"service_id": schema.StringAttribute{
+				MarkdownDescription: "UUID of the service to add. Changing it replaces the member.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.RegexMatches(uuidRE, "must be a service UUID, for example data.unitysvc_service.gpt.id")},
+			},
+			"routing_key": schema.MapAttribute{
+				MarkdownDescription: "Routing-key override, for example `{ model = \"fast-gpt\" }`: a request to the collection whose `model` is `fast-gpt` reaches this member. Unset, the service's own routing key applies. Changing it replaces the member.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"sort_order": schema.Int64Attribute{
+				MarkdownDescription: "Position among the collection's members (ascending; default `0`). Changing it replaces the member.",
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(0),
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"member_id": schema.StringAttribute{
+				MarkdownDescription: "The API's UUID of this membership.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.pd = tfutil.ConfigureResource(req, resp)
+}
+
+// memberModelFromAPI is the one converter from the API's member to state.
+func memberModelFromAPI(collectionID string, m *client.ServiceCollectionMemberPublic) memberModel {
+	rk := map[string]string{}
+	for k, v := range m.RoutingKey {
+		if s, ok := v.(string); ok {
+			rk[k] = s
+		} else {
+			rk[k] = fmt.Sprint(v)
+		}
+	}
+	return memberModel{
+		ID:           types.StringValue(collectionID + "/" + m.ServiceID),
+		CollectionID: types.StringValue(collectionID),
+		ServiceID:    types.StringValue(m.ServiceID),
+		RoutingKey:   tfutil.StringMapValue(rk),
+		SortOrder:    types.Int64Value(m.SortOrder),
+		MemberID:     types.StringValue(m.ID),
+	}
+}
+
+// addMemberError explains the API's member rules in the diagnostic.
+func addMemberError(resp *resource.CreateResponse, collectionID, serviceID string, err error) {
+	summary := "Unable to add service " + serviceID + " to collection " + collectionID
+	detail := tfutil.APIErrorDetail(err)
+	apiDetail := ""
+	var apiErr *client.APIError
+	if ae := (*client.APIError)(nil); errors.As(err, &ae) {
+		apiErr = ae
+		apiDetail = strings.ToLower(ae.Detail)
+	}
+	switch {
+	case apiErr == nil:
+	case apiErr.StatusCode == 422 && strings.Contains(apiDetail, "up to 20 members"):
+		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+"\n\nRemove a unitysvc_collection_member from this collection, or put the service in another collection.")
+		return
+	case apiErr.StatusCode == 422 && strings.Contains(apiDetail, "enrollment"):
+		resp.Diagnostics.AddAttributeError(path.Root("service_id"), summary, detail+
+			"\n\nAdd a unitysvc_enrollment for this service and make the member depend on it (for example service_id = unitysvc_enrollment.<name>.service_id), so the member is added once the enrollment is active.")
+		return
+	case apiErr.StatusCode == 409:
+		resp.Diagnostics.AddAttributeError(path.Root("service_id"), summary, detail+
+			fmt.Sprintf("\n\nThe service is already a member of this collection. Remove the duplicate resource, or import the existing member: terraform import unitysvc_collection_member.<name> %s/%s", collectionID, serviceID))
+		return
+	case apiErr.StatusCode == 403:
+		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+
+			"\n\ncollection_id names a platform group, which cannot be changed. Create a unitysvc_collection and use its id.")
+		return
+	case apiErr.StatusCode == 404:
+		resp.Diagnostics.AddError(summary, detail+"\n\nCheck that collection_id is one of your collections and service_id a catalog service.")
+		return
+	}
+	resp.Diagnostics.AddError(summary, detail)
+}
+
+func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan memberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body := client.ServiceCollectionMemberCreate{ServiceID: plan.ServiceID.ValueString(), SortOrder: plan.SortOrder.ValueInt64()}
+	if rk := tfutil.StringMap(ctx, plan.RoutingKey, &resp.Diagnostics); len(rk) > 0 {
+		body.RoutingKey = map[string]any{}
+		for k, v := range rk {
+			body.RoutingKey[k] = v
+		}
+	}
+	collectionID := plan.CollectionID.ValueString()
+	m, err := r.pd.Client.AddCollectionMember(ctx, collectionID, body)
+	if err != nil {
+		addMemberError(resp, collectionID, body.ServiceID, err)
+		return
+	}
+	out := memberModelFromAPI(collectionID, m)
+	if !plan.RoutingKey.IsNull() && len(plan.RoutingKey.Elements()) == 0 {
+		out.RoutingKey = plan.RoutingKey
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}
+
+// find reads the member with one list call; nil when it is gone.
+func (r *memberResource) find(ctx context.Context, collectionID, serviceID string) (*client.ServiceCollectionMemberPublic, error) {
+	members, err := r.pd.Client.ListCollectionMembers(ctx, collectionID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range members {
+		if strings.EqualFold(members[i].ServiceID, serviceID) {
+			return &members[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state memberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	collectionID := state.CollectionID.ValueString()
+	m, err := r.find(ctx, collectionID, state.ServiceID.ValueString())
+	if client.IsNotFound(err) || (err == nil && m == nil) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read the members of collection "+collectionID, err)
+		return
+	}
+	out := memberModelFromAPI(collectionID, m)
+	if !state.RoutingKey.IsNull() && len(state.RoutingKey.Elements()) == 0 && out.RoutingKey.IsNull() {
+		out.RoutingKey = state.RoutingKey // keep an explicitly empty map
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}
+
+// Update is never called with a change the API could make: every
+// argument requires replacement.
+func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan memberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state memberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.pd.Client.RemoveCollectionMember(ctx, state.CollectionID.ValueString(), state.ServiceID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to remove service "+state.ServiceID.ValueString()+" from collection "+state.CollectionID.ValueString(), err)
+	}
+}
+
+// ImportState accepts <collection_id>/<service_id> or
+// <collection_name>/<service_id>.
+func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := tfutil.ParseImportID(req.ID, "<collection_id or collection_name>/<service_id>")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+" (for example my-llms/d175bccd-8530-54b0-bd66-a4f8e6510e25)")
+		return
+	}
+	if !uuidRE.MatchString(parts[1]) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unexpected import ID %q: the part after '/' must be the service's UUID.", req.ID))
+		return
+	}
+	collectionID, err := resolveCollection(ctx, r.pd.Client, parts[0])
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to import collection member", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), collectionID+"/"+parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("collection_id"), collectionID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("service_id"), parts[1])...)
+}

@@ -1,0 +1,295 @@
+package collection
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+var (
+	_ resource.Resource                = &collectionResource{}
+	_ resource.ResourceWithConfigure   = &collectionResource{}
+	_ resource.ResourceWithImportState = &collectionResource{}
+)
+
+// NameRE is the API's slug rule for collection names.
+var NameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// NewResource returns the unitysvc_collection resource.
+func NewResource() resource.Resource { return &collectionResource{} }
+
+type collectionResource struct{ pd *tfutil.ProviderData }
+
+type collectionModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	DisplayName types.String `tfsdk:"display_name"`
+	Description types.String `tfsdk:"description"`
+	Enabled     types.Bool   `tfsdk:"enabled"`
+	Shared      types.Bool   `tfsdk:"shared"`
+	GroupType   types.String `tfsdk:"group_type"`
+	GatewayPath types.String `tfsdk:"gateway_path"`
+	GatewayURL  types.String `tfsdk:"gateway_url"`
+}
+
+func (r *collectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_collection"
+}
+
+func (r *collectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A collection: your own group of services, reachable on the gateway at `/g/<name>`, where the request body's " +
+			"`model` picks among the members' routing keys. Add services with `unitysvc_collection_member` (at most 20).\n\n" +
+			"**Import:** by id (`terraform import unitysvc_collection.example <uuid>`) or by name " +
+			"(`terraform import unitysvc_collection.example my-llms`; when a personal and a shared collection share the name, use `shared/<name>` for the shared one).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The collection's UUID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name, a slug of at most 100 characters (`^[a-z0-9][a-z0-9_-]*$`), unique in its scope; the gateway path is `g/<name>`. The API cannot rename a collection: changing it replaces the collection (and its members).",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 100),
+					stringvalidator.RegexMatches(NameRE, "must be a slug: lower-case letters, digits, '-' and '_', starting with a letter or digit (for example my-llms)"),
+				},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "Human-readable name. Updated in place.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free-text description. Updated in place.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the collection accepts requests (default `true`). Updated in place.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"shared": schema.BoolAttribute{
+				MarkdownDescription: "`true` creates the collection in your team's shared scope, visible to every member of your organisation; `false` (default) in your personal scope. A personal and a shared collection may share a name. Changing it replaces the collection.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"group_type": schema.StringAttribute{
+				MarkdownDescription: "How the gateway routes the collection, derived by the API from its members: `open` (a request without a model fans across members), `keyed` (a model is required) or `collection` (not routable).",
+				Computed:            true,
+			},
+			"gateway_path": schema.StringAttribute{
+				MarkdownDescription: "The gateway-relative path of the collection, `g/<name>` (usable as a chain step's or alias's target).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"gateway_url": schema.StringAttribute{
+				MarkdownDescription: "The full gateway URL of the collection, when the provider knows the gateway URL (`gateway_url` or `UNITYSVC_API_BASE_URL`); null otherwise.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *collectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.pd = tfutil.ConfigureResource(req, resp)
+}
+
+// modelFromAPI is the one converter from the API's collection to state.
+func (r *collectionResource) modelFromAPI(g *client.CustomerGroupDetail, prior collectionModel) collectionModel {
+	m := prior
+	m.ID = types.StringValue(g.ID)
+	m.Name = types.StringValue(g.Name)
+	m.DisplayName = tfutil.StringOrNull(g.DisplayName)
+	m.Description = tfutil.StringOrNull(g.Description)
+	if g.Enabled != nil {
+		m.Enabled = types.BoolValue(*g.Enabled)
+	}
+	if shared, known := client.CollectionShared(g.Details); known {
+		m.Shared = types.BoolValue(shared)
+	} else if m.Shared.IsNull() || m.Shared.IsUnknown() {
+		m.Shared = types.BoolValue(false)
+	}
+	m.GroupType = tfutil.StringOrNull(g.GroupType)
+	m.GatewayPath = types.StringValue("g/" + g.Name)
+	m.GatewayURL = types.StringNull()
+	if u := r.pd.GatewayURLFor("g/" + g.Name); u != "" {
+		m.GatewayURL = types.StringValue(u)
+	}
+	return m
+}
+
+func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan collectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	created, err := r.pd.Client.CreateCollection(ctx, client.ServiceCollectionCreate{
+		Name: name, DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description),
+	}, plan.Shared.ValueBool())
+	if err != nil {
+		summary := "Unable to create collection " + name
+		if client.IsConflict(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), summary, tfutil.APIErrorDetail(err)+
+				fmt.Sprintf("\n\nTo manage the existing collection, import it: terraform import unitysvc_collection.<name> %s", importName(name, plan.Shared.ValueBool())))
+			return
+		}
+		tfutil.AddAPIError(&resp.Diagnostics, summary, err)
+		return
+	}
+	// The create body has no enabled flag: apply it afterwards.
+	if !plan.Enabled.ValueBool() {
+		disabled := false
+		if _, err := r.pd.Client.UpdateCollection(ctx, created.ID, client.ServiceCollectionUpdate{
+			DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description), Enabled: &disabled,
+		}); err != nil {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
+			tfutil.AddAPIError(&resp.Diagnostics, "Unable to disable new collection "+name, err)
+			return
+		}
+	}
+	g, err := r.pd.Client.GetCollection(ctx, created.ID)
+	if err != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read new collection "+name, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(g, plan))...)
+}
+
+func (r *collectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state collectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := r.pd.Client.GetCollection(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read collection "+state.Name.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(g, state))...)
+}
+
+func (r *collectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state collectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	enabled := plan.Enabled.ValueBool()
+	if _, err := r.pd.Client.UpdateCollection(ctx, id, client.ServiceCollectionUpdate{
+		DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description), Enabled: &enabled,
+	}); err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update collection "+plan.Name.ValueString(), err)
+		return
+	}
+	g, err := r.pd.Client.GetCollection(ctx, id)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read collection "+plan.Name.ValueString()+" after updating it", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(g, plan))...)
+}
+
+func (r *collectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state collectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.pd.Client.DeleteCollection(ctx, state.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to delete collection "+state.Name.ValueString(), err)
+	}
+}
+
+// ImportState accepts the collection's UUID, its name, or shared/<name>.
+func (r *collectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := resolveCollection(ctx, r.pd.Client, req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to import collection", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+func importName(name string, shared bool) string {
+	if shared {
+		return "shared/" + name
+	}
+	return name
+}
+
+// resolveCollection turns a collection reference (UUID, name, or
+// shared/<name>) into the collection's id, with one list call for names.
+func resolveCollection(ctx context.Context, c *client.Client, ref string) (string, error) {
+	if uuidRE.MatchString(ref) {
+		return ref, nil
+	}
+	name, wantShared, scoped := ref, false, false
+	if parts, err := tfutil.ParseImportID(ref, "shared/<name>"); err == nil && parts[0] == "shared" {
+		name, wantShared, scoped = parts[1], true, true
+	}
+	if !NameRE.MatchString(name) {
+		return "", fmt.Errorf("unexpected collection reference %q: expected the collection's UUID, its name (a slug such as my-llms), or shared/<name>", ref)
+	}
+	all, err := c.ListCollections(ctx, name)
+	if err != nil {
+		return "", fmt.Errorf("listing collections to find %q: %s", name, tfutil.APIErrorDetail(err))
+	}
+	var matches []client.CustomerGroupView
+	for _, g := range all {
+		if g.Name != name || g.OwnerType == "platform" {
+			continue
+		}
+		if shared, known := client.CollectionShared(g.Details); scoped && known && shared != wantShared {
+			continue
+		}
+		matches = append(matches, g)
+	}
+	switch len(matches) {
+	case 0:
+		return "", fmt.Errorf("no collection named %q among your collections", ref)
+	case 1:
+		return matches[0].ID, nil
+	}
+	// A personal and a shared collection share the name: prefer the
+	// personal one unless shared/ was given.
+	for _, g := range matches {
+		if shared, known := client.CollectionShared(g.Details); known && !shared {
+			return g.ID, nil
+		}
+	}
+	return "", fmt.Errorf("several collections are named %q; import by UUID instead", name)
+}

@@ -1,0 +1,409 @@
+package enrollment
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+var (
+	_ resource.Resource                   = &enrollmentResource{}
+	_ resource.ResourceWithConfigure      = &enrollmentResource{}
+	_ resource.ResourceWithImportState    = &enrollmentResource{}
+	_ resource.ResourceWithValidateConfig = &enrollmentResource{}
+)
+
+// uuidRE matches a UUID in its canonical text form.
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// secretLookingKey reports whether the API masks a parameter key on read
+// (it matches key, password, token or secret, case-insensitively).
+func secretLookingKey(k string) bool {
+	lk := strings.ToLower(k)
+	for _, part := range []string{"key", "password", "token", "secret"} {
+		if strings.Contains(lk, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultCreateTimeout bounds the wait for activation.
+const defaultCreateTimeout = 5 * time.Minute
+
+// NewResource returns the unitysvc_enrollment resource.
+func NewResource() resource.Resource { return &enrollmentResource{} }
+
+type enrollmentResource struct {
+	pd *tfutil.ProviderData
+	// pollMin and pollMax bound the backoff while waiting for activation.
+	pollMin, pollMax time.Duration
+}
+
+type enrollmentModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	ServiceID           types.String   `tfsdk:"service_id"`
+	Parameters          types.Map      `tfsdk:"parameters"`
+	SensitiveParameters types.Map      `tfsdk:"sensitive_parameters"`
+	Status              types.String   `tfsdk:"status"`
+	Code                types.String   `tfsdk:"code"`
+	ProxyEndpoint       types.String   `tfsdk:"proxy_endpoint"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *enrollmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_enrollment"
+}
+
+func (r *enrollmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An enrollment in a UnitySVC service that needs one (for example a bring-your-own-key service), " +
+			"with the parameters the service asks for. Creating it waits until the enrollment is `active` " +
+			"(see `timeouts`); destroying it cancels the enrollment.\n\n" +
+			"The API has no update for enrollments: changing any argument replaces the enrollment.\n\n" +
+			"**Sensitive parameters:** put keys, passwords and tokens in `sensitive_parameters`. The API masks " +
+			"secret-looking parameters on read (`***masked***`), so their values are kept from your configuration " +
+			"and a change made outside Terraform is not detected.\n\n" +
+			"**Import:** `terraform import unitysvc_enrollment.example <enrollment id>`. Sensitive parameters cannot " +
+			"be imported (the API never returns them): after an import, the imported state has no " +
+			"`sensitive_parameters`, so a configuration that sets them plans a replacement of the enrollment.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The enrollment's UUID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"service_id": schema.StringAttribute{
+				MarkdownDescription: "UUID of the service to enroll in (for example from the `unitysvc_service` data source). The service's enrollment mode must not be `disallowed`. Changing it replaces the enrollment.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.RegexMatches(uuidRE, "must be a service UUID, for example data.unitysvc_service.byok.id")},
+			},
+			"parameters": schema.MapAttribute{
+				MarkdownDescription: "Enrollment parameters the service asks for (see the `parameters` of the `unitysvc_service` data source), for example `{ endpoint = \"https://llm.example.com/v1\" }`. Values are read back and drift is shown. Do not put secrets here: use `sensitive_parameters`. Changing it replaces the enrollment.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"sensitive_parameters": schema.MapAttribute{
+				MarkdownDescription: "Secret parameters such as `api_key`, merged with `parameters` into the request. Marked sensitive; the API masks them on read, so their values are kept from configuration and never reported as drift. A key may not appear in both maps. Cannot be imported. Changing it replaces the enrollment.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Sensitive:           true,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The enrollment's status: `active` once created; the API may later report `paused`. A `cancelled` enrollment is treated as gone.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"code": schema.StringAttribute{
+				MarkdownDescription: "The enrollment's unique 4-character code (Crockford base32); the gateway path `e/<code>` reaches it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"proxy_endpoint": schema.StringAttribute{
+				MarkdownDescription: "The gateway URL that reaches this enrollment (`<gateway>/e/<code>`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, CreateDescription: "How long to wait for the enrollment to become active (default `5m`), as a duration such as `30s` or `10m`."}),
+		},
+	}
+}
+
+func (r *enrollmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.pd = tfutil.ConfigureResource(req, resp)
+}
+
+// ValidateConfig rejects a key set in both maps and warns about a
+// secret-looking key in the plain map.
+func (r *enrollmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg enrollmentModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Only keys matter here; values may still be unknown (variables,
+	// other resources' attributes) during validation.
+	plain := mapKeys(cfg.Parameters)
+	secret := mapKeys(cfg.SensitiveParameters)
+	for _, k := range sortedKeys(plain) {
+		if _, dup := secret[k]; dup {
+			resp.Diagnostics.AddAttributeError(path.Root("parameters").AtMapKey(k), "Parameter set twice",
+				fmt.Sprintf("Parameter %q is set in both parameters and sensitive_parameters. Keep it in one of them (sensitive_parameters for secrets).", k))
+		} else if secretLookingKey(k) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("parameters").AtMapKey(k), "Secret-looking parameter in parameters",
+				fmt.Sprintf("Parameter %q looks secret: the API masks it on read and its value is stored in state unmarked. Move it to sensitive_parameters.", k))
+		}
+	}
+}
+
+// mapKeys returns the keys of a known map (values may be unknown).
+func mapKeys(m types.Map) map[string]string {
+	out := map[string]string{}
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	for k := range m.Elements() {
+		out[k] = ""
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// modelFromAPI is the one converter from the API's enrollment to state.
+// Parameters the API masks keep their values from prior state (or
+// configuration); sensitive_parameters is never read back.
+func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel) enrollmentModel {
+	m := prior
+	m.ID = types.StringValue(e.ID)
+	m.ServiceID = types.StringValue(e.ServiceID)
+	m.Status = types.StringValue(e.Status)
+	m.Code = tfutil.StringOrNull(e.Code)
+	m.ProxyEndpoint = tfutil.StringOrNull(e.ProxyEndpoint)
+
+	priorPlain := map[string]string{}
+	if !prior.Parameters.IsNull() && !prior.Parameters.IsUnknown() {
+		for k, v := range prior.Parameters.Elements() {
+			if s, ok := v.(types.String); ok {
+				priorPlain[k] = s.ValueString()
+			}
+		}
+	}
+	priorSecret := map[string]bool{}
+	if !prior.SensitiveParameters.IsNull() && !prior.SensitiveParameters.IsUnknown() {
+		for k := range prior.SensitiveParameters.Elements() {
+			priorSecret[k] = true
+		}
+	}
+	plain := map[string]string{}
+	for k, v := range e.Parameters {
+		if priorSecret[k] {
+			continue
+		}
+		s, ok := v.(string)
+		if !ok {
+			s = fmt.Sprint(v)
+		}
+		if s == client.MaskedValue {
+			// A masked value cannot be compared: keep the configured one,
+			// and leave out one that was never configured (import).
+			if pv, ok := priorPlain[k]; ok {
+				plain[k] = pv
+			}
+			continue
+		}
+		plain[k] = s
+	}
+	if len(plain) == 0 && !prior.Parameters.IsNull() && !prior.Parameters.IsUnknown() && len(prior.Parameters.Elements()) == 0 {
+		m.Parameters = prior.Parameters // keep an explicitly empty map
+	} else {
+		m.Parameters = tfutil.StringMapValue(plain)
+	}
+	return m
+}
+
+// requestParameters merges the plain and sensitive parameters.
+func requestParameters(ctx context.Context, m enrollmentModel, diags *diag.Diagnostics) map[string]any {
+	out := map[string]any{}
+	for k, v := range tfutil.StringMap(ctx, m.Parameters, diags) {
+		out[k] = v
+	}
+	for k, v := range tfutil.StringMap(ctx, m.SensitiveParameters, diags) {
+		out[k] = v
+	}
+	return out
+}
+
+func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan enrollmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	params := requestParameters(ctx, plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	serviceID := plan.ServiceID.ValueString()
+	created, err := r.pd.Client.CreateEnrollment(ctx, client.ServiceEnrollmentCreate{ServiceID: serviceID, Parameters: params}, false)
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to enroll in service "+serviceID, err)
+		return
+	}
+	tflog.Debug(ctx, "enrollment created, waiting for activation", map[string]any{"id": created.ID, "timeout": timeout.String()})
+
+	e, err := r.waitSettled(ctx, created.ID, timeout)
+	switch {
+	case err != nil && e == nil:
+		// Could not read it back at all: keep it in state (tainted) so it
+		// is not orphaned; the next apply replaces it.
+		plan.ID = types.StringValue(created.ID)
+		plan.Status = types.StringValue(created.Status)
+		plan.Code, plan.ProxyEndpoint = types.StringNull(), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read enrollment "+created.ID+" while waiting for activation", err)
+		return
+	case e.Status == client.EnrollmentPending:
+		// Still pending: it may yet activate. Saved in state and marked
+		// tainted by Terraform, so the next apply cancels and re-creates it.
+		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
+		resp.Diagnostics.AddError("Enrollment did not become active in time",
+			fmt.Sprintf("Enrollment %s in service %s is still pending after %s. It is saved in state as tainted: the next apply cancels it and enrolls again. Raise timeouts.create if activation is slow.", e.ID, serviceID, timeout))
+		return
+	case e.Status == client.EnrollmentIncomplete:
+		// It will never become active with these parameters and cannot be
+		// updated: cancel it, so nothing half-made is left behind.
+		missing := r.missingParameters(ctx, serviceID, params)
+		cancelNote := "It was cancelled, so nothing is left behind."
+		if _, cerr := r.pd.Client.CancelEnrollment(ctx, e.ID); cerr != nil && !client.IsNotFound(cerr) {
+			cancelNote = "Cancelling it failed too (" + tfutil.APIErrorDetail(cerr) + "); cancel enrollment " + e.ID + " yourself."
+		}
+		what := "a required parameter is missing"
+		if len(missing) > 0 {
+			what = "missing required parameter(s): " + strings.Join(missing, ", ")
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("parameters"), "Enrollment is incomplete",
+			fmt.Sprintf("Enrollment %s in service %s ended incomplete: %s. %s Add the missing parameter(s) to parameters (or sensitive_parameters for secrets) and apply again.", e.ID, serviceID, what, cancelNote))
+		return
+	case e.Status != client.EnrollmentActive:
+		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
+		resp.Diagnostics.AddError("Enrollment did not become active",
+			fmt.Sprintf("Enrollment %s in service %s is %s instead of active. It is saved in state as tainted: the next apply replaces it.", e.ID, serviceID, e.Status))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
+}
+
+// waitSettled polls the enrollment with exponential backoff until it
+// leaves pending or timeout passes. It returns the last enrollment read.
+func (r *enrollmentResource) waitSettled(ctx context.Context, id string, timeout time.Duration) (*client.CustomerEnrollment, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	wait, maxWait := r.pollMin, r.pollMax
+	if wait <= 0 {
+		wait = 100 * time.Millisecond
+	}
+	if maxWait <= 0 {
+		maxWait = 5 * time.Second
+	}
+	var last *client.CustomerEnrollment
+	for {
+		e, err := r.pd.Client.GetEnrollment(ctx, id)
+		if err != nil {
+			if ctx.Err() != nil && last != nil {
+				return last, nil
+			}
+			return last, err
+		}
+		last = e
+		if e.Status != client.EnrollmentPending {
+			return e, nil
+		}
+		select {
+		case <-ctx.Done():
+			return last, nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, maxWait)
+	}
+}
+
+// missingParameters names the service's required parameters absent from
+// params (best effort: empty when the access plan cannot be read).
+func (r *enrollmentResource) missingParameters(ctx context.Context, serviceID string, params map[string]any) []string {
+	plan, err := r.pd.Client.GetServiceUsage(ctx, serviceID)
+	if err != nil {
+		return nil
+	}
+	var missing []string
+	for _, p := range plan.Parameters {
+		if v, ok := params[p.Name]; p.Required && (!ok || v == "") && !slices.Contains(missing, p.Name) {
+			missing = append(missing, p.Name)
+		}
+	}
+	return missing
+}
+
+func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state enrollmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, err := r.pd.Client.GetEnrollment(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) || (err == nil && e.Status == client.EnrollmentCancelled) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read enrollment "+state.ID.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, state))...)
+}
+
+// Update only stores what needs no API call (timeouts); every argument
+// the API knows requires replacement.
+func (r *enrollmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan enrollmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *enrollmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state enrollmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if _, err := r.pd.Client.CancelEnrollment(ctx, state.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to cancel enrollment "+state.ID.ValueString(), err)
+	}
+}
+
+// ImportState takes the enrollment's UUID.
+func (r *enrollmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !uuidRE.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Unexpected import ID %q: expected the enrollment's UUID (see the unitysvc_enrollments data source).", req.ID))
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}

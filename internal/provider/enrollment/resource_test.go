@@ -1,0 +1,328 @@
+package enrollment_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+const (
+	addr        = "unitysvc_enrollment.byok"
+	byokService = "d175bccd-8530-54b0-bd66-a4f8e6510e25" // my-provider-llm (enrollment required)
+	gptService  = "f9be74cf-42e7-54f2-a600-d7420174d368" // gpt-4o-mini (enrollment disallowed)
+)
+
+// enrollmentLive reports whether the enrollment in state is still there
+// and not cancelled.
+func enrollmentLive(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
+	e, err := c.GetEnrollment(ctx, attrs["id"])
+	if client.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return e.Status != client.EnrollmentCancelled, nil
+}
+
+// noLiveEnrollments asserts the account has no enrollment left that is
+// not cancelled (covers failed creates, which leave nothing in state).
+func noLiveEnrollments(e *acctest.Env) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		all, err := e.Client.ListEnrollments(acctest.Ctx())
+		if err != nil {
+			return err
+		}
+		for _, en := range all {
+			if en.Status != client.EnrollmentCancelled {
+				return fmt.Errorf("enrollment %s is %s, want cancelled", en.ID, en.Status)
+			}
+		}
+		return nil
+	}
+}
+
+func config(endpoint, apiKey, extra string) string {
+	return fmt.Sprintf(`
+resource "unitysvc_enrollment" "byok" {
+  service_id           = %q
+  parameters           = { endpoint = %q, region = "eu" }
+  sensitive_parameters = { api_key = %q }
+%s
+}
+`, byokService, endpoint, apiKey, extra)
+}
+
+func TestAccEnrollment_lifecycle(t *testing.T) {
+	e := acctest.New(t)
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeTestCheckFunc(e.CheckDestroyed("unitysvc_enrollment", enrollmentLive), noLiveEnrollments(e)),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(config("https://a.example.com/v1", "sk-one", `  timeouts {
+    create = "1m"
+  }`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("code"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{4}$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_endpoint"), knownvalue.StringRegexp(regexp.MustCompile(`/e/[0-9A-Z]{4}$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("parameters"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"endpoint": knownvalue.StringExact("https://a.example.com/v1"), "region": knownvalue.StringExact("eu"),
+					})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive_parameters"), knownvalue.MapExact(map[string]knownvalue.Check{"api_key": knownvalue.StringExact("sk-one")})),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(s *terraform.State) error {
+					var err error
+					firstID, err = acctest.Attr(s, addr, "id")
+					return err
+				},
+			},
+			// Only the timeout changes: stored in place, no API call.
+			{
+				Config: e.Config(config("https://a.example.com/v1", "sk-one", `  timeouts {
+    create = "2m"
+  }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"sensitive_parameters", "timeouts"}},
+			// A sensitive parameter change replaces the enrollment.
+			{
+				Config: e.Config(config("https://a.example.com/v1", "sk-two", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					id, err := acctest.Attr(s, addr, "id")
+					if err == nil && id == firstID {
+						return fmt.Errorf("enrollment %s was not replaced", id)
+					}
+					old, err := e.Client.GetEnrollment(acctest.Ctx(), firstID)
+					if err == nil && old.Status != client.EnrollmentCancelled {
+						return fmt.Errorf("replaced enrollment is %s, want cancelled", old.Status)
+					}
+					return err
+				},
+			},
+			// A plain parameter change replaces it too.
+			{
+				Config: e.Config(config("https://b.example.com/v1", "sk-two", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("parameters").AtMapKey("endpoint"), knownvalue.StringExact("https://b.example.com/v1")),
+				},
+			},
+			// Cancelled out of band: gone, and the plan enrolls again.
+			{
+				Config: e.Config(config("https://b.example.com/v1", "sk-two", "")),
+				Check: e.DeleteOutOfBand(addr, func(ctx context.Context, c *client.Client, a map[string]string) error {
+					_, err := c.CancelEnrollment(ctx, a["id"])
+					return err
+				}),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: e.Config(config("https://b.example.com/v1", "sk-two", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active"))},
+			},
+		},
+	})
+}
+
+func TestAccEnrollment_incompleteFailsAndCancels(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             noLiveEnrollments(e),
+		Steps: []resource.TestStep{{
+			Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_enrollment" "byok" {
+  service_id           = %q
+  parameters           = { region = "eu" }
+  sensitive_parameters = { api_key = "sk-x" }
+}
+`, byokService)),
+			ExpectError: regexp.MustCompile(`(?s)Enrollment is incomplete.*missing required\s+parameter\(s\):\s+endpoint.*cancelled`),
+		}},
+	})
+}
+
+func TestAccEnrollment_validation(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.Config(fmt.Sprintf(`resource "unitysvc_enrollment" "byok" { service_id = %q }`, gptService)),
+				ExpectError: regexp.MustCompile(`(?s)does not accept\s+enrollments`),
+			},
+			{
+				Config:      e.Config(`resource "unitysvc_enrollment" "byok" { service_id = "my-provider-llm" }`),
+				ExpectError: regexp.MustCompile(`must be a service UUID`),
+			},
+			{
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_enrollment" "byok" {
+  service_id           = %q
+  parameters           = { endpoint = "https://x", api_key = "a" }
+  sensitive_parameters = { api_key = "b" }
+}`, byokService)),
+				ExpectError: regexp.MustCompile(`(?s)set in both parameters\s+and\s+sensitive_parameters`),
+			},
+			{
+				Config:        e.Config(fmt.Sprintf(`resource "unitysvc_enrollment" "byok" { service_id = %q }`, byokService)),
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: "not-a-uuid",
+				ExpectError:   regexp.MustCompile(`expected the enrollment's UUID`),
+			},
+		},
+	})
+}
+
+// TestAccEnrollment_sensitiveValuesNotLogged applies with TF_LOG=trace and
+// checks the secret never reaches the log. Not parallel: it sets
+// environment variables.
+func TestAccEnrollment_sensitiveValuesNotLogged(t *testing.T) {
+	e := acctest.New(t)
+	const secret = "sk-do-not-log-4242"
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_LOG_PATH", logPath)
+	t.Setenv("TF_LOG_PROVIDER", "trace")
+	// The value comes from a variable, as in real use: the test harness
+	// itself logs the configuration text at trace level.
+	t.Setenv("TF_VAR_api_key", secret)
+	cfg := e.Config(fmt.Sprintf(`
+variable "api_key" {
+  type      = string
+  sensitive = true
+}
+
+resource "unitysvc_enrollment" "byok" {
+  service_id           = %q
+  parameters           = { endpoint = "https://logged.example.com/v1" }
+  sensitive_parameters = { api_key = var.api_key }
+}
+`, byokService) + `
+data "unitysvc_enrollments" "all" {
+  depends_on = [unitysvc_enrollment.byok]
+}
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					// The value did reach the API (read from unitysvc-local's store).
+					id, err := acctest.Attr(s, addr, "id")
+					if err != nil || e.Instance == nil {
+						return err
+					}
+					p, err := e.Instance.Store.Authenticate(acctest.Ctx(), e.APIKey)
+					if err != nil {
+						return err
+					}
+					stored, err := e.Instance.Store.GetEnrollment(acctest.Ctx(), p, id)
+					if err != nil {
+						return err
+					}
+					if stored.Parameters["api_key"] != secret {
+						return fmt.Errorf("stored api_key = %v, want the configured value", stored.Parameters["api_key"])
+					}
+					return nil
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.unitysvc_enrollments.all", tfjsonpath.New("enrollments").AtSliceIndex(0).AtMapKey("parameters").AtMapKey("api_key"), knownvalue.StringExact(client.MaskedValue)),
+				},
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"sensitive_parameters"}},
+		},
+	})
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading the trace log: %v", err)
+	}
+	if len(data) == 0 || !strings.Contains(string(data), "unitysvc") {
+		t.Fatalf("trace log %s is empty or unrelated (%d bytes): the check would prove nothing", logPath, len(data))
+	}
+	if strings.Contains(string(data), secret) {
+		t.Fatalf("the sensitive parameter value appears in the TF_LOG=trace log %s", logPath)
+	}
+}
+
+func TestAccEnrollmentsDataSource(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		Steps: []resource.TestStep{{
+			Config:      e.Config(`data "unitysvc_enrollments" "bad" { status = "enabled" }`),
+			ExpectError: regexp.MustCompile(`value must be one of`),
+		}, {
+			Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_enrollment" "a" {
+  service_id = %[1]q
+  parameters = { endpoint = "https://a.example.com" }
+}
+
+resource "unitysvc_enrollment" "b" {
+  service_id           = %[1]q
+  parameters           = { endpoint = "https://b.example.com" }
+  sensitive_parameters = { api_key = "k" }
+}
+
+data "unitysvc_enrollments" "active" {
+  service_id = %[1]q
+  status     = "active"
+  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
+}
+
+data "unitysvc_enrollments" "paused" {
+  status     = "paused"
+  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
+}
+
+data "unitysvc_enrollments" "other_service" {
+  service_id = %[2]q
+  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
+}
+`, byokService, gptService)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(2)),
+				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments").AtSliceIndex(0).AtMapKey("service_name"), knownvalue.StringExact("my-provider-llm")),
+				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments").AtSliceIndex(0).AtMapKey("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue("data.unitysvc_enrollments.paused", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue("data.unitysvc_enrollments.other_service", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+}

@@ -1,0 +1,291 @@
+package recurrentrequest_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+const addr = "unitysvc_recurrent_request.test"
+
+var (
+	uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	timeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
+)
+
+func exists(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
+	_, err := c.GetRecurrentRequest(ctx, attrs["id"])
+	if client.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func deleteOutOfBand(ctx context.Context, c *client.Client, attrs map[string]string) error {
+	return c.DeleteRecurrentRequest(ctx, attrs["id"])
+}
+
+func rrConfig(body string) string {
+	return fmt.Sprintf(`
+resource "unitysvc_recurrent_request" "test" {
+  request_path = "/g/llm/v1/chat/completions"
+%s
+}
+`, body)
+}
+
+func TestAccRecurrentRequest_lifecycle(t *testing.T) {
+	e := acctest.New(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	every5min := e.Config(rrConfig(`  name             = "chat-ping"
+  interval_seconds = 300
+  body             = jsonencode({ model = "gpt-4o-mini", messages = [{ role = "user", content = "ping" }] })
+  headers          = { "X-Unitysvc-Log-Request" = "true" }`))
+	// The same body written by hand, in another key order and layout,
+	// must not make a diff; the schedule moves to cron and pauses.
+	cronPaused := e.Config(rrConfig(`  name            = "summary-job"
+  cron_expression = "0 */6 * * *"
+  timezone        = "Europe/Berlin"
+  status          = "paused"
+  body            = <<-JSON
+    {
+      "messages": [ { "content": "ping", "role": "user" } ],
+      "model":    "gpt-4o-mini"
+    }
+  JSON`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: every5min,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("http_method"), knownvalue.StringExact("POST")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("interval_seconds"), knownvalue.Int64Exact(300)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cron_expression"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("timezone"), knownvalue.StringExact("UTC")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("headers"), knownvalue.MapExact(map[string]knownvalue.Check{"X-Unitysvc-Log-Request": knownvalue.StringExact("true")})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_run_at"), knownvalue.StringRegexp(timeRE)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: serverSays(e, "active", func(rr *client.RecurrentRequestPublic) error {
+					if rr.Schedule == nil || rr.Schedule.IntervalSeconds == nil || *rr.Schedule.IntervalSeconds != 300 {
+						return fmt.Errorf("schedule = %+v, want every 300 s", rr.Schedule)
+					}
+					if !strings.Contains(string(rr.BodyTemplate), `"content":"ping"`) {
+						return fmt.Errorf("body template = %s", rr.BodyTemplate)
+					}
+					return nil
+				}),
+			},
+			{
+				Config: cronPaused,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("paused")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("interval_seconds"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cron_expression"), knownvalue.StringExact("0 */6 * * *")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("timezone"), knownvalue.StringExact("Europe/Berlin")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("headers"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_run_at"), knownvalue.Null()),
+				},
+				Check: serverSays(e, "paused", func(rr *client.RecurrentRequestPublic) error {
+					if rr.RequestHeaders != nil || rr.Name == nil || *rr.Name != "summary-job" {
+						return fmt.Errorf("headers %v name %v; want headers cleared and the new name", rr.RequestHeaders, rr.Name)
+					}
+					return nil
+				}),
+			},
+			{
+				// Resume: only the status changes.
+				Config: strings.Replace(cronPaused, `status          = "paused"`, `status          = "active"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_run_at"), knownvalue.StringRegexp(timeRE)),
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateIdFunc: acctest.ImportStateIDFunc(addr, "id"),
+				ImportStateVerify: true,
+				// next_run_at is computed from the clock at each read; body
+				// holds the configuration's own formatting in state and the
+				// API's compact form after import, so it is compared as JSON.
+				ImportStateVerifyIgnore: []string{"next_run_at", "body"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances, want 1", len(states))
+					}
+					var got, want any
+					if err := json.Unmarshal([]byte(states[0].Attributes["body"]), &got); err != nil {
+						return fmt.Errorf("imported body %q: %w", states[0].Attributes["body"], err)
+					}
+					_ = json.Unmarshal([]byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}`), &want)
+					if !reflect.DeepEqual(got, want) {
+						return fmt.Errorf("imported body %v, want %v", got, want)
+					}
+					return nil
+				},
+			},
+			{
+				// The method cannot change in place: replace.
+				Config: e.Config(rrConfig(`  http_method      = "GET"
+  interval_seconds = 300`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("http_method"), knownvalue.StringExact("GET")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("body"), knownvalue.Null()),
+				},
+			},
+			{
+				// Deleted outside Terraform: the next plan recreates it.
+				Config: e.Config(rrConfig(`  http_method      = "GET"
+  interval_seconds = 300`)),
+				Check:              e.DeleteOutOfBand(addr, deleteOutOfBand),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: e.Config(rrConfig(`  http_method      = "GET"
+  interval_seconds = 300`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Cancelled outside Terraform: cancelled is final, so it is recreated.
+				PreConfig: func() {
+					all, err := e.Client.ListRecurrentRequests(context.Background(), client.ListRecurrentRequestsOptions{Status: client.RecurrentStatusActive})
+					if err != nil || len(all) != 1 {
+						t.Fatalf("listing active requests: %v, %d found", err, len(all))
+					}
+					cancelled := client.RecurrentStatusCancelled
+					if _, err := e.Client.UpdateRecurrentRequest(context.Background(), all[0].ID, client.RecurrentRequestUpdate{Status: &cancelled}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.Config(rrConfig(`  http_method      = "GET"
+  interval_seconds = 300`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+			},
+		},
+	})
+}
+
+// serverSays reads the request in state through the client and checks
+// its status and anything else.
+func serverSays(e *acctest.Env, status string, more func(*client.RecurrentRequestPublic) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := acctest.Attr(s, addr, "id")
+		if err != nil {
+			return err
+		}
+		rr, err := e.Client.GetRecurrentRequest(context.Background(), id)
+		if err != nil {
+			return err
+		}
+		if rr.Status != status {
+			return fmt.Errorf("server status %q, want %q", rr.Status, status)
+		}
+		return more(rr)
+	}
+}
+
+func TestAccRecurrentRequest_validation(t *testing.T) {
+	e := acctest.New(t)
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"bad cron", `  cron_expression = "61 * * * *"`, `Invalid cron expression`},
+		{"six-field cron", `  cron_expression = "0 0 */6 * * *"`, `expected exactly 5 fields`},
+		{"unknown time zone", "  cron_expression = \"0 * * * *\"\n  timezone = \"Mars/Olympus_Mons\"", `not a known IANA time zone`},
+		{"interval and cron", "  interval_seconds = 300\n  cron_expression = \"0 * * * *\"", `Exactly one of these attributes must be configured`},
+		{"no schedule", ``, `Exactly one of these attributes must be configured`},
+		{"interval below 60", `  interval_seconds = 59`, `must be between 60 and 604800`},
+		{"interval above 7 days", `  interval_seconds = 604801`, `must be between 60 and 604800`},
+		{"timezone with interval", "  interval_seconds = 300\n  timezone = \"UTC\"", `cron_expression`},
+		{"over-long name", "  interval_seconds = 300\n  name = \"" + strings.Repeat("n", 201) + "\"", `must be between 1 and 200`},
+		{"body not an object", "  interval_seconds = 300\n  body = jsonencode([1, 2])", `Body is not a JSON object`},
+		{"lower-case method", "  interval_seconds = 300\n  http_method = \"post\"", `value must be one of`},
+		{"status draft", "  interval_seconds = 300\n  status = \"draft\"", `value must be one of`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      e.Config(rrConfig(tc.body)),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(tc.want), " ", `\s+`)),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccRecurrentRequest_example applies
+// examples/resources/unitysvc_recurrent_request as published: it holds the
+// SDK guide's two schedules (every 300 s, and cron 0 */6 * * * in UTC)
+// plus a paused cron in another time zone.
+func TestAccRecurrentRequest_example(t *testing.T) {
+	e := acctest.New(t)
+	src, err := os.ReadFile("../../../examples/resources/unitysvc_recurrent_request/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
+		Steps: []resource.TestStep{{
+			Config: e.Config(string(src)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("unitysvc_recurrent_request.chat_ping", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue("unitysvc_recurrent_request.summary", tfjsonpath.New("next_run_at"),
+					knownvalue.StringRegexp(regexp.MustCompile(`T(00|06|12|18):00:00`))),
+				statecheck.ExpectKnownValue("unitysvc_recurrent_request.report", tfjsonpath.New("status"), knownvalue.StringExact("paused")),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}
