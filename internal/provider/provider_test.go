@@ -25,17 +25,17 @@ data "unitysvc_group" "llm" {
 				ExpectError: acctest.ErrorText("Invalid api_url"),
 			},
 			{
-				Config:      provider(fmt.Sprintf(`api_url = %q
+				Config: provider(fmt.Sprintf(`api_url = %q
   gateway_url = "not a url"`, e.APIURL)),
 				ExpectError: acctest.ErrorText("Invalid gateway_url"),
 			},
 			{
-				Config:      provider(fmt.Sprintf(`api_url = %q
+				Config: provider(fmt.Sprintf(`api_url = %q
   request_timeout = "soon"`, e.APIURL)),
 				ExpectError: acctest.ErrorText(`must be a positive Go duration such as 30s, 1m30s or 2m`),
 			},
 			{
-				Config:      provider(fmt.Sprintf(`api_url = %q
+				Config: provider(fmt.Sprintf(`api_url = %q
   max_retries = 50`, e.APIURL)),
 				ExpectError: acctest.ErrorText("Attribute max_retries value must be between 0 and 20, got: 50"),
 			},
