@@ -17,11 +17,12 @@ trap cleanup EXIT
 echo "==> Starting unitysvc-local on $api_addr (gateway $gw_addr)"
 "$root/bin/unitysvc-local" --in-memory --api-addr "$api_addr" --gateway-addr "$gw_addr" >"$work/server.log" 2>&1 &
 server_pid=$!
+# Wait until it says it is running; fail if it exits (a busy port, say).
 for _ in $(seq 1 100); do
-  curl_ok=0
-  if (exec 3<>"/dev/tcp/${api_addr%:*}/${api_addr#*:}") 2>/dev/null; then curl_ok=1; fi
-  [ "$curl_ok" = 1 ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  grep -q "is running" "$work/server.log" 2>/dev/null && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    cat "$work/server.log"; echo "unitysvc-local did not start (set DEMO_API_ADDR / DEMO_GATEWAY_ADDR to free ports)" >&2; exit 1
+  fi
   sleep 0.1
 done
 cat "$work/server.log"
@@ -58,8 +59,9 @@ curl_get() { # tiny HTTP GET without curl: bash /dev/tcp
   sed '1,/^\r$/d' <&3
   exec 3<&-
 }
-curl_get /v1/secrets/
-echo
+echo "--- GET /v1/secrets/"; curl_get /v1/secrets/; echo
+echo "--- GET /v1/groups?owner=own"; curl_get "/v1/groups?owner=own"; echo
+echo "--- GET /v1/chains/"; curl_get /v1/chains/
 echo
 echo "==> tofu destroy"
 tofu destroy -auto-approve -input=false -compact-warnings

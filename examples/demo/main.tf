@@ -1,4 +1,5 @@
-# The UnitySVC tutorial flow as configuration. `make demo` runs it against
+# The UnitySVC tutorial flow as configuration: browse, set the secrets a
+# BYOK service needs, enroll, build a collection, and route over it. `make demo` runs it against
 # unitysvc-local; point the provider at a real account to run it there.
 terraform {
   required_providers {
@@ -36,10 +37,77 @@ data "unitysvc_service" "byok" {
 
 # 3. Create every secret it requires.
 resource "unitysvc_secret" "required" {
-  for_each    = toset(data.unitysvc_service.byok.required_secrets)
-  name        = each.value
-  value       = var.my_provider_api_key
-  description = "Required by ${data.unitysvc_service.byok.name}"
+  for_each = toset(data.unitysvc_service.byok.required_secrets)
+  name     = each.value
+  # Write-only: the key is sent to the API but never stored in state.
+  value_wo         = var.my_provider_api_key
+  value_wo_version = 1
+  description      = "Required by ${data.unitysvc_service.byok.name}"
+}
+
+# 4. Enroll in it with your own endpoint and key (BYOK). Apply waits
+#    until the enrollment is active.
+resource "unitysvc_enrollment" "byok" {
+  service_id           = data.unitysvc_service.byok.id
+  parameters           = { endpoint = "https://llm.example.com/v1" }
+  sensitive_parameters = { api_key = var.my_provider_api_key }
+  depends_on           = [unitysvc_secret.required]
+}
+
+# 5. A collection of your own, reachable at /g/my-llms, with two members:
+#    gpt-4o-mini under the routing key your apps use, and the BYOK service.
+data "unitysvc_service" "gpt" {
+  group = "llm"
+  name  = "gpt-4o-mini"
+}
+
+resource "unitysvc_collection" "my_llms" {
+  name         = "my-llms"
+  display_name = "My LLMs"
+  description  = "What our apps call: fast-gpt and my-model"
+}
+
+resource "unitysvc_collection_member" "fast_gpt" {
+  collection_id = unitysvc_collection.my_llms.id
+  service_id    = data.unitysvc_service.gpt.id
+  routing_key   = { model = "fast-gpt" }
+}
+
+resource "unitysvc_collection_member" "byok" {
+  collection_id = unitysvc_collection.my_llms.id
+  service_id    = unitysvc_enrollment.byok.service_id
+  sort_order    = 1
+}
+
+# 6. Routing objects: an alias for the collection, a failover chain and a
+#    fan-out broadcast across providers.
+resource "unitysvc_alias" "default_llm" {
+  name        = "default-llm"
+  target_path = unitysvc_collection.my_llms.gateway_path
+}
+
+resource "unitysvc_chain" "llm_failover" {
+  name = "llm-failover"
+  steps = [
+    { name = "anthropic", target_path = "g/llm", on_failure = "continue" },
+    { name = "openai", target_path = unitysvc_collection.my_llms.gateway_path, on_success = "stop" },
+  ]
+}
+
+resource "unitysvc_broadcast" "eval_fanout" {
+  name = "eval-fanout"
+  targets = [
+    { name = "fast", target_path = unitysvc_collection.my_llms.gateway_path, routing_key_override = { model = "fast-gpt" } },
+    { name = "llm", target_path = "g/llm" },
+  ]
+}
+
+# 7. A health check every 5 minutes.
+resource "unitysvc_recurrent_request" "health" {
+  name             = "my-llms-health"
+  request_path     = "${unitysvc_collection.my_llms.gateway_path}/v1/chat/completions"
+  body             = jsonencode({ model = "fast-gpt", messages = [{ role = "user", content = "ping" }] })
+  interval_seconds = 300
 }
 
 output "llm_group" {
@@ -61,4 +129,28 @@ output "byok_service" {
 
 output "secrets_created" {
   value = { for k, s in unitysvc_secret.required : k => s.id }
+}
+
+output "enrollment" {
+  value = {
+    status         = unitysvc_enrollment.byok.status
+    proxy_endpoint = unitysvc_enrollment.byok.proxy_endpoint
+  }
+}
+
+output "my_llms" {
+  value = {
+    id           = unitysvc_collection.my_llms.id
+    gateway_url  = unitysvc_collection.my_llms.gateway_url
+    routing_keys = [for m in [unitysvc_collection_member.fast_gpt, unitysvc_collection_member.byok] : m.routing_key]
+  }
+}
+
+output "routing" {
+  value = {
+    alias     = unitysvc_alias.default_llm.gateway_path
+    chain     = unitysvc_chain.llm_failover.gateway_url
+    broadcast = unitysvc_broadcast.eval_fanout.gateway_url
+    health    = unitysvc_recurrent_request.health.next_run_at
+  }
 }
