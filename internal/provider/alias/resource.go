@@ -3,7 +3,6 @@ package alias
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -28,9 +27,6 @@ var (
 	_ resource.ResourceWithImportState = &aliasResource{}
 	_ resource.ResourceWithModifyPlan  = &aliasResource{}
 )
-
-// NameRE is the API's rule for alias names (the /a/<name> path segment).
-var NameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 // NewResource returns the unitysvc_alias resource.
 func NewResource() resource.Resource { return &aliasResource{} }
@@ -71,7 +67,7 @@ func (r *aliasResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(1, 100),
-					stringvalidator.RegexMatches(NameRE, "must use only lower-case letters a-z, digits 0-9, hyphens and underscores, and start with a letter or digit (for example my-llm)"),
+					stringvalidator.RegexMatches(tfutil.SlugRegexp, "must use only lower-case letters a-z, digits 0-9, hyphens and underscores, and start with a letter or digit (for example my-llm)"),
 				},
 			},
 			"description": schema.StringAttribute{

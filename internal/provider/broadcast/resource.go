@@ -3,9 +3,7 @@ package broadcast
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -277,33 +275,10 @@ func (r *broadcastResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
+// resolveImportID turns an import ID (UUID or name) into a broadcast UUID.
 func resolveImportID(ctx context.Context, pd *tfutil.ProviderData, importID string) (string, error) {
-	if importID == "" {
-		return "", fmt.Errorf("the import ID is empty: expected the broadcast's UUID or its name")
-	}
-	if _, err := uuid.Parse(importID); err == nil {
-		return importID, nil
-	}
 	if pd == nil {
 		return "", fmt.Errorf("the provider is not configured")
 	}
-	matches, err := pd.Client.FindBroadcastsByName(ctx, importID)
-	if err != nil {
-		return "", fmt.Errorf("listing broadcasts to find %q: %s", importID, tfutil.APIErrorDetail(err))
-	}
-	switch len(matches) {
-	case 0:
-		return "", fmt.Errorf("no broadcast named %q is visible to this API key (personal or shared). The import ID is the broadcast's UUID or its exact name", importID)
-	case 1:
-		return matches[0].ID, nil
-	}
-	ids := make([]string, 0, len(matches))
-	for _, m := range matches {
-		scope := "personal"
-		if m.Shared() {
-			scope = "shared"
-		}
-		ids = append(ids, fmt.Sprintf("%s (%s)", m.ID, scope))
-	}
-	return "", fmt.Errorf("more than one broadcast is named %q: %s. Import the one you mean by its UUID", importID, strings.Join(ids, ", "))
+	return tfutil.ResolveIDOrName(ctx, "broadcast", importID, pd.Client.FindBroadcastsByName, func(o *client.BroadcastPublic) (string, bool) { return o.ID, o.Shared() })
 }

@@ -3,9 +3,7 @@ package chain
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -283,32 +281,8 @@ func (r *chainResource) ImportState(ctx context.Context, req resource.ImportStat
 
 // resolveImportID turns an import ID (UUID or name) into a chain UUID.
 func resolveImportID(ctx context.Context, pd *tfutil.ProviderData, importID string) (string, error) {
-	if importID == "" {
-		return "", fmt.Errorf("the import ID is empty: expected the chain's UUID or its name")
-	}
-	if _, err := uuid.Parse(importID); err == nil {
-		return importID, nil
-	}
 	if pd == nil {
 		return "", fmt.Errorf("the provider is not configured")
 	}
-	matches, err := pd.Client.FindChainsByName(ctx, importID)
-	if err != nil {
-		return "", fmt.Errorf("listing chains to find %q: %s", importID, tfutil.APIErrorDetail(err))
-	}
-	switch len(matches) {
-	case 0:
-		return "", fmt.Errorf("no chain named %q is visible to this API key (personal or shared). The import ID is the chain's UUID or its exact name", importID)
-	case 1:
-		return matches[0].ID, nil
-	}
-	ids := make([]string, 0, len(matches))
-	for _, m := range matches {
-		scope := "personal"
-		if m.Shared() {
-			scope = "shared"
-		}
-		ids = append(ids, fmt.Sprintf("%s (%s)", m.ID, scope))
-	}
-	return "", fmt.Errorf("more than one chain is named %q: %s. Import the one you mean by its UUID", importID, strings.Join(ids, ", "))
+	return tfutil.ResolveIDOrName(ctx, "chain", importID, pd.Client.FindChainsByName, func(o *client.ChainPublic) (string, bool) { return o.ID, o.Shared() })
 }

@@ -63,13 +63,13 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "UUID of the collection (`unitysvc_collection.<name>.id`). Changing it replaces the member.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidRE, "must be a collection UUID, for example unitysvc_collection.my_llms.id")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(tfutil.UUIDRegexp, "must be a collection UUID, for example unitysvc_collection.my_llms.id")},
 			},
 			"service_id": schema.StringAttribute{
 				MarkdownDescription: "UUID of the service to add. Changing it replaces the member.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidRE, "must be a service UUID, for example data.unitysvc_service.gpt.id")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(tfutil.UUIDRegexp, "must be a service UUID, for example data.unitysvc_service.gpt.id")},
 			},
 			"routing_key": schema.MapAttribute{
 				MarkdownDescription: "Routing-key override, for example `{ model = \"fast-gpt\" }`: a request to the collection whose `model` is `fast-gpt` reaches this member. Unset, the service's own routing key applies. Changing it replaces the member.",
@@ -245,7 +245,7 @@ func (r *memberResource) ImportState(ctx context.Context, req resource.ImportSta
 		resp.Diagnostics.AddError("Invalid import ID", err.Error()+" (for example my-llms/d175bccd-8530-54b0-bd66-a4f8e6510e25)")
 		return
 	}
-	if !uuidRE.MatchString(parts[1]) {
+	if !tfutil.UUIDRegexp.MatchString(parts[1]) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unexpected import ID %q: the part after '/' must be the service's UUID.", req.ID))
 		return
 	}

@@ -3,7 +3,6 @@ package collection
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -25,11 +24,6 @@ var (
 	_ resource.ResourceWithConfigure   = &collectionResource{}
 	_ resource.ResourceWithImportState = &collectionResource{}
 )
-
-// NameRE is the API's slug rule for collection names.
-var NameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // NewResource returns the unitysvc_collection resource.
 func NewResource() resource.Resource { return &collectionResource{} }
@@ -70,7 +64,7 @@ func (r *collectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 100),
-					stringvalidator.RegexMatches(NameRE, "must be a slug: lower-case letters, digits, '-' and '_', starting with a letter or digit (for example my-llms)"),
+					stringvalidator.RegexMatches(tfutil.SlugRegexp, "must be a slug: lower-case letters, digits, '-' and '_', starting with a letter or digit (for example my-llms)"),
 				},
 			},
 			"display_name": schema.StringAttribute{
@@ -254,14 +248,14 @@ func importName(name string, shared bool) string {
 // resolveCollection turns a collection reference (UUID, name, or
 // shared/<name>) into the collection's id, with one list call for names.
 func resolveCollection(ctx context.Context, c *client.Client, ref string) (string, error) {
-	if uuidRE.MatchString(ref) {
+	if tfutil.UUIDRegexp.MatchString(ref) {
 		return ref, nil
 	}
 	name, wantShared, scoped := ref, false, false
 	if parts, err := tfutil.ParseImportID(ref, "shared/<name>"); err == nil && parts[0] == "shared" {
 		name, wantShared, scoped = parts[1], true, true
 	}
-	if !NameRE.MatchString(name) {
+	if !tfutil.SlugRegexp.MatchString(name) {
 		return "", fmt.Errorf("unexpected collection reference %q: expected the collection's UUID, its name (a slug such as my-llms), or shared/<name>", ref)
 	}
 	all, err := c.ListCollections(ctx, name)

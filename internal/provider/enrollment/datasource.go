@@ -56,7 +56,7 @@ func (d *enrollmentsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"service_id": schema.StringAttribute{
 				MarkdownDescription: "Only enrollments in this service (UUID).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidRE, "must be a service UUID")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(tfutil.UUIDRegexp, "must be a service UUID")},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only enrollments with this status: one of `" + strings.Join(statuses, "`, `") + "`.",

@@ -3,7 +3,6 @@ package enrollment
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -32,9 +31,6 @@ var (
 	_ resource.ResourceWithImportState    = &enrollmentResource{}
 	_ resource.ResourceWithValidateConfig = &enrollmentResource{}
 )
-
-// uuidRE matches a UUID in its canonical text form.
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // secretLookingKey reports whether the API masks a parameter key on read
 // (it matches key, password, token or secret, case-insensitively).
@@ -97,7 +93,7 @@ func (r *enrollmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				MarkdownDescription: "UUID of the service to enroll in (for example from the `unitysvc_service` data source). The service's enrollment mode must not be `disallowed`. Changing it replaces the enrollment.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidRE, "must be a service UUID, for example data.unitysvc_service.byok.id")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(tfutil.UUIDRegexp, "must be a service UUID, for example data.unitysvc_service.byok.id")},
 			},
 			"parameters": schema.MapAttribute{
 				MarkdownDescription: "Enrollment parameters the service asks for (see the `parameters` of the `unitysvc_service` data source), for example `{ endpoint = \"https://llm.example.com/v1\" }`. Values are read back and drift is shown. Do not put secrets here: use `sensitive_parameters`. Changing it replaces the enrollment.",
@@ -400,7 +396,7 @@ func (r *enrollmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // ImportState takes the enrollment's UUID.
 func (r *enrollmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !uuidRE.MatchString(req.ID) {
+	if !tfutil.UUIDRegexp.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Unexpected import ID %q: expected the enrollment's UUID (see the unitysvc_enrollments data source).", req.ID))
 		return
