@@ -2,6 +2,7 @@ package enrollment
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -81,8 +82,9 @@ func (r *enrollmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"secret-looking parameters on read (`***masked***`), so their values are kept from your configuration " +
 			"and a change made outside Terraform is not detected.\n\n" +
 			"**Import:** `terraform import unitysvc_enrollment.example <enrollment id>`. Sensitive parameters cannot " +
-			"be imported (the API never returns them): after an import, the imported state has no " +
-			"`sensitive_parameters`, so a configuration that sets them plans a replacement of the enrollment.",
+			"be imported (the API never returns them). After an import, the first plan adopts the configured " +
+			"`sensitive_parameters` in place, without replacing the enrollment, when their keys are the ones the API " +
+			"reports as masked; their values are taken from the configuration as they are (not compared).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The enrollment's UUID.",
@@ -102,11 +104,13 @@ func (r *enrollmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
 			"sensitive_parameters": schema.MapAttribute{
-				MarkdownDescription: "Secret parameters such as `api_key`, merged with `parameters` into the request. Marked sensitive; the API masks them on read, so their values are kept from configuration and never reported as drift. A key may not appear in both maps. Cannot be imported. Changing it replaces the enrollment.",
+				MarkdownDescription: "Secret parameters such as `api_key`, merged with `parameters` into the request. Marked sensitive; the API masks them on read, so their values are kept from configuration and never reported as drift. A key may not appear in both maps. Cannot be read back by import (see above). Changing it replaces the enrollment.",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Sensitive:           true,
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(adoptAfterImport,
+					"Changing it replaces the enrollment, except right after an import, when configured keys the API reports as masked are adopted in place.",
+					"Changing it replaces the enrollment, except right after an import, when configured keys the API reports as masked are adopted in place.")},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The enrollment's status: `active` once created; the API may later report `paused`. A `cancelled` enrollment is treated as gone.",
@@ -176,6 +180,54 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// maskedKeysPrivate is the private-state key holding the parameter keys
+// the API last reported as masked, so a plan right after an import can
+// tell configured sensitive_parameters that already exist from new ones.
+const maskedKeysPrivate = "masked_parameter_keys"
+
+// privateSetter is the part of a response's private state Create and
+// Read write to.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// recordMaskedKeys stores the keys e reports as masked in private state.
+func recordMaskedKeys(ctx context.Context, e *client.CustomerEnrollment, private privateSetter) diag.Diagnostics {
+	keys := []string{}
+	for k, v := range e.Parameters {
+		if v == client.MaskedValue {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	b, _ := json.Marshal(keys)
+	return private.SetKey(ctx, maskedKeysPrivate, b)
+}
+
+// adoptAfterImport decides whether a change of sensitive_parameters
+// replaces the enrollment. After an import the state has none (the API
+// never returns them); configured keys that the API reports as masked
+// already exist on the enrollment, so they are adopted in place. Any
+// other change replaces it, since the API has no update.
+func adoptAfterImport(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = true
+	if !req.StateValue.IsNull() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+		return
+	}
+	raw, diags := req.Private.GetKey(ctx, maskedKeysPrivate)
+	resp.Diagnostics.Append(diags...)
+	var masked []string
+	if len(raw) == 0 || json.Unmarshal(raw, &masked) != nil {
+		return
+	}
+	for k := range req.PlanValue.Elements() {
+		if !slices.Contains(masked, k) {
+			return
+		}
+	}
+	resp.RequiresReplace = false
 }
 
 // modelFromAPI is the one converter from the API's enrollment to state.
@@ -302,6 +354,7 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
+	resp.Diagnostics.Append(recordMaskedKeys(ctx, e, resp.Private)...)
 }
 
 // waitSettled polls the enrollment with exponential backoff until it
@@ -370,10 +423,12 @@ func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, state))...)
+	resp.Diagnostics.Append(recordMaskedKeys(ctx, e, resp.Private)...)
 }
 
-// Update only stores what needs no API call (timeouts); every argument
-// the API knows requires replacement.
+// Update only stores what needs no API call: timeouts, and
+// sensitive_parameters adopted after an import; every other argument
+// requires replacement.
 func (r *enrollmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan enrollmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -324,5 +325,64 @@ data "unitysvc_enrollments" "other_service" {
 				statecheck.ExpectKnownValue("data.unitysvc_enrollments.other_service", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(0)),
 			},
 		}},
+	})
+}
+
+// An enrollment made elsewhere is imported, and the configuration's
+// sensitive_parameters — which the API never returns — are adopted in
+// place rather than replacing the enrollment; a key the enrollment does
+// not have still replaces it.
+func TestAccEnrollment_importAdoptsSensitiveParameters(t *testing.T) {
+	e := acctest.New(t)
+	created, err := e.Client.CreateEnrollment(acctest.Ctx(), client.ServiceEnrollmentCreate{ServiceID: byokService,
+		Parameters: map[string]any{"endpoint": "https://a.example.com/v1", "region": "eu", "api_key": "sk-made-elsewhere"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := acctest.Poll(10*time.Second, func() (bool, error) {
+		en, err := e.Client.GetEnrollment(acctest.Ctx(), created.ID)
+		return err == nil && en.Status == client.EnrollmentActive, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.Config(config("https://a.example.com/v1", "sk-made-elsewhere", ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      created.ID,
+				ImportStatePersist: true,
+			},
+			{
+				// A key the enrollment lacks cannot be adopted: replace.
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_enrollment" "byok" {
+  service_id           = %q
+  parameters           = { endpoint = "https://a.example.com/v1", region = "eu" }
+  sensitive_parameters = { api_key = "sk-made-elsewhere", other_token = "t" }
+}
+`, byokService)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(created.ID)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive_parameters"), knownvalue.MapExact(map[string]knownvalue.Check{"api_key": knownvalue.StringExact("sk-made-elsewhere")})),
+				},
+			},
+		},
 	})
 }
