@@ -253,12 +253,7 @@ func (a *API) getAlias(w http.ResponseWriter, r *http.Request) {
 	}
 	// A deactivated alias is still readable by id, with deactivated_at set.
 	al, err := a.store.GetAlias(r.Context(), p, id)
-	if errors.Is(err, store.ErrNotFound) {
-		a.aliasNotFound(w, id)
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.aliasNotFound(w, id) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, aliasView(al))
@@ -347,12 +342,7 @@ func (a *API) deleteAlias(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.DeactivateAlias(r.Context(), p, id)
-	if errors.Is(err, store.ErrNotFound) {
-		a.aliasNotFound(w, id)
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.aliasNotFound(w, id) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Alias " + id + " deactivated"})
@@ -378,12 +368,7 @@ func (a *API) switchAlias(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	al, demoted, err := a.store.SwitchAlias(r.Context(), p, chosen.ID, on)
-	if errors.Is(err, store.ErrNotFound) {
-		a.aliasNotFound(w, ident)
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.aliasNotFound(w, ident) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"alias": aliasView(al), "demoted_alias_id": demoted})

@@ -222,6 +222,20 @@ func (a *API) internal(w http.ResponseWriter, r *http.Request, err error) {
 	writeDetail(w, http.StatusInternalServerError, "Internal server error")
 }
 
+// failed answers a store error and reports whether there was one: notFound
+// writes the 404 for store.ErrNotFound, anything else is a 500.
+func (a *API) failed(w http.ResponseWriter, r *http.Request, err error, notFound func()) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, store.ErrNotFound):
+		notFound()
+	default:
+		a.internal(w, r, err)
+	}
+	return true
+}
+
 // page applies skip/limit to a slice.
 func page[T any](items []T, skip, limit int) []T {
 	if skip >= len(items) {

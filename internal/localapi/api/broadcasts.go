@@ -188,12 +188,7 @@ func (a *API) getBroadcast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := a.store.GetBroadcast(r.Context(), p, ids[0])
-	if errors.Is(err, store.ErrNotFound) {
-		a.broadcastNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, broadcastView(b))
@@ -227,12 +222,7 @@ func (a *API) updateBroadcast(w http.ResponseWriter, r *http.Request) {
 		SetDescription: body.Description.Set, Description: body.Description.Value,
 		Mode: body.Mode, TargetTimeoutMS: body.TargetTimeoutMS, Enabled: body.Enabled,
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		a.broadcastNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, broadcastView(b))
@@ -249,12 +239,7 @@ func (a *API) deleteBroadcast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.DeleteBroadcast(r.Context(), p, ids[0])
-	if errors.Is(err, store.ErrNotFound) {
-		a.broadcastNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Broadcast deleted successfully"})
@@ -279,12 +264,7 @@ func (a *API) replaceBroadcastTargets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := a.store.ReplaceBroadcastTargets(r.Context(), p, ids[0], targets)
-	if errors.Is(err, store.ErrNotFound) {
-		a.broadcastNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, broadcastView(b))
@@ -306,12 +286,7 @@ func (a *API) addBroadcastTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := a.store.AddBroadcastTarget(r.Context(), p, ids[0], tw)
-	if errors.Is(err, store.ErrNotFound) {
-		a.broadcastNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, broadcastTargetView(t))
@@ -328,12 +303,7 @@ func (a *API) deleteBroadcastTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.DeleteBroadcastTarget(r.Context(), p, ids[0], ids[1])
-	if errors.Is(err, store.ErrNotFound) {
-		writeDetail(w, http.StatusNotFound, "Target '"+ids[1]+"' not found in broadcast '"+ids[0]+"'")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { writeDetail(w, http.StatusNotFound, "Target '"+ids[1]+"' not found in broadcast '"+ids[0]+"'") }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Target deleted successfully"})

@@ -296,12 +296,7 @@ func (a *API) getChain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := a.store.GetChain(r.Context(), p, ids[0])
-	if errors.Is(err, store.ErrNotFound) {
-		a.chainNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, chainView(c))
@@ -331,12 +326,7 @@ func (a *API) updateChain(w http.ResponseWriter, r *http.Request) {
 		SetDescription: body.Description.Set, Description: body.Description.Value,
 		DefaultTimeoutMS: body.DefaultTimeoutMS, Enabled: body.Enabled,
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		a.chainNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, chainView(c))
@@ -353,12 +343,7 @@ func (a *API) deleteChain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.DeleteChain(r.Context(), p, ids[0])
-	if errors.Is(err, store.ErrNotFound) {
-		a.chainNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Chain deleted successfully"})
@@ -383,12 +368,7 @@ func (a *API) replaceChainSteps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := a.store.ReplaceChainSteps(r.Context(), p, ids[0], steps)
-	if errors.Is(err, store.ErrNotFound) {
-		a.chainNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, chainView(c))
@@ -410,12 +390,7 @@ func (a *API) addChainStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s, err := a.store.AddChainStep(r.Context(), p, ids[0], sw)
-	if errors.Is(err, store.ErrNotFound) {
-		a.chainNotFound(w, ids[0])
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, chainStepView(s))
@@ -455,12 +430,7 @@ func (a *API) updateChainStep(w http.ResponseWriter, r *http.Request) {
 		Name: body.Name, TargetPath: body.TargetPath, OnSuccess: body.OnSuccess, OnFailure: body.OnFailure,
 		SetTimeout: body.TimeoutMS.Set, TimeoutMS: body.TimeoutMS.Value, SortOrder: body.SortOrder,
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		writeDetail(w, http.StatusNotFound, "Step '"+ids[1]+"' not found in chain '"+ids[0]+"'")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { writeDetail(w, http.StatusNotFound, "Step '"+ids[1]+"' not found in chain '"+ids[0]+"'") }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, chainStepView(s))
@@ -477,12 +447,7 @@ func (a *API) deleteChainStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.DeleteChainStep(r.Context(), p, ids[0], ids[1])
-	if errors.Is(err, store.ErrNotFound) {
-		writeDetail(w, http.StatusNotFound, "Step '"+ids[1]+"' not found in chain '"+ids[0]+"'")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { writeDetail(w, http.StatusNotFound, "Step '"+ids[1]+"' not found in chain '"+ids[0]+"'") }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Step deleted successfully"})

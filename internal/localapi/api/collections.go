@@ -441,12 +441,9 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.RemoveMember(r.Context(), c.ID, sid)
-	if errors.Is(err, store.ErrNotFound) {
+	if a.failed(w, r, err, func() {
 		writeDetail(w, http.StatusNotFound, "Service '"+sid+"' is not a member of collection '"+c.Name+"'")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	}) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

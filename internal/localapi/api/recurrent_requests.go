@@ -368,12 +368,7 @@ func (a *API) getRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rr, err := a.store.GetRecurrentRequest(r.Context(), p, id)
-	if errors.Is(err, store.ErrNotFound) {
-		recurrentNotFound(w, id)
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { recurrentNotFound(w, id) }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, a.recurrentView(rr))
@@ -505,12 +500,7 @@ func (a *API) deleteRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.DeleteRecurrentRequest(r.Context(), p, id)
-	if errors.Is(err, store.ErrNotFound) {
-		recurrentNotFound(w, id)
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { recurrentNotFound(w, id) }) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

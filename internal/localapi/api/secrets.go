@@ -92,12 +92,7 @@ func (a *API) getSecret(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("name")
 	s, err := a.store.GetSecret(r.Context(), p, name)
-	if errors.Is(err, store.ErrNotFound) {
-		writeDetail(w, http.StatusNotFound, "Secret '"+name+"' not found")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	if a.failed(w, r, err, func() { writeDetail(w, http.StatusNotFound, "Secret '"+name+"' not found") }) {
 		return
 	}
 	writeJSON(w, http.StatusOK, secretView(s))
@@ -160,16 +155,13 @@ func (a *API) deleteSecret(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := a.store.DeleteSecret(r.Context(), p, name, shared)
-	if errors.Is(err, store.ErrNotFound) {
+	if a.failed(w, r, err, func() {
 		scope := "personal"
 		if shared {
 			scope = "shared"
 		}
 		writeDetail(w, http.StatusNotFound, "Secret '"+name+"' not found in the "+scope+" scope")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
+	}) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Secret '" + name + "' deleted"})
