@@ -15,7 +15,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "==> Starting unitysvc-local on $api_addr (gateway $gw_addr)"
-"$root/bin/unitysvc-local" --in-memory --api-addr "$api_addr" --gateway-addr "$gw_addr" >"$work/server.log" 2>&1 &
+"$root/bin/unitysvc-local" --in-memory --verbose --api-addr "$api_addr" --gateway-addr "$gw_addr" >"$work/server.log" 2>&1 &
 server_pid=$!
 # Wait until it says it is running; fail if it exits (a busy port, say).
 for _ in $(seq 1 100); do
@@ -25,7 +25,7 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.1
 done
-cat "$work/server.log"
+grep -v "msg=request" "$work/server.log"
 
 cat > "$work/tofurc" <<RC
 provider_installation {
@@ -48,8 +48,13 @@ echo
 echo "==> What was created (tofu state list)"
 tofu state list
 echo
-echo "==> Re-plan: expect no changes"
+echo "==> Re-plan: expect no changes, and one API call per resource to refresh"
+before=$(grep -c 'msg=request' "$work/server.log" || true)
 tofu plan -input=false -detailed-exitcode -compact-warnings >/dev/null && echo "No changes. The infrastructure matches the configuration."
+after=$(grep -c 'msg=request' "$work/server.log" || true)
+resources=$(tofu state list | grep -vc '^data\.' || true)
+datasources=$(tofu state list | grep -c '^data\.' || true)
+echo "Refresh: $((after - before)) API calls for $resources resources and $datasources data sources."
 echo
 echo "==> The same objects, read back from the API"
 curl_get() { # tiny HTTP GET without curl: bash /dev/tcp

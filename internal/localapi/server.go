@@ -137,7 +137,7 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 	if cfg.WrapAPI != nil {
 		apiHandler = cfg.WrapAPI(apiHandler)
 	}
-	inst.serve(apiLn, apiHandler)
+	inst.serve(apiLn, logRequests(log, apiHandler))
 	inst.serve(gwLn, gatewayPlaceholder())
 	go func() {
 		<-ctx.Done()
@@ -166,6 +166,30 @@ func (i *Instance) Close() error {
 		_ = s.Shutdown(ctx)
 	}
 	return i.Store.Close()
+}
+
+// logRequests logs one debug line per request (method, path, status,
+// duration); never headers or bodies, which carry keys and secrets.
+func logRequests(log *slog.Logger, h http.Handler) http.Handler {
+	if !log.Enabled(context.Background(), slog.LevelDebug) {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // gatewayPlaceholder answers the data plane's paths until the gateway is
