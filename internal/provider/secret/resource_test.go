@@ -3,6 +3,8 @@ package secret_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -419,4 +421,61 @@ func TestAccSecret_badImportID(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Secret values never reach the logs, even at TF_LOG=trace with the
+// provider's own logging at trace too.
+func TestAccSecret_valuesNotLogged(t *testing.T) {
+	e := acctest.New(t)
+	const plain, writeOnly = "sv-plain-do-not-log-7316", "sv-wo-do-not-log-9052"
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_LOG_PATH", logPath)
+	t.Setenv("TF_LOG_PROVIDER", "trace")
+	// Values come from variables, as in real use: the test harness itself
+	// logs the configuration text at trace level.
+	t.Setenv("TF_VAR_plain", plain)
+	t.Setenv("TF_VAR_write_only", writeOnly)
+	name1, name2 := randSecretName(), randSecretName()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(fmt.Sprintf(`
+variable "plain" {
+  type      = string
+  sensitive = true
+}
+variable "write_only" {
+  type      = string
+  sensitive = true
+}
+resource "unitysvc_secret" "plain" {
+  name  = %q
+  value = var.plain
+}
+resource "unitysvc_secret" "wo" {
+  name             = %q
+  value_wo         = var.write_only
+  value_wo_version = 1
+}
+`, name1, name2)),
+				Check: resource.ComposeTestCheckFunc(storedValue(e, name1, false, plain), storedValue(e, name2, false, writeOnly)),
+			},
+		},
+	})
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 10000 || !strings.Contains(string(data), "unitysvc API request") {
+		t.Fatalf("the trace log has %d bytes and no provider lines: logging was not on, so this test proves nothing", len(data))
+	}
+	for _, v := range []string{plain, writeOnly} {
+		if strings.Contains(string(data), v) {
+			t.Errorf("secret value %q found in the TF_LOG=trace output", v)
+		}
+	}
 }
