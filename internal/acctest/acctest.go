@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/apicontract"
@@ -53,6 +54,22 @@ type Env struct {
 // acceptance tests never run by accident.
 func New(t *testing.T) *Env {
 	t.Helper()
+	return start(t, localapi.Faults{})
+}
+
+// NewWithFaults is New with unitysvc-local injecting faults (429s, and
+// 503s after processing). It skips against a real account, where faults
+// cannot be injected.
+func NewWithFaults(t *testing.T, f localapi.Faults) *Env {
+	t.Helper()
+	if Remote() {
+		t.Skip("fault injection needs unitysvc-local")
+	}
+	return start(t, f)
+}
+
+func start(t *testing.T, faults localapi.Faults) *Env {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run only with TF_ACC=1 (make testacc / make test set it)")
 	}
@@ -74,6 +91,7 @@ func New(t *testing.T) *Env {
 			APIAddr: "127.0.0.1:0", GatewayAddr: "127.0.0.1:0", InMemory: true,
 			APIKeys:                   []string{"svcpass_acctest_" + strings.ReplaceAll(t.Name(), "/", "_")},
 			WrapAPI:                   rec.Wrap,
+			Faults:                    faults,
 			EnrollmentActivationDelay: 200 * time.Millisecond,
 		})
 		if err != nil {
@@ -92,7 +110,7 @@ func New(t *testing.T) *Env {
 		e.Instance = inst
 		e.APIURL, e.GatewayURL, e.APIKey = inst.APIURL, inst.GatewayURL, inst.APIKeys[0]
 	}
-	c, err := client.New(client.Config{BaseURL: e.APIURL, APIKey: e.APIKey, UserAgent: "unitysvc-acctest", MaxRetries: 2})
+	c, err := client.New(client.Config{BaseURL: e.APIURL, APIKey: e.APIKey, UserAgent: "unitysvc-acctest", MaxRetries: 5, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,4 +226,12 @@ func Poll(timeout time.Duration, cond func() (bool, error)) error {
 // tofu wrapped its lines: each space matches any run of white space.
 func ErrorText(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
+}
+
+// CheckServer is a step that applies an empty configuration and runs
+// check against the server. Use it after a step that must fail: a
+// TestCase's CheckDestroy does not run when nothing reached state, and a
+// PlanOnly step's Check never runs.
+func (e *Env) CheckServer(check func(*terraform.State) error) resource.TestStep {
+	return resource.TestStep{Config: e.ProviderConfig(), Check: check}
 }

@@ -50,7 +50,9 @@ type Config struct {
 	// WrapAPI, when set, wraps the API handler (tests use it to check
 	// every exchange against the OpenAPI spec).
 	WrapAPI func(http.Handler) http.Handler
-	Logger  *slog.Logger
+	// Faults injects 429s and 5xx answers (off by default).
+	Faults Faults
+	Logger *slog.Logger
 }
 
 // Instance is a running unitysvc-local.
@@ -65,6 +67,7 @@ type Instance struct {
 
 	servers []*http.Server
 	done    chan error
+	faults  *faultInjector
 }
 
 // Start opens the store, seeds the keys and serves the API and gateway
@@ -136,6 +139,10 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay})
 	if cfg.WrapAPI != nil {
 		apiHandler = cfg.WrapAPI(apiHandler)
+	}
+	if cfg.Faults != (Faults{}) {
+		inst.faults = &faultInjector{f: cfg.Faults, next: apiHandler}
+		apiHandler = inst.faults
 	}
 	inst.serve(apiLn, logRequests(log, apiHandler))
 	inst.serve(gwLn, gatewayPlaceholder())

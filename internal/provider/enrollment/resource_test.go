@@ -160,17 +160,20 @@ func TestAccEnrollment_incompleteFailsAndCancels(t *testing.T) {
 	e := acctest.New(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             noLiveEnrollments(e),
-		Steps: []resource.TestStep{{
-			Config: e.Config(fmt.Sprintf(`
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(fmt.Sprintf(`
 resource "unitysvc_enrollment" "byok" {
   service_id           = %q
   parameters           = { region = "eu" }
   sensitive_parameters = { api_key = "sk-x" }
 }
 `, byokService)),
-			ExpectError: regexp.MustCompile(`(?s)Enrollment is incomplete.*missing required\s+parameter\(s\):\s+endpoint.*cancelled`),
-		}},
+				ExpectError: regexp.MustCompile(`(?s)Enrollment is incomplete.*missing required\s+parameter\(s\):\s+endpoint.*cancelled`),
+			},
+			// Nothing reached state: check the server directly.
+			e.CheckServer(noLiveEnrollments(e)),
+		},
 	})
 }
 

@@ -397,12 +397,8 @@ func TestAccSecret_refusesToOverwriteExisting(t *testing.T) {
 				Config:      e.Config(config(name, `  value = "clobber"`)),
 				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*Import\s+it\s+with\s+.terraform\s+import\s+unitysvc_secret`),
 			},
-			{
-				// The existing value survived.
-				Config:   e.Config(`# nothing`),
-				Check:    storedValue(e, name, false, "precious"),
-				PlanOnly: true,
-			},
+			// The existing value survived.
+			e.CheckServer(storedValue(e, name, false, "precious")),
 		},
 	})
 }

@@ -40,6 +40,9 @@ func run() error {
 	flag.Var(&keys, "api-key", "an API key to accept (repeatable; default "+localapi.DefaultAPIKey+")")
 	flag.StringVar(&secretKey, "secret-key", "", "base64 of the 32-byte key encrypting secrets at rest (default: generated into the data dir)")
 	flag.BoolVar(&verbose, "verbose", false, "log every request")
+	flag.IntVar(&cfg.Faults.RateLimitEvery, "fault-429-every", 0, "answer every Nth API request with 429 and Retry-After: 0, unprocessed (0: never)")
+	flag.IntVar(&cfg.Faults.ErrorAfterEvery, "fault-503-every", 0, "process every Nth GET/PUT/PATCH/DELETE, then answer 503 (0: never)")
+	flag.IntVar(&cfg.Faults.LoseCreateEvery, "fault-lose-create-every", 0, "process every Nth POST, then answer 503: a client must not retry it (0: never)")
 	flag.Parse()
 	cfg.APIKeys = keys
 	if secretKey != "" {

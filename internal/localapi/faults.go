@@ -1,0 +1,74 @@
+package localapi
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+)
+
+// Faults makes unitysvc-local misbehave on purpose, so clients can prove
+// they retry safely. Counts are per API request, deterministic.
+type Faults struct {
+	// RateLimitEvery answers every Nth request with 429 and
+	// "Retry-After: 0" without processing it (0 = never).
+	RateLimitEvery int
+	// ErrorAfterEvery processes every Nth idempotent request (GET, PUT,
+	// PATCH, DELETE) and then answers 503 instead of the result, as a
+	// failing proxy in front of the API would (0 = never). POSTs are left
+	// alone: after a 5xx the client cannot know whether a POST was
+	// processed, so it must not retry it.
+	ErrorAfterEvery int
+	// LoseCreateEvery processes every Nth POST and then answers 503: the
+	// case a client must never retry, since a retry would create the
+	// object twice (0 = never).
+	LoseCreateEvery int
+}
+
+// faultInjector wraps the API with Faults, counting what it injected.
+type faultInjector struct {
+	f                   Faults
+	next                http.Handler
+	requests, idempot   atomic.Int64
+	posts               atomic.Int64
+	rateLimited, failed atomic.Int64
+}
+
+func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, "/v1/") {
+		fi.next.ServeHTTP(w, r)
+		return
+	}
+	n := fi.requests.Add(1)
+	if fi.f.RateLimitEvery > 0 && n%int64(fi.f.RateLimitEvery) == 0 {
+		fi.rateLimited.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = io.WriteString(w, `{"detail":"Rate limit exceeded (unitysvc-local fault injection); retry after 0 seconds"}`)
+		return
+	}
+	every, counter := fi.f.ErrorAfterEvery, &fi.idempot
+	if r.Method == http.MethodPost {
+		every, counter = fi.f.LoseCreateEvery, &fi.posts
+	}
+	if every > 0 && counter.Add(1)%int64(every) == 0 {
+		fi.next.ServeHTTP(httptest.NewRecorder(), r) // processed, result lost
+		fi.failed.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"detail":"Upstream connection reset after the request was processed (unitysvc-local fault injection)"}`)
+		return
+	}
+	fi.next.ServeHTTP(w, r)
+}
+
+// FaultCounts reports how many 429s and processed-then-503s were
+// injected.
+func (i *Instance) FaultCounts() (rateLimited, failedAfterProcessing int64) {
+	if i.faults == nil {
+		return 0, 0
+	}
+	return i.faults.rateLimited.Load(), i.faults.failed.Load()
+}
