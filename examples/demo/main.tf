@@ -48,10 +48,11 @@ resource "unitysvc_secret" "required" {
 # 4. Enroll in it with your own endpoint and key (BYOK). Apply waits
 #    until the enrollment is active.
 resource "unitysvc_enrollment" "byok" {
-  service_id           = data.unitysvc_service.byok.id
-  parameters           = { endpoint = "https://llm.example.com/v1" }
-  sensitive_parameters = { api_key = var.my_provider_api_key }
-  depends_on           = [unitysvc_secret.required]
+  service_id                      = data.unitysvc_service.byok.id
+  parameters                      = { endpoint = "https://llm.example.com/v1" }
+  sensitive_parameters_wo         = { api_key = var.my_provider_api_key }
+  sensitive_parameters_wo_version = 1
+  depends_on                      = [unitysvc_secret.required]
 }
 
 # 5. A collection of your own, reachable at /g/my-llms, with two members:

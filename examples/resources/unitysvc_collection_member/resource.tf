@@ -23,9 +23,10 @@ resource "unitysvc_collection_member" "gpt" {
 # A service that needs an enrollment can join once the enrollment is
 # active: referencing the enrollment orders the two.
 resource "unitysvc_enrollment" "byok" {
-  service_id           = data.unitysvc_service.byok.id
-  parameters           = { endpoint = "https://llm.example.com/v1" }
-  sensitive_parameters = { api_key = var.my_provider_api_key }
+  service_id                      = data.unitysvc_service.byok.id
+  parameters                      = { endpoint = "https://llm.example.com/v1" }
+  sensitive_parameters_wo         = { api_key = var.my_provider_api_key }
+  sensitive_parameters_wo_version = 1
 }
 
 resource "unitysvc_collection_member" "byok" {

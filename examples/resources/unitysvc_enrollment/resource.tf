@@ -25,10 +25,13 @@ resource "unitysvc_enrollment" "byok" {
     region   = "eu-west-1"
   }
 
-  # Masked by the API on read; kept from configuration.
-  sensitive_parameters = {
+  # Write-only (Terraform 1.11+ / OpenTofu 1.11+): sent when enrolling,
+  # never stored in plan or state. Bump the version to enroll again with a
+  # new key. On older versions use sensitive_parameters instead.
+  sensitive_parameters_wo = {
     api_key = var.my_provider_api_key
   }
+  sensitive_parameters_wo_version = 1
 
   timeouts {
     create = "10m"

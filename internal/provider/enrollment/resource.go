@@ -10,11 +10,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -58,14 +61,17 @@ type enrollmentResource struct {
 }
 
 type enrollmentModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	ServiceID           types.String   `tfsdk:"service_id"`
-	Parameters          types.Map      `tfsdk:"parameters"`
-	SensitiveParameters types.Map      `tfsdk:"sensitive_parameters"`
-	Status              types.String   `tfsdk:"status"`
-	Code                types.String   `tfsdk:"code"`
-	ProxyEndpoint       types.String   `tfsdk:"proxy_endpoint"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+	ID                  types.String `tfsdk:"id"`
+	ServiceID           types.String `tfsdk:"service_id"`
+	Parameters          types.Map    `tfsdk:"parameters"`
+	SensitiveParameters types.Map    `tfsdk:"sensitive_parameters"`
+	// SensitiveParametersWO is write-only: always null in plan and state.
+	SensitiveParametersWO        types.Map      `tfsdk:"sensitive_parameters_wo"`
+	SensitiveParametersWOVersion types.Int64    `tfsdk:"sensitive_parameters_wo_version"`
+	Status                       types.String   `tfsdk:"status"`
+	Code                         types.String   `tfsdk:"code"`
+	ProxyEndpoint                types.String   `tfsdk:"proxy_endpoint"`
+	Timeouts                     timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *enrollmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -78,7 +84,9 @@ func (r *enrollmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"with the parameters the service asks for. Creating it waits until the enrollment is `active` " +
 			"(see `timeouts`); destroying it cancels the enrollment.\n\n" +
 			"The API has no update for enrollments: changing any argument replaces the enrollment.\n\n" +
-			"**Sensitive parameters:** put keys, passwords and tokens in `sensitive_parameters`. The API masks " +
+			"**Sensitive parameters:** put keys, passwords and tokens in `sensitive_parameters`, or — on Terraform 1.11+ / " +
+			"OpenTofu 1.11+ — in the write-only `sensitive_parameters_wo`, which never enters plan or state (change " +
+			"`sensitive_parameters_wo_version` to enroll again with new values). The API masks " +
 			"secret-looking parameters on read (`***masked***`), so their values are kept from your configuration " +
 			"and a change made outside Terraform is not detected.\n\n" +
 			"**Import:** `terraform import unitysvc_enrollment.example <enrollment id>`. Sensitive parameters cannot " +
@@ -108,9 +116,26 @@ func (r *enrollmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				ElementType:         types.StringType,
 				Optional:            true,
 				Sensitive:           true,
+				Validators:          []validator.Map{mapvalidator.PreferWriteOnlyAttribute(path.MatchRoot("sensitive_parameters_wo"))},
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(adoptAfterImport,
 					"Changing it replaces the enrollment, except right after an import, when configured keys the API reports as masked are adopted in place.",
 					"Changing it replaces the enrollment, except right after an import, when configured keys the API reports as masked are adopted in place.")},
+			},
+			"sensitive_parameters_wo": schema.MapAttribute{
+				MarkdownDescription: "Write-only secret parameters, merged into the request like `sensitive_parameters` but never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+. Sent only when the enrollment is created: change `sensitive_parameters_wo_version` to enroll again with new values. Conflicts with `sensitive_parameters`.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Sensitive:           true,
+				WriteOnly:           true,
+				Validators:          []validator.Map{mapvalidator.ConflictsWith(path.MatchRoot("sensitive_parameters"))},
+			},
+			"sensitive_parameters_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `sensitive_parameters_wo`. Changing it replaces the enrollment, sending the current write-only values (right after an import, configured keys the API reports as masked are adopted in place).",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("sensitive_parameters_wo"))},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(adoptWriteOnlyAfterImport,
+					"Changing it replaces the enrollment, except right after an import, when the configured write-only keys are ones the API reports as masked.",
+					"Changing it replaces the enrollment, except right after an import, when the configured write-only keys are ones the API reports as masked.")},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The enrollment's status: `active` once created; the API may later report `paused`. A `cancelled` enrollment is treated as gone.",
@@ -150,10 +175,17 @@ func (r *enrollmentResource) ValidateConfig(ctx context.Context, req resource.Va
 	// other resources' attributes) during validation.
 	plain := mapKeys(cfg.Parameters)
 	secret := mapKeys(cfg.SensitiveParameters)
+	for k := range mapKeys(cfg.SensitiveParametersWO) {
+		secret[k] = ""
+	}
+	if !cfg.SensitiveParametersWO.IsNull() && cfg.SensitiveParametersWOVersion.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("sensitive_parameters_wo_version"), "sensitive_parameters_wo without a version",
+			"sensitive_parameters_wo is sent when the enrollment is created, but without sensitive_parameters_wo_version there is no way to tell Terraform the values changed. Set sensitive_parameters_wo_version = 1 and increase it to enroll again with new values.")
+	}
 	for _, k := range sortedKeys(plain) {
 		if _, dup := secret[k]; dup {
 			resp.Diagnostics.AddAttributeError(path.Root("parameters").AtMapKey(k), "Parameter set twice",
-				fmt.Sprintf("Parameter %q is set in both parameters and sensitive_parameters. Keep it in one of them (sensitive_parameters for secrets).", k))
+				fmt.Sprintf("Parameter %q is set in both parameters and sensitive_parameters (or sensitive_parameters_wo). Keep it in one of them (the sensitive one for secrets).", k))
 		} else if secretLookingKey(k) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("parameters").AtMapKey(k), "Secret-looking parameter in parameters",
 				fmt.Sprintf("Parameter %q looks secret: the API masks it on read and its value is stored in state unmarked. Move it to sensitive_parameters.", k))
@@ -216,18 +248,52 @@ func adoptAfterImport(ctx context.Context, req planmodifier.MapRequest, resp *ma
 	if !req.StateValue.IsNull() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
 		return
 	}
-	raw, diags := req.Private.GetKey(ctx, maskedKeysPrivate)
-	resp.Diagnostics.Append(diags...)
-	var masked []string
-	if len(raw) == 0 || json.Unmarshal(raw, &masked) != nil {
+	resp.RequiresReplace = !allMasked(ctx, req.Private, req.PlanValue, &resp.Diagnostics)
+}
+
+// adoptWriteOnlyAfterImport is adoptAfterImport for
+// sensitive_parameters_wo, whose keys only the configuration holds: a
+// version set for the first time right after an import adopts configured
+// keys the API reports as masked; any other version change replaces.
+func adoptWriteOnlyAfterImport(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = true
+	if !req.StateValue.IsNull() || req.PlanValue.IsNull() {
 		return
 	}
-	for k := range req.PlanValue.Elements() {
+	var state enrollmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.SensitiveParameters.IsNull() {
+		return
+	}
+	var wo types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("sensitive_parameters_wo"), &wo)...)
+	if wo.IsNull() || wo.IsUnknown() {
+		return
+	}
+	resp.RequiresReplace = !allMasked(ctx, req.Private, wo, &resp.Diagnostics)
+}
+
+// privateGetter is the part of a plan request's private state the
+// adopt functions read.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// allMasked reports whether every key of m is one the API last reported
+// as masked (recorded by Read in private state).
+func allMasked(ctx context.Context, private privateGetter, m types.Map, diags *diag.Diagnostics) bool {
+	raw, d := private.GetKey(ctx, maskedKeysPrivate)
+	diags.Append(d...)
+	var masked []string
+	if len(raw) == 0 || json.Unmarshal(raw, &masked) != nil {
+		return false
+	}
+	for k := range m.Elements() {
 		if !slices.Contains(masked, k) {
-			return
+			return false
 		}
 	}
-	resp.RequiresReplace = false
+	return true
 }
 
 // modelFromAPI is the one converter from the API's enrollment to state.
@@ -235,6 +301,7 @@ func adoptAfterImport(ctx context.Context, req planmodifier.MapRequest, resp *ma
 // configuration); sensitive_parameters is never read back.
 func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel) enrollmentModel {
 	m := prior
+	m.SensitiveParametersWO = types.MapNull(types.StringType)
 	m.ID = types.StringValue(e.ID)
 	m.ServiceID = types.StringValue(e.ServiceID)
 	m.Status = types.StringValue(e.Status)
@@ -282,27 +349,28 @@ func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel) enrollmen
 	return m
 }
 
-// requestParameters merges the plain and sensitive parameters.
-func requestParameters(ctx context.Context, m enrollmentModel, diags *diag.Diagnostics) map[string]any {
+// requestParameters merges the plain, sensitive and write-only
+// parameters (the last only in configuration).
+func requestParameters(ctx context.Context, plan, cfg enrollmentModel, diags *diag.Diagnostics) map[string]any {
 	out := map[string]any{}
-	for k, v := range tfutil.StringMap(ctx, m.Parameters, diags) {
-		out[k] = v
-	}
-	for k, v := range tfutil.StringMap(ctx, m.SensitiveParameters, diags) {
-		out[k] = v
+	for _, m := range []types.Map{plan.Parameters, plan.SensitiveParameters, cfg.SensitiveParametersWO} {
+		for k, v := range tfutil.StringMap(ctx, m, diags) {
+			out[k] = v
+		}
 	}
 	return out
 }
 
 func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan enrollmentModel
+	var plan, cfg enrollmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	params := requestParameters(ctx, plan, &resp.Diagnostics)
+	params := requestParameters(ctx, plan, cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -389,3 +389,147 @@ resource "unitysvc_enrollment" "byok" {
 		},
 	})
 }
+
+// storedParameter reads an enrollment's parameter as unitysvc-local
+// stored it (decrypted): the only way to see a write-only value arrived.
+func storedParameter(e *acctest.Env, key, want string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if e.Instance == nil {
+			return nil
+		}
+		ctx := acctest.Ctx()
+		p, err := e.Instance.Store.Authenticate(ctx, e.APIKey)
+		if err != nil {
+			return err
+		}
+		id := s.RootModule().Resources[addr].Primary.ID
+		en, err := e.Instance.Store.GetEnrollment(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		if got := fmt.Sprint(en.Parameters[key]); got != want {
+			return fmt.Errorf("enrollment %s parameter %s = %q, want %q", id, key, got, want)
+		}
+		return nil
+	}
+}
+
+func TestAccEnrollment_writeOnlySensitiveParameters(t *testing.T) {
+	e := acctest.New(t)
+	cfg := func(key string, version int) string {
+		return e.Config(fmt.Sprintf(`
+resource "unitysvc_enrollment" "byok" {
+  service_id                      = %q
+  parameters                      = { endpoint = "https://a.example.com/v1" }
+  sensitive_parameters_wo         = { api_key = %q }
+  sensitive_parameters_wo_version = %d
+}
+`, byokService, key, version))
+	}
+	notInState := func(secret string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			for k, v := range s.RootModule().Resources[addr].Primary.Attributes {
+				if strings.Contains(v, secret) {
+					return fmt.Errorf("write-only value found in state attribute %s", k)
+				}
+			}
+			return nil
+		}
+	}
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_enrollment" "byok" {
+  service_id              = %q
+  parameters              = { endpoint = "https://a.example.com/v1" }
+  sensitive_parameters    = { api_key = "a" }
+  sensitive_parameters_wo = { api_key = "b" }
+}
+`, byokService)),
+				ExpectError: acctest.ErrorText(`Attribute "sensitive_parameters" cannot be specified when "sensitive_parameters_wo" is specified`),
+			},
+			{
+				Config: cfg("wo-key-one", 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive_parameters_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive_parameters"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+				Check: resource.ComposeTestCheckFunc(notInState("wo-key-one"), storedParameter(e, "api_key", "wo-key-one"),
+					func(s *terraform.State) error { firstID = s.RootModule().Resources[addr].Primary.ID; return nil }),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// A new write-only value alone is not seen...
+				Config:   cfg("wo-key-two", 1),
+				PlanOnly: true,
+			},
+			{
+				// ...a new version enrolls again with it.
+				Config: cfg("wo-key-two", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(notInState("wo-key-two"), storedParameter(e, "api_key", "wo-key-two"),
+					func(s *terraform.State) error {
+						if s.RootModule().Resources[addr].Primary.ID == firstID {
+							return fmt.Errorf("the enrollment was not replaced")
+						}
+						return nil
+					}),
+			},
+			{
+				ResourceName: addr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"sensitive_parameters_wo_version", "timeouts"},
+			},
+		},
+	})
+}
+
+// The write-only variant of import adoption: setting
+// sensitive_parameters_wo_version for the first time after an import does
+// not replace the enrollment when its keys are the masked ones.
+func TestAccEnrollment_importAdoptsWriteOnlyParameters(t *testing.T) {
+	e := acctest.New(t)
+	created, err := e.Client.CreateEnrollment(acctest.Ctx(), client.ServiceEnrollmentCreate{ServiceID: byokService,
+		Parameters: map[string]any{"endpoint": "https://a.example.com/v1", "api_key": "sk-elsewhere"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := acctest.Poll(10*time.Second, func() (bool, error) {
+		en, err := e.Client.GetEnrollment(acctest.Ctx(), created.ID)
+		return err == nil && en.Status == client.EnrollmentActive, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.Config(fmt.Sprintf(`
+resource "unitysvc_enrollment" "byok" {
+  service_id                      = %q
+  parameters                      = { endpoint = "https://a.example.com/v1" }
+  sensitive_parameters_wo         = { api_key = "sk-elsewhere" }
+  sensitive_parameters_wo_version = 1
+}
+`, byokService))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		Steps: []resource.TestStep{
+			{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: created.ID, ImportStatePersist: true},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(created.ID)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive_parameters_wo_version"), knownvalue.Int64Exact(1)),
+				},
+			},
+		},
+	})
+}
