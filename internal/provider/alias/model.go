@@ -25,13 +25,6 @@ type aliasModel struct {
 // gatewayPath is where the gateway serves an alias.
 func gatewayPath(name string) string { return "a/" + name }
 
-func gatewayURL(pd *tfutil.ProviderData, gp string) types.String {
-	if u := pd.GatewayURLFor(gp); u != "" {
-		return types.StringValue(u)
-	}
-	return types.StringNull()
-}
-
 // modelFromAPI is the one converter from the API's alias to state, used
 // by Create, Read, Update and import. routing is the server's truth.
 func modelFromAPI(a *client.ServiceAliasPublic, pd *tfutil.ProviderData) aliasModel {
@@ -46,7 +39,7 @@ func modelFromAPI(a *client.ServiceAliasPublic, pd *tfutil.ProviderData) aliasMo
 		Routing:            types.BoolValue(a.IsRouting),
 		Shared:             types.BoolValue(a.Shared()),
 		GatewayPath:        types.StringValue(gp),
-		GatewayURL:         gatewayURL(pd, gp),
+		GatewayURL:         pd.GatewayURLOf(gp),
 	}
 }
 

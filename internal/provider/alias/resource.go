@@ -137,7 +137,7 @@ func (r *aliasResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !plan.Name.IsUnknown() {
 		gp := gatewayPath(plan.Name.ValueString())
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), gatewayURL(r.pd, gp))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), r.pd.GatewayURLOf(gp))...)
 	}
 	if !cfg.Routing.IsNull() || req.State.Raw.IsNull() {
 		return

@@ -56,13 +56,6 @@ var targetObjectType = types.ObjectType{AttrTypes: targetAttrTypes}
 // gatewayPath is the broadcast's gateway-relative path.
 func gatewayPath(name string) string { return "b/" + url.PathEscape(name) }
 
-func gatewayURL(pd *tfutil.ProviderData, gp string) types.String {
-	if u := pd.GatewayURLFor(gp); u != "" {
-		return types.StringValue(u)
-	}
-	return types.StringNull()
-}
-
 // overrideStrings renders routing_key_override values as strings: strings
 // as they are, anything else (set outside Terraform) as its JSON text.
 func overrideStrings(m map[string]any) map[string]string {
@@ -100,7 +93,7 @@ func modelFromAPI(b *client.BroadcastPublic, pd *tfutil.ProviderData) broadcastM
 		Shared:          types.BoolValue(b.Shared()),
 		Targets:         types.ListValueMust(targetObjectType, targets),
 		GatewayPath:     types.StringValue(gp),
-		GatewayURL:      gatewayURL(pd, gp),
+		GatewayURL:      pd.GatewayURLOf(gp),
 	}
 }
 

@@ -148,7 +148,7 @@ func (r *broadcastResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	gp := gatewayPath(name.ValueString())
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
 	if r.pd != nil {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), gatewayURL(r.pd, gp))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), r.pd.GatewayURLOf(gp))...)
 	}
 }
 

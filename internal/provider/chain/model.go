@@ -93,15 +93,8 @@ func modelFromAPI(c *client.ChainPublic, pd *tfutil.ProviderData) chainModel {
 		Shared:           types.BoolValue(c.Shared()),
 		Steps:            types.ListValueMust(stepObjectType, steps),
 		GatewayPath:      types.StringValue(gp),
-		GatewayURL:       gatewayURL(pd, gp),
+		GatewayURL:       pd.GatewayURLOf(gp),
 	}
-}
-
-func gatewayURL(pd *tfutil.ProviderData, gp string) types.String {
-	if u := pd.GatewayURLFor(gp); u != "" {
-		return types.StringValue(u)
-	}
-	return types.StringNull()
 }
 
 // stepsToAPI converts the planned steps to the API's body; sort_order is

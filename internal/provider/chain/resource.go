@@ -156,7 +156,7 @@ func (r *chainResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	gp := gatewayPath(name.ValueString())
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
 	if r.pd != nil {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), gatewayURL(r.pd, gp))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), r.pd.GatewayURLOf(gp))...)
 	}
 }
 

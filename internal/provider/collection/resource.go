@@ -129,10 +129,7 @@ func (r *collectionResource) modelFromAPI(g *client.CustomerGroupDetail, prior c
 	}
 	m.GroupType = tfutil.StringOrNull(g.GroupType)
 	m.GatewayPath = types.StringValue("g/" + g.Name)
-	m.GatewayURL = types.StringNull()
-	if u := r.pd.GatewayURLFor("g/" + g.Name); u != "" {
-		m.GatewayURL = types.StringValue(u)
-	}
+	m.GatewayURL = r.pd.GatewayURLOf(m.GatewayPath.ValueString())
 	return m
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
@@ -21,13 +22,14 @@ type ProviderData struct {
 	GatewayURL string
 }
 
-// GatewayURLFor returns the full gateway URL of a gateway-relative path
-// such as "g/my-llms", or "" when the gateway URL is unknown.
-func (p *ProviderData) GatewayURLFor(path string) string {
+// GatewayURLOf returns the full gateway URL of a gateway-relative path
+// such as "g/my-llms", or null when the gateway URL is unknown (also
+// before the provider is configured, when p is nil).
+func (p *ProviderData) GatewayURLOf(path string) types.String {
 	if p == nil || p.GatewayURL == "" {
-		return ""
+		return types.StringNull()
 	}
-	return p.GatewayURL + "/" + path
+	return types.StringValue(p.GatewayURL + "/" + path)
 }
 
 // ConfigureResource extracts ProviderData in a resource's Configure. It
