@@ -129,9 +129,6 @@ func (o ListAliasesOptions) query() url.Values {
 	return q
 }
 
-// AliasesPageSize is the page size ListAliases asks for (the API default).
-const AliasesPageSize = 100
-
 // ListAliasesPage returns one page of aliases.
 func (c *Client) ListAliasesPage(ctx context.Context, opts ListAliasesOptions) (*ServiceAliasesPublic, error) {
 	var out ServiceAliasesPublic
@@ -144,18 +141,14 @@ func (c *Client) ListAliasesPage(ctx context.Context, opts ListAliasesOptions) (
 // ListAliases returns every alias matching opts, following every page
 // (opts.Skip and opts.Limit are ignored).
 func (c *Client) ListAliases(ctx context.Context, opts ListAliasesOptions) ([]ServiceAliasPublic, error) {
-	var all []ServiceAliasPublic
-	for {
-		opts.Skip, opts.Limit = len(all), AliasesPageSize
+	return allPages(func(skip, limit int) ([]ServiceAliasPublic, int, error) {
+		opts.Skip, opts.Limit = skip, limit
 		page, err := c.ListAliasesPage(ctx, opts)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		all = append(all, page.Data...)
-		if len(page.Data) < AliasesPageSize || len(all) >= page.Count {
-			return all, nil
-		}
-	}
+		return page.Data, page.Count, nil
+	})
 }
 
 // GetAlias returns an alias by id. A deleted alias is still returned,

@@ -121,12 +121,12 @@ func TestListAliasesFollowsPagesWithFilters(t *testing.T) {
 	c := newScheduleTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		calls++
 		q := r.URL.Query()
-		if q.Get("include_deactivated") != "true" || q.Get("name") != "chat" || q.Get("limit") != strconv.Itoa(client.AliasesPageSize) {
+		if q.Get("include_deactivated") != "true" || q.Get("name") != "chat" || q.Get("limit") != strconv.Itoa(client.PageSize) {
 			t.Errorf("query %s", r.URL.RawQuery)
 		}
 		skip, _ := strconv.Atoi(q.Get("skip"))
 		data := []any{}
-		for i := skip; i < total && i < skip+client.AliasesPageSize; i++ {
+		for i := skip; i < total && i < skip+client.PageSize; i++ {
 			data = append(data, aliasJSON(fmt.Sprintf("a%d", i), "chat"))
 		}
 		scheduleJSON(w, http.StatusOK, map[string]any{"data": data, "count": total})

@@ -80,8 +80,8 @@ func (c *Client) ListBroadcastsPage(ctx context.Context, opts SkipLimitOptions) 
 // ListBroadcasts returns every broadcast visible to the caller (personal
 // and shared, or only shared when sharedOnly), following every page.
 func (c *Client) ListBroadcasts(ctx context.Context, sharedOnly bool) ([]BroadcastPublic, error) {
-	return listAllSkipLimit(ctx, sharedOnly, func(ctx context.Context, opts SkipLimitOptions) ([]BroadcastPublic, int, error) {
-		p, err := c.ListBroadcastsPage(ctx, opts)
+	return allPages(func(skip, limit int) ([]BroadcastPublic, int, error) {
+		p, err := c.ListBroadcastsPage(ctx, SkipLimitOptions{SharedOnly: sharedOnly, Skip: skip, Limit: limit})
 		if err != nil {
 			return nil, 0, err
 		}

@@ -83,10 +83,6 @@ type ChainStepUpdate struct {
 	SortOrder  *int64  `json:"sort_order,omitempty"`
 }
 
-// SkipLimitPageSize is the page size the List* helpers of skip/limit
-// collections ask for (the API's default).
-const SkipLimitPageSize = 100
-
 // SkipLimitOptions selects one page of a skip/limit collection. SharedOnly
 // asks for team objects only (?shared=true); otherwise the caller's
 // personal objects and the shared ones are listed.
@@ -110,22 +106,6 @@ func (o SkipLimitOptions) query() url.Values {
 	return q
 }
 
-// listAllSkipLimit follows skip/limit pages of a {data, count} collection
-// to the end. fetch returns one page's items and the total count.
-func listAllSkipLimit[T any](ctx context.Context, sharedOnly bool, fetch func(ctx context.Context, opts SkipLimitOptions) ([]T, int, error)) ([]T, error) {
-	var all []T
-	for {
-		items, count, err := fetch(ctx, SkipLimitOptions{SharedOnly: sharedOnly, Skip: len(all), Limit: SkipLimitPageSize})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, items...)
-		if len(items) == 0 || len(items) < SkipLimitPageSize || len(all) >= count {
-			return all, nil
-		}
-	}
-}
-
 // ListChainsPage returns one page of chains.
 func (c *Client) ListChainsPage(ctx context.Context, opts SkipLimitOptions) (*ChainsPublic, error) {
 	var out ChainsPublic
@@ -138,8 +118,8 @@ func (c *Client) ListChainsPage(ctx context.Context, opts SkipLimitOptions) (*Ch
 // ListChains returns every chain visible to the caller (personal and
 // shared, or only shared when sharedOnly), following every page.
 func (c *Client) ListChains(ctx context.Context, sharedOnly bool) ([]ChainPublic, error) {
-	return listAllSkipLimit(ctx, sharedOnly, func(ctx context.Context, opts SkipLimitOptions) ([]ChainPublic, int, error) {
-		p, err := c.ListChainsPage(ctx, opts)
+	return allPages(func(skip, limit int) ([]ChainPublic, int, error) {
+		p, err := c.ListChainsPage(ctx, SkipLimitOptions{SharedOnly: sharedOnly, Skip: skip, Limit: limit})
 		if err != nil {
 			return nil, 0, err
 		}

@@ -116,7 +116,7 @@ func TestListChainsFollowsPages(t *testing.T) {
 		}
 		skip, _ := strconv.Atoi(r.URL.Query().Get("skip"))
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-		if limit != client.SkipLimitPageSize {
+		if limit != client.PageSize {
 			t.Errorf("limit = %d", limit)
 		}
 		data := []any{}

@@ -236,3 +236,23 @@ func pathf(format string, args ...string) string {
 	}
 	return fmt.Sprintf(format, esc...)
 }
+
+// PageSize is the page size the List* helpers ask for on the API's
+// skip/limit listings (the API's default).
+const PageSize = 100
+
+// allPages follows a skip/limit listing to its last page. fetch returns
+// one page's items and the total count the API reports.
+func allPages[T any](fetch func(skip, limit int) (items []T, count int, err error)) ([]T, error) {
+	var all []T
+	for {
+		items, count, err := fetch(len(all), PageSize)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if len(items) == 0 || len(items) < PageSize || len(all) >= count {
+			return all, nil
+		}
+	}
+}

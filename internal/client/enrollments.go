@@ -67,9 +67,6 @@ type CustomerEnrollmentCancelResponse struct {
 	Message      string `json:"message"`
 }
 
-// EnrollmentsPageSize is the page size ListEnrollments asks for.
-const EnrollmentsPageSize = 100
-
 // CreateEnrollment enrolls the caller (or, with shared, the team) in a
 // service. The enrollment starts pending; poll GetEnrollment until it is
 // active (or incomplete).
@@ -121,21 +118,20 @@ func (c *Client) ListEnrollments(ctx context.Context) ([]CustomerEnrollment, err
 	var all []CustomerEnrollment
 	seen := map[string]bool{}
 	for _, shared := range []bool{false, true} {
-		skip := 0
-		for {
-			page, err := c.ListEnrollmentsPage(ctx, shared, skip, EnrollmentsPageSize)
+		scope, err := allPages(func(skip, limit int) ([]CustomerEnrollment, int, error) {
+			page, err := c.ListEnrollmentsPage(ctx, shared, skip, limit)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
-			for _, e := range page.Data {
-				if !seen[e.ID] {
-					seen[e.ID] = true
-					all = append(all, e)
-				}
-			}
-			skip += len(page.Data)
-			if len(page.Data) == 0 || skip >= page.Count {
-				break
+			return page.Data, page.Count, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range scope {
+			if !seen[e.ID] {
+				seen[e.ID] = true
+				all = append(all, e)
 			}
 		}
 	}

@@ -135,7 +135,7 @@ func TestListEnrollmentsFollowsPagesOfBothScopes(t *testing.T) {
 		q := r.URL.Query()
 		skip, _ := strconv.Atoi(q.Get("skip"))
 		limit, _ := strconv.Atoi(q.Get("limit"))
-		if limit != EnrollmentsPageSize {
+		if limit != PageSize {
 			t.Errorf("limit = %d", limit)
 		}
 		var all []map[string]any

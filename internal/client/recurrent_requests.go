@@ -130,9 +130,6 @@ func (o ListRecurrentRequestsOptions) query() url.Values {
 	return q
 }
 
-// RecurrentRequestsPageSize is the page size ListRecurrentRequests asks for.
-const RecurrentRequestsPageSize = 100
-
 // ListRecurrentRequestsPage returns one page of recurrent requests.
 func (c *Client) ListRecurrentRequestsPage(ctx context.Context, opts ListRecurrentRequestsOptions) (*RecurrentRequestsPublic, error) {
 	var out RecurrentRequestsPublic
@@ -145,18 +142,14 @@ func (c *Client) ListRecurrentRequestsPage(ctx context.Context, opts ListRecurre
 // ListRecurrentRequests returns every recurrent request matching opts,
 // following every page (opts.Skip and opts.Limit are ignored).
 func (c *Client) ListRecurrentRequests(ctx context.Context, opts ListRecurrentRequestsOptions) ([]RecurrentRequestPublic, error) {
-	var all []RecurrentRequestPublic
-	for {
-		opts.Skip, opts.Limit = len(all), RecurrentRequestsPageSize
+	return allPages(func(skip, limit int) ([]RecurrentRequestPublic, int, error) {
+		opts.Skip, opts.Limit = skip, limit
 		page, err := c.ListRecurrentRequestsPage(ctx, opts)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		all = append(all, page.Data...)
-		if len(page.Data) < RecurrentRequestsPageSize || len(all) >= page.Count {
-			return all, nil
-		}
-	}
+		return page.Data, page.Count, nil
+	})
 }
 
 // GetRecurrentRequest returns a recurrent request by id.
