@@ -36,27 +36,6 @@ func (a *API) routeAliases() {
 	a.handle("POST", "/aliases/{identifier}/switch", a.switchAlias)
 }
 
-// schedOpt is a JSON field whose presence matters (PATCH): Set tells an
-// absent field from an explicit null, which leaves Value nil.
-type schedOpt[T any] struct {
-	Set   bool
-	Value *T
-}
-
-func (o *schedOpt[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Value = nil
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.Value = &v
-	return nil
-}
-
 // aliasPublic is the ServiceAliasPublic schema.
 type aliasPublic struct {
 	ID                 string          `json:"id"`
@@ -106,17 +85,6 @@ func aliasScope(shared bool) string {
 		return "shared"
 	}
 	return "personal"
-}
-
-// aliasPathID returns the {alias_id} path parameter as a canonical UUID,
-// or writes FastAPI's 422 for a malformed one.
-func aliasPathID(w http.ResponseWriter, r *http.Request) (string, bool) {
-	id, err := uuid.Parse(r.PathValue("alias_id"))
-	if err != nil {
-		unprocessable(w, "Input should be a valid UUID, "+err.Error(), "uuid_parsing", "path", "alias_id")
-		return "", false
-	}
-	return id.String(), true
 }
 
 func validAliasDescription(d *string, errs *validationErrors) {
@@ -247,7 +215,7 @@ func (a *API) getAlias(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, ok := aliasPathID(w, r)
+	id, ok := pathID(w, r, "alias_id")
 	if !ok {
 		return
 	}
@@ -264,15 +232,15 @@ func (a *API) updateAlias(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, ok := aliasPathID(w, r)
+	id, ok := pathID(w, r, "alias_id")
 	if !ok {
 		return
 	}
 	var body struct {
-		Description        schedOpt[string]         `json:"description"`
-		RequestRoutingKey  schedOpt[map[string]any] `json:"request_routing_key"`
-		TargetPath         schedOpt[string]         `json:"target_path"`
-		RoutingKeyOverride schedOpt[map[string]any] `json:"routing_key_override"`
+		Description        optional[string]         `json:"description"`
+		RequestRoutingKey  optional[map[string]any] `json:"request_routing_key"`
+		TargetPath         optional[string]         `json:"target_path"`
+		RoutingKeyOverride optional[map[string]any] `json:"routing_key_override"`
 	}
 	if !decodeBody(w, r, &body) {
 		return
@@ -337,7 +305,7 @@ func (a *API) deleteAlias(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, ok := aliasPathID(w, r)
+	id, ok := pathID(w, r, "alias_id")
 	if !ok {
 		return
 	}

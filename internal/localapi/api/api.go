@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
@@ -246,4 +247,51 @@ func page[T any](items []T, skip, limit int) []T {
 		items = items[:limit]
 	}
 	return items
+}
+
+// optional is a JSON field whose presence matters (PATCH bodies): Set
+// tells an absent field from an explicit null, which leaves Value nil.
+type optional[T any] struct {
+	Set   bool
+	Value *T
+}
+
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.Value = &v
+	return nil
+}
+
+// pathID returns the UUID path parameter name in canonical form, or
+// writes FastAPI's 422 for a malformed one.
+func pathID(w http.ResponseWriter, r *http.Request, name string) (string, bool) {
+	var errs validationErrors
+	ids := pathUUIDs(r, &errs, name)
+	if errs.write(w) {
+		return "", false
+	}
+	return ids[0], true
+}
+
+// pathUUIDs parses the UUID path parameters names into canonical form,
+// adding a 422 entry for each that is not a UUID.
+func pathUUIDs(r *http.Request, errs *validationErrors, names ...string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		id, err := uuid.Parse(r.PathValue(n))
+		if err != nil {
+			errs.add("Input should be a valid UUID, "+strings.TrimPrefix(err.Error(), "invalid UUID "), "uuid_parsing", "path", n)
+			continue
+		}
+		out[i] = id.String()
+	}
+	return out
 }

@@ -183,7 +183,7 @@ func (a *API) getBroadcast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "broadcast_id")
+	ids := pathUUIDs(r, &errs, "broadcast_id")
 	if errs.write(w) {
 		return
 	}
@@ -200,12 +200,12 @@ func (a *API) updateBroadcast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "broadcast_id")
+	ids := pathUUIDs(r, &errs, "broadcast_id")
 	var body struct {
-		Description     routingOpt[string] `json:"description"`
-		Mode            *string            `json:"mode"`
-		TargetTimeoutMS *int64             `json:"target_timeout_ms"`
-		Enabled         *bool              `json:"enabled"`
+		Description     optional[string] `json:"description"`
+		Mode            *string          `json:"mode"`
+		TargetTimeoutMS *int64           `json:"target_timeout_ms"`
+		Enabled         *bool            `json:"enabled"`
 	}
 	if !decodeBody(w, r, &body) {
 		return
@@ -234,7 +234,7 @@ func (a *API) deleteBroadcast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "broadcast_id")
+	ids := pathUUIDs(r, &errs, "broadcast_id")
 	if errs.write(w) {
 		return
 	}
@@ -251,7 +251,7 @@ func (a *API) replaceBroadcastTargets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "broadcast_id")
+	ids := pathUUIDs(r, &errs, "broadcast_id")
 	var body []broadcastTargetCreate
 	if !decodeBody(w, r, &body) {
 		return
@@ -276,7 +276,7 @@ func (a *API) addBroadcastTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "broadcast_id")
+	ids := pathUUIDs(r, &errs, "broadcast_id")
 	var body broadcastTargetCreate
 	if !decodeBody(w, r, &body) {
 		return
@@ -298,7 +298,7 @@ func (a *API) deleteBroadcastTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "broadcast_id", "target_id")
+	ids := pathUUIDs(r, &errs, "broadcast_id", "target_id")
 	if errs.write(w) {
 		return
 	}

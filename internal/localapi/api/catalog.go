@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
 )
 
@@ -250,9 +249,8 @@ func writeServicePage(w http.ResponseWriter, items []serviceSummary, offset, lim
 // serviceFromPath resolves {service_id}, writing 422 for a malformed id
 // and 404 for an unknown one.
 func (a *API) serviceFromPath(w http.ResponseWriter, r *http.Request) (*catalog.Service, bool) {
-	id := r.PathValue("service_id")
-	if _, err := uuid.Parse(id); err != nil {
-		unprocessable(w, "Input should be a valid UUID", "uuid_parsing", "path", "service_id")
+	id, ok := pathID(w, r, "service_id")
+	if !ok {
 		return nil, false
 	}
 	s, ok := a.catalog.Service(id)

@@ -1,14 +1,11 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
@@ -42,41 +39,6 @@ func (a *API) routeChains() {
 }
 
 // --- helpers shared by chains and broadcasts ---
-
-// routingOpt is a JSON field whose presence matters: Set is true when the
-// key was sent, Value is nil when it was sent as null.
-type routingOpt[T any] struct {
-	Set   bool
-	Value *T
-}
-
-func (o *routingOpt[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Value = nil
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.Value = &v
-	return nil
-}
-
-// routingPathIDs parses the UUID path parameters names, adding a 422
-// entry for each that is not a UUID.
-func routingPathIDs(r *http.Request, errs *validationErrors, names ...string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		v := r.PathValue(n)
-		if _, err := uuid.Parse(v); err != nil {
-			errs.add("Input should be a valid UUID, "+strings.TrimPrefix(err.Error(), "invalid UUID "), "uuid_parsing", "path", n)
-		}
-		out[i] = strings.ToLower(v)
-	}
-	return out
-}
 
 // routingString checks a string field's presence and length (in
 // characters, at least 1 when required) and returns its value.
@@ -291,7 +253,7 @@ func (a *API) getChain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "chain_id")
+	ids := pathUUIDs(r, &errs, "chain_id")
 	if errs.write(w) {
 		return
 	}
@@ -308,11 +270,11 @@ func (a *API) updateChain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "chain_id")
+	ids := pathUUIDs(r, &errs, "chain_id")
 	var body struct {
-		Description      routingOpt[string] `json:"description"`
-		DefaultTimeoutMS *int64             `json:"default_timeout_ms"`
-		Enabled          *bool              `json:"enabled"`
+		Description      optional[string] `json:"description"`
+		DefaultTimeoutMS *int64           `json:"default_timeout_ms"`
+		Enabled          *bool            `json:"enabled"`
 	}
 	if !decodeBody(w, r, &body) {
 		return
@@ -338,7 +300,7 @@ func (a *API) deleteChain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "chain_id")
+	ids := pathUUIDs(r, &errs, "chain_id")
 	if errs.write(w) {
 		return
 	}
@@ -355,7 +317,7 @@ func (a *API) replaceChainSteps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "chain_id")
+	ids := pathUUIDs(r, &errs, "chain_id")
 	var body []chainStepCreate
 	if !decodeBody(w, r, &body) {
 		return
@@ -380,7 +342,7 @@ func (a *API) addChainStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "chain_id")
+	ids := pathUUIDs(r, &errs, "chain_id")
 	var body chainStepCreate
 	if !decodeBody(w, r, &body) {
 		return
@@ -402,14 +364,14 @@ func (a *API) updateChainStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "chain_id", "step_id")
+	ids := pathUUIDs(r, &errs, "chain_id", "step_id")
 	var body struct {
-		Name       *string           `json:"name"`
-		TargetPath *string           `json:"target_path"`
-		OnSuccess  *string           `json:"on_success"`
-		OnFailure  *string           `json:"on_failure"`
-		TimeoutMS  routingOpt[int64] `json:"timeout_ms"`
-		SortOrder  *int64            `json:"sort_order"`
+		Name       *string         `json:"name"`
+		TargetPath *string         `json:"target_path"`
+		OnSuccess  *string         `json:"on_success"`
+		OnFailure  *string         `json:"on_failure"`
+		TimeoutMS  optional[int64] `json:"timeout_ms"`
+		SortOrder  *int64          `json:"sort_order"`
 	}
 	if !decodeBody(w, r, &body) {
 		return
@@ -442,7 +404,7 @@ func (a *API) deleteChainStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validationErrors
-	ids := routingPathIDs(r, &errs, "chain_id", "step_id")
+	ids := pathUUIDs(r, &errs, "chain_id", "step_id")
 	if errs.write(w) {
 		return
 	}

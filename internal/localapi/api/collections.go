@@ -183,9 +183,8 @@ func (a *API) collectionServices(r *http.Request, c *store.Collection, search st
 // collections: 422 for a malformed id, 403 for a platform group, 404
 // otherwise.
 func (a *API) collectionFromPath(w http.ResponseWriter, r *http.Request, p store.Principal) (*store.Collection, bool) {
-	id := strings.ToLower(r.PathValue("group_id"))
-	if uuid.Validate(id) != nil {
-		unprocessable(w, "Input should be a valid UUID", "uuid_parsing", "path", "group_id")
+	id, ok := pathID(w, r, "group_id")
+	if !ok {
 		return nil, false
 	}
 	c, err := a.store.GetCollection(r.Context(), p, id)
@@ -431,9 +430,8 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sid := strings.ToLower(r.PathValue("service_id"))
-	if uuid.Validate(sid) != nil {
-		unprocessable(w, "Input should be a valid UUID", "uuid_parsing", "path", "service_id")
+	sid, ok := pathID(w, r, "service_id")
+	if !ok {
 		return
 	}
 	c, ok := a.collectionFromPath(w, r, p)

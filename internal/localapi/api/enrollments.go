@@ -206,12 +206,11 @@ func (a *API) listEnrollments(w http.ResponseWriter, r *http.Request) {
 // enrollmentFromPath resolves {enrollment_id} for the caller, writing 422
 // for a malformed id and 404 for one the caller cannot see.
 func (a *API) enrollmentFromPath(w http.ResponseWriter, r *http.Request, p store.Principal) (*store.Enrollment, bool) {
-	id := r.PathValue("enrollment_id")
-	if uuid.Validate(id) != nil {
-		unprocessable(w, "Input should be a valid UUID", "uuid_parsing", "path", "enrollment_id")
+	id, ok := pathID(w, r, "enrollment_id")
+	if !ok {
 		return nil, false
 	}
-	e, err := a.store.GetEnrollment(r.Context(), p, strings.ToLower(id))
+	e, err := a.store.GetEnrollment(r.Context(), p, id)
 	if errors.Is(err, store.ErrNotFound) {
 		writeDetail(w, http.StatusNotFound, "Enrollment '"+id+"' not found")
 		return nil, false

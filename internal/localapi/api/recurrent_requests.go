@@ -216,16 +216,6 @@ func recurrentTimezoneError(tz string) string {
 	return ""
 }
 
-// recurrentPathID returns {request_id} as a canonical UUID, or writes 422.
-func recurrentPathID(w http.ResponseWriter, r *http.Request) (string, bool) {
-	id, err := uuid.Parse(r.PathValue("request_id"))
-	if err != nil {
-		unprocessable(w, "Input should be a valid UUID, "+err.Error(), "uuid_parsing", "path", "request_id")
-		return "", false
-	}
-	return id.String(), true
-}
-
 // recurrentUUID validates an optional UUID field, returning it canonical.
 func recurrentUUID(v *string, errs *validationErrors, loc ...any) *string {
 	if v == nil {
@@ -363,7 +353,7 @@ func (a *API) getRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, ok := recurrentPathID(w, r)
+	id, ok := pathID(w, r, "request_id")
 	if !ok {
 		return
 	}
@@ -393,17 +383,17 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, ok := recurrentPathID(w, r)
+	id, ok := pathID(w, r, "request_id")
 	if !ok {
 		return
 	}
 	var body struct {
-		RequestPath    schedOpt[string]                     `json:"request_path"`
-		BodyTemplate   schedOpt[map[string]any]             `json:"body_template"`
-		RequestHeaders schedOpt[map[string]string]          `json:"request_headers"`
-		Schedule       schedOpt[map[string]json.RawMessage] `json:"schedule"`
-		Name           schedOpt[string]                     `json:"name"`
-		Status         schedOpt[string]                     `json:"status"`
+		RequestPath    optional[string]                     `json:"request_path"`
+		BodyTemplate   optional[map[string]any]             `json:"body_template"`
+		RequestHeaders optional[map[string]string]          `json:"request_headers"`
+		Schedule       optional[map[string]json.RawMessage] `json:"schedule"`
+		Name           optional[string]                     `json:"name"`
+		Status         optional[string]                     `json:"status"`
 	}
 	if !decodeBody(w, r, &body) {
 		return
@@ -495,7 +485,7 @@ func (a *API) deleteRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, ok := recurrentPathID(w, r)
+	id, ok := pathID(w, r, "request_id")
 	if !ok {
 		return
 	}
@@ -513,7 +503,7 @@ func (a *API) triggerRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, ok := recurrentPathID(w, r)
+	id, ok := pathID(w, r, "request_id")
 	if !ok {
 		return
 	}
