@@ -139,11 +139,7 @@ func (a *API) listAliases(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
-	out := make([]aliasPublic, 0, len(aliases))
-	for _, al := range page(aliases, skip, limit) {
-		out = append(out, aliasView(al))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(aliases)})
+	writePage(w, aliases, skip, limit, aliasView)
 }
 
 func (a *API) createAlias(w http.ResponseWriter, r *http.Request) {

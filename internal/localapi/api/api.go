@@ -237,6 +237,16 @@ func (a *API) failed(w http.ResponseWriter, r *http.Request, err error, notFound
 	return true
 }
 
+// writePage writes a {data, count} listing: the skip/limit window of
+// items, each rendered with view, and the total count.
+func writePage[T, V any](w http.ResponseWriter, items []T, skip, limit int, view func(T) V) {
+	out := make([]V, 0, len(items))
+	for _, it := range page(items, skip, limit) {
+		out = append(out, view(it))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(items)})
+}
+
 // page applies skip/limit to a slice.
 func page[T any](items []T, skip, limit int) []T {
 	if skip >= len(items) {

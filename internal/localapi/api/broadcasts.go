@@ -170,11 +170,7 @@ func (a *API) listBroadcasts(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
-	out := make([]broadcastPublic, 0, len(bs))
-	for _, b := range page(bs, skip, limit) {
-		out = append(out, broadcastView(b))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(bs)})
+	writePage(w, bs, skip, limit, broadcastView)
 }
 
 func (a *API) getBroadcast(w http.ResponseWriter, r *http.Request) {

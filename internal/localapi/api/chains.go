@@ -240,11 +240,7 @@ func (a *API) listChains(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
-	out := make([]chainPublic, 0, len(chains))
-	for _, c := range page(chains, skip, limit) {
-		out = append(out, chainView(c))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(chains)})
+	writePage(w, chains, skip, limit, chainView)
 }
 
 func (a *API) getChain(w http.ResponseWriter, r *http.Request) {

@@ -285,11 +285,7 @@ func (a *API) listRecurrentRequests(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
-	out := make([]recurrentPublic, 0, len(items))
-	for _, rr := range page(items, skip, limit) {
-		out = append(out, a.recurrentView(rr))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(items)})
+	writePage(w, items, skip, limit, a.recurrentView)
 }
 
 func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {

@@ -78,11 +78,7 @@ func (a *API) listSecrets(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, err)
 		return
 	}
-	out := make([]secretPublic, 0, len(secrets))
-	for _, s := range page(secrets, skip, limit) {
-		out = append(out, secretView(s))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(secrets)})
+	writePage(w, secrets, skip, limit, secretView)
 }
 
 func (a *API) getSecret(w http.ResponseWriter, r *http.Request) {
