@@ -80,23 +80,9 @@ func (d *broadcastDataSource) Read(ctx context.Context, req datasource.ReadReque
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to list broadcasts", err)
 		return
 	}
-	var found *client.BroadcastPublic
-	for i := range matches {
-		m := &matches[i]
-		if !cfg.Shared.IsNull() && m.Shared() != cfg.Shared.ValueBool() {
-			continue
-		}
-		// Personal shadows shared, as at the gateway.
-		if found == nil || (found.Shared() && !m.Shared()) {
-			found = m
-		}
-	}
+	found := tfutil.PickInScope(matches, cfg.Shared, func(o *client.BroadcastPublic) bool { return o.Shared() })
 	if found == nil {
-		scope := "personal or shared"
-		if !cfg.Shared.IsNull() {
-			scope = map[bool]string{true: "shared", false: "personal"}[cfg.Shared.ValueBool()]
-		}
-		resp.Diagnostics.AddError("Broadcast not found", fmt.Sprintf("No %s broadcast named %q is visible to this API key.", scope, name))
+		resp.Diagnostics.AddError("Broadcast not found", fmt.Sprintf("No %s broadcast named %q is visible to this API key.", tfutil.ScopeWords(cfg.Shared), name))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(found, d.pd))...)

@@ -80,23 +80,9 @@ func (d *chainDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to list chains", err)
 		return
 	}
-	var found *client.ChainPublic
-	for i := range matches {
-		m := &matches[i]
-		if !cfg.Shared.IsNull() && m.Shared() != cfg.Shared.ValueBool() {
-			continue
-		}
-		// Personal shadows shared, as at the gateway.
-		if found == nil || (found.Shared() && !m.Shared()) {
-			found = m
-		}
-	}
+	found := tfutil.PickInScope(matches, cfg.Shared, func(o *client.ChainPublic) bool { return o.Shared() })
 	if found == nil {
-		scope := "personal or shared"
-		if !cfg.Shared.IsNull() {
-			scope = map[bool]string{true: "shared", false: "personal"}[cfg.Shared.ValueBool()]
-		}
-		resp.Diagnostics.AddError("Chain not found", fmt.Sprintf("No %s chain named %q is visible to this API key.", scope, name))
+		resp.Diagnostics.AddError("Chain not found", fmt.Sprintf("No %s chain named %q is visible to this API key.", tfutil.ScopeWords(cfg.Shared), name))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(found, d.pd))...)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // ResolveIDOrName turns an import ID that is an object's UUID or its
@@ -41,4 +42,32 @@ func ResolveIDOrName[T any](ctx context.Context, kind, importID string, find fun
 		ids = append(ids, fmt.Sprintf("%s (%s)", id, where))
 	}
 	return "", fmt.Errorf("more than one %s is named %q: %s. Import the one you mean by its UUID", kind, importID, strings.Join(ids, ", "))
+}
+
+// PickInScope chooses among objects of one name the one a data source
+// means: in the scope shared asks for (null: either), a personal object
+// shadowing a shared one as at the gateway. It returns nil when none fits.
+func PickInScope[T any](matches []T, shared types.Bool, isShared func(*T) bool) *T {
+	var found *T
+	for i := range matches {
+		m := &matches[i]
+		if !shared.IsNull() && isShared(m) != shared.ValueBool() {
+			continue
+		}
+		if found == nil || (isShared(found) && !isShared(m)) {
+			found = m
+		}
+	}
+	return found
+}
+
+// ScopeWords names the scope a data source searched, for "not found".
+func ScopeWords(shared types.Bool) string {
+	switch {
+	case shared.IsNull():
+		return "personal or shared"
+	case shared.ValueBool():
+		return "shared"
+	}
+	return "personal"
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
@@ -49,5 +51,34 @@ func TestAPIErrorDetail(t *testing.T) {
 	}
 	if msg := APIErrorDetail(&client.APIError{StatusCode: 401, Method: "GET", Path: "/secrets/"}); !strings.Contains(msg, "api_key") || !strings.Contains(msg, "Unauthorized") {
 		t.Errorf("401 detail = %q", msg)
+	}
+}
+
+func TestPickInScope(t *testing.T) {
+	type obj struct {
+		id     string
+		shared bool
+	}
+	isShared := func(o *obj) bool { return o.shared }
+	both := []obj{{"team", true}, {"mine", false}}
+	cases := []struct {
+		matches []obj
+		shared  types.Bool
+		want    string
+	}{
+		{both, types.BoolNull(), "mine"}, // personal shadows shared
+		{both, types.BoolValue(true), "team"},
+		{both, types.BoolValue(false), "mine"},
+		{both[:1], types.BoolValue(false), ""},
+		{nil, types.BoolNull(), ""},
+	}
+	for _, c := range cases {
+		got := PickInScope(c.matches, c.shared, isShared)
+		if (got == nil) != (c.want == "") || (got != nil && got.id != c.want) {
+			t.Errorf("PickInScope(%v, %v) = %v, want %q", c.matches, c.shared, got, c.want)
+		}
+	}
+	if ScopeWords(types.BoolNull()) != "personal or shared" || ScopeWords(types.BoolValue(true)) != "shared" || ScopeWords(types.BoolValue(false)) != "personal" {
+		t.Error("ScopeWords")
 	}
 }
