@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
@@ -439,6 +440,7 @@ resource "unitysvc_enrollment" "byok" {
 	var firstID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
 		Steps: []resource.TestStep{
 			{
@@ -516,6 +518,7 @@ resource "unitysvc_enrollment" "byok" {
 `, byokService))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
 		Steps: []resource.TestStep{
 			{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: created.ID, ImportStatePersist: true},

@@ -1,0 +1,97 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"testing"
+)
+
+// moduleRoot finds the directory holding go.mod.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+// Every example the docs show is formatted, and valid against the
+// provider's schema (tofu validate with the provider built from this tree).
+func TestAccExamplesValidate(t *testing.T) {
+	tofu := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || tofu == "" {
+		t.Skip("needs TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test sets both)")
+	}
+	root := moduleRoot(t)
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-unitysvc"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(t.TempDir(), "tofurc")
+	overrides := ""
+	for _, addr := range []string{"registry.opentofu.org/unitysvc/unitysvc", "registry.opentofu.org/hashicorp/unitysvc", "registry.terraform.io/unitysvc/unitysvc"} {
+		overrides += fmt.Sprintf("    %q = %q\n", addr, bin)
+	}
+	if err := os.WriteFile(rc, []byte("provider_installation {\n  dev_overrides {\n"+overrides+"  }\n  direct {}\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+
+	fmtCheck := exec.Command(tofu, "fmt", "-check", "-recursive", "-diff", "examples")
+	fmtCheck.Dir, fmtCheck.Env = root, env
+	if out, err := fmtCheck.CombinedOutput(); err != nil {
+		t.Errorf("examples are not formatted (run tofu fmt -recursive examples): %v\n%s", err, out)
+	}
+
+	dirs := map[string]bool{}
+	_ = filepath.WalkDir(filepath.Join(root, "examples"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(p) == ".tf" {
+			dirs[filepath.Dir(p)] = true
+		}
+		return nil
+	})
+	var list []string
+	for d := range dirs {
+		list = append(list, d)
+	}
+	sort.Strings(list)
+	if len(list) < 17 {
+		t.Fatalf("found %d example directories, expected every resource and data source to have one", len(list))
+	}
+	for _, dir := range list {
+		rel, _ := filepath.Rel(root, dir)
+		t.Run(rel, func(t *testing.T) {
+			cmd := exec.Command(tofu, "validate", "-json", "-no-color")
+			cmd.Dir, cmd.Env = dir, env
+			out, _ := cmd.Output()
+			var res struct {
+				Valid       bool `json:"valid"`
+				Diagnostics []struct {
+					Severity, Summary, Detail string
+				} `json:"diagnostics"`
+			}
+			if err := json.Unmarshal(out, &res); err != nil {
+				t.Fatalf("tofu validate output %q: %v", out, err)
+			}
+			if !res.Valid {
+				t.Errorf("invalid: %+v", res.Diagnostics)
+			}
+		})
+	}
+}
