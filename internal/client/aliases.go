@@ -131,11 +131,7 @@ func (o ListAliasesOptions) query() url.Values {
 
 // ListAliasesPage returns one page of aliases.
 func (c *Client) ListAliasesPage(ctx context.Context, opts ListAliasesOptions) (*ServiceAliasesPublic, error) {
-	var out ServiceAliasesPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/aliases/", query: opts.query()}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceAliasesPublic](ctx, c, request{method: http.MethodGet, path: "/aliases/", query: opts.query()})
 }
 
 // ListAliases returns every alias matching opts, following every page
@@ -154,30 +150,18 @@ func (c *Client) ListAliases(ctx context.Context, opts ListAliasesOptions) ([]Se
 // GetAlias returns an alias by id. A deleted alias is still returned,
 // with DeactivatedAt set.
 func (c *Client) GetAlias(ctx context.Context, id string) (*ServiceAliasPublic, error) {
-	var out ServiceAliasPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/aliases/%s", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceAliasPublic](ctx, c, request{method: http.MethodGet, path: pathf("/aliases/%s", id)})
 }
 
 // CreateAlias creates an alias in the personal or shared scope.
 func (c *Client) CreateAlias(ctx context.Context, shared bool, body ServiceAliasCreate) (*ServiceAliasPublic, error) {
-	var out ServiceAliasPublic
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/aliases/", query: sharedQuery(shared), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceAliasPublic](ctx, c, request{method: http.MethodPost, path: "/aliases/", query: sharedQuery(shared), body: body})
 }
 
 // UpdateAlias changes an alias's description, routing key, target path or
 // routing key override.
 func (c *Client) UpdateAlias(ctx context.Context, id string, body ServiceAliasUpdate) (*ServiceAliasPublic, error) {
-	var out ServiceAliasPublic
-	if _, err := c.do(ctx, request{method: http.MethodPatch, path: pathf("/aliases/%s", id), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceAliasPublic](ctx, c, request{method: http.MethodPatch, path: pathf("/aliases/%s", id), body: body})
 }
 
 // DeleteAlias deactivates an alias (the API sets deactivated_at).
@@ -204,9 +188,5 @@ func (c *Client) SwitchAliasRouting(ctx context.Context, identifier string, on b
 	if opts.RoutingKey != "" {
 		q.Set("routing_key", opts.RoutingKey)
 	}
-	var out SwitchRoutingResponse
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: pathf("/aliases/%s/switch", identifier), query: q}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[SwitchRoutingResponse](ctx, c, request{method: http.MethodPost, path: pathf("/aliases/%s/switch", identifier), query: q})
 }

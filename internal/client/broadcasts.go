@@ -70,11 +70,7 @@ type BroadcastUpdate struct {
 
 // ListBroadcastsPage returns one page of broadcasts.
 func (c *Client) ListBroadcastsPage(ctx context.Context, opts SkipLimitOptions) (*BroadcastsPublic, error) {
-	var out BroadcastsPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/broadcasts/", query: opts.query()}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[BroadcastsPublic](ctx, c, request{method: http.MethodGet, path: "/broadcasts/", query: opts.query()})
 }
 
 // ListBroadcasts returns every broadcast visible to the caller (personal
@@ -107,31 +103,19 @@ func (c *Client) FindBroadcastsByName(ctx context.Context, name string) ([]Broad
 
 // GetBroadcast returns a broadcast with its targets.
 func (c *Client) GetBroadcast(ctx context.Context, id string) (*BroadcastPublic, error) {
-	var out BroadcastPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/broadcasts/%s", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[BroadcastPublic](ctx, c, request{method: http.MethodGet, path: pathf("/broadcasts/%s", id)})
 }
 
 // CreateBroadcast creates a broadcast (with its targets) in the personal
 // or shared scope.
 func (c *Client) CreateBroadcast(ctx context.Context, shared bool, body BroadcastCreate) (*BroadcastPublic, error) {
-	var out BroadcastPublic
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/broadcasts/", query: sharedQuery(shared), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[BroadcastPublic](ctx, c, request{method: http.MethodPost, path: "/broadcasts/", query: sharedQuery(shared), body: body})
 }
 
 // UpdateBroadcast changes a broadcast's description, mode, target timeout
 // or enabled flag.
 func (c *Client) UpdateBroadcast(ctx context.Context, id string, body BroadcastUpdate) (*BroadcastPublic, error) {
-	var out BroadcastPublic
-	if _, err := c.do(ctx, request{method: http.MethodPatch, path: pathf("/broadcasts/%s", id), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[BroadcastPublic](ctx, c, request{method: http.MethodPatch, path: pathf("/broadcasts/%s", id), body: body})
 }
 
 // DeleteBroadcast deletes a broadcast and its targets.
@@ -146,20 +130,12 @@ func (c *Client) ReplaceBroadcastTargets(ctx context.Context, id string, targets
 	if targets == nil {
 		targets = []BroadcastTargetCreate{}
 	}
-	var out BroadcastPublic
-	if _, err := c.do(ctx, request{method: http.MethodPut, path: pathf("/broadcasts/%s/targets", id), body: targets}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[BroadcastPublic](ctx, c, request{method: http.MethodPut, path: pathf("/broadcasts/%s/targets", id), body: targets})
 }
 
 // AddBroadcastTarget adds one target to a broadcast.
 func (c *Client) AddBroadcastTarget(ctx context.Context, broadcastID string, target BroadcastTargetCreate) (*BroadcastTargetPublic, error) {
-	var out BroadcastTargetPublic
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: pathf("/broadcasts/%s/targets", broadcastID), body: target}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[BroadcastTargetPublic](ctx, c, request{method: http.MethodPost, path: pathf("/broadcasts/%s/targets", broadcastID), body: target})
 }
 
 // DeleteBroadcastTarget removes one target from a broadcast.

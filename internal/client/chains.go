@@ -108,11 +108,7 @@ func (o SkipLimitOptions) query() url.Values {
 
 // ListChainsPage returns one page of chains.
 func (c *Client) ListChainsPage(ctx context.Context, opts SkipLimitOptions) (*ChainsPublic, error) {
-	var out ChainsPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/chains/", query: opts.query()}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ChainsPublic](ctx, c, request{method: http.MethodGet, path: "/chains/", query: opts.query()})
 }
 
 // ListChains returns every chain visible to the caller (personal and
@@ -145,31 +141,19 @@ func (c *Client) FindChainsByName(ctx context.Context, name string) ([]ChainPubl
 
 // GetChain returns a chain with its steps.
 func (c *Client) GetChain(ctx context.Context, id string) (*ChainPublic, error) {
-	var out ChainPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/chains/%s", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ChainPublic](ctx, c, request{method: http.MethodGet, path: pathf("/chains/%s", id)})
 }
 
 // CreateChain creates a chain (with its steps) in the personal or shared
 // scope.
 func (c *Client) CreateChain(ctx context.Context, shared bool, body ChainCreate) (*ChainPublic, error) {
-	var out ChainPublic
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/chains/", query: sharedQuery(shared), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ChainPublic](ctx, c, request{method: http.MethodPost, path: "/chains/", query: sharedQuery(shared), body: body})
 }
 
 // UpdateChain changes a chain's description, default timeout or enabled
 // flag.
 func (c *Client) UpdateChain(ctx context.Context, id string, body ChainUpdate) (*ChainPublic, error) {
-	var out ChainPublic
-	if _, err := c.do(ctx, request{method: http.MethodPatch, path: pathf("/chains/%s", id), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ChainPublic](ctx, c, request{method: http.MethodPatch, path: pathf("/chains/%s", id), body: body})
 }
 
 // DeleteChain deletes a chain and its steps.
@@ -184,29 +168,17 @@ func (c *Client) ReplaceChainSteps(ctx context.Context, id string, steps []Chain
 	if steps == nil {
 		steps = []ChainStepCreate{}
 	}
-	var out ChainPublic
-	if _, err := c.do(ctx, request{method: http.MethodPut, path: pathf("/chains/%s/steps", id), body: steps}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ChainPublic](ctx, c, request{method: http.MethodPut, path: pathf("/chains/%s/steps", id), body: steps})
 }
 
 // AddChainStep adds one step to a chain.
 func (c *Client) AddChainStep(ctx context.Context, chainID string, step ChainStepCreate) (*ChainStepPublic, error) {
-	var out ChainStepPublic
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: pathf("/chains/%s/steps", chainID), body: step}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ChainStepPublic](ctx, c, request{method: http.MethodPost, path: pathf("/chains/%s/steps", chainID), body: step})
 }
 
 // UpdateChainStep changes one step.
 func (c *Client) UpdateChainStep(ctx context.Context, chainID, stepID string, body ChainStepUpdate) (*ChainStepPublic, error) {
-	var out ChainStepPublic
-	if _, err := c.do(ctx, request{method: http.MethodPatch, path: pathf("/chains/%s/steps/%s", chainID, stepID), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ChainStepPublic](ctx, c, request{method: http.MethodPatch, path: pathf("/chains/%s/steps/%s", chainID, stepID), body: body})
 }
 
 // DeleteChainStep removes one step from a chain.

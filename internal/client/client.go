@@ -227,6 +227,15 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 	return resp.StatusCode, nil
 }
 
+// call performs r and decodes the 2xx answer into a new T.
+func call[T any](ctx context.Context, c *Client, r request) (*T, error) {
+	var out T
+	if _, err := c.do(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // pathf builds a request path, escaping each argument as one path
 // segment so a name holding "/" or "?" cannot address another route.
 func pathf(format string, args ...string) string {

@@ -89,11 +89,7 @@ func CollectionShared(details json.RawMessage) (shared, known bool) {
 // CreateCollection creates a collection in the caller's personal scope,
 // or with shared in the team's.
 func (c *Client) CreateCollection(ctx context.Context, body ServiceCollectionCreate, shared bool) (*CustomerGroupView, error) {
-	var out CustomerGroupView
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/groups", query: sharedQuery(shared), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerGroupView](ctx, c, request{method: http.MethodPost, path: "/groups", query: sharedQuery(shared), body: body})
 }
 
 // GetCollection returns one of the caller's collections by id. It is
@@ -118,11 +114,7 @@ func (c *Client) ListCollections(ctx context.Context, name string) ([]CustomerGr
 // UpdateCollection changes a collection's display name, description and
 // enabled flag (its name and scope cannot change).
 func (c *Client) UpdateCollection(ctx context.Context, id string, body ServiceCollectionUpdate) (*ServiceCollectionPublic, error) {
-	var out ServiceCollectionPublic
-	if _, err := c.do(ctx, request{method: http.MethodPatch, path: pathf("/groups/%s", id), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceCollectionPublic](ctx, c, request{method: http.MethodPatch, path: pathf("/groups/%s", id), body: body})
 }
 
 // DeleteCollection deletes a collection and its members.
@@ -144,11 +136,7 @@ func (c *Client) ListCollectionMembers(ctx context.Context, id string) ([]Servic
 // 21st member, a service the caller cannot dispatch (422) and a service
 // that is already a member (409).
 func (c *Client) AddCollectionMember(ctx context.Context, id string, body ServiceCollectionMemberCreate) (*ServiceCollectionMemberPublic, error) {
-	var out ServiceCollectionMemberPublic
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: pathf("/groups/%s/members", id), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceCollectionMemberPublic](ctx, c, request{method: http.MethodPost, path: pathf("/groups/%s/members", id), body: body})
 }
 
 // RemoveCollectionMember removes a service from a collection.
@@ -160,11 +148,7 @@ func (c *Client) RemoveCollectionMember(ctx context.Context, id, serviceID strin
 // GetServiceGroupMembership returns the caller's collections flagged with
 // whether they hold the service, and whether the caller may add it.
 func (c *Client) GetServiceGroupMembership(ctx context.Context, serviceID string) (*CustomerGroupMembershipResponse, error) {
-	var out CustomerGroupMembershipResponse
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/services/%s/groups", serviceID)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerGroupMembershipResponse](ctx, c, request{method: http.MethodGet, path: pathf("/services/%s/groups", serviceID)})
 }
 
 // SetServiceGroupMembership makes the service a member of exactly the
@@ -173,9 +157,5 @@ func (c *Client) SetServiceGroupMembership(ctx context.Context, serviceID string
 	if body.GroupIDs == nil {
 		body.GroupIDs = []string{}
 	}
-	var out CustomerGroupMembershipResponse
-	if _, err := c.do(ctx, request{method: http.MethodPut, path: pathf("/services/%s/groups", serviceID), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerGroupMembershipResponse](ctx, c, request{method: http.MethodPut, path: pathf("/services/%s/groups", serviceID), body: body})
 }

@@ -71,31 +71,19 @@ type CustomerEnrollmentCancelResponse struct {
 // service. The enrollment starts pending; poll GetEnrollment until it is
 // active (or incomplete).
 func (c *Client) CreateEnrollment(ctx context.Context, body ServiceEnrollmentCreate, shared bool) (*CustomerEnrollmentCreateResponse, error) {
-	var out CustomerEnrollmentCreateResponse
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/enrollments/", query: sharedQuery(shared), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerEnrollmentCreateResponse](ctx, c, request{method: http.MethodPost, path: "/enrollments/", query: sharedQuery(shared), body: body})
 }
 
 // GetEnrollment returns an enrollment with its service details and proxy
 // endpoint. A cancelled enrollment is still returned (status cancelled).
 func (c *Client) GetEnrollment(ctx context.Context, id string) (*CustomerEnrollment, error) {
-	var out CustomerEnrollment
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/enrollments/%s", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerEnrollment](ctx, c, request{method: http.MethodGet, path: pathf("/enrollments/%s", id)})
 }
 
 // CancelEnrollment cancels an enrollment. The API keeps the row (status
 // cancelled); enrolling again with the same parameters reactivates it.
 func (c *Client) CancelEnrollment(ctx context.Context, id string) (*CustomerEnrollmentCancelResponse, error) {
-	var out CustomerEnrollmentCancelResponse
-	if _, err := c.do(ctx, request{method: http.MethodDelete, path: pathf("/enrollments/%s", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerEnrollmentCancelResponse](ctx, c, request{method: http.MethodDelete, path: pathf("/enrollments/%s", id)})
 }
 
 // ListEnrollmentsPage returns one page of the shared team enrollments
@@ -105,11 +93,7 @@ func (c *Client) ListEnrollmentsPage(ctx context.Context, shared bool, skip, lim
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
-	var out CustomerEnrollmentsResponse
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/enrollments/", query: q}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerEnrollmentsResponse](ctx, c, request{method: http.MethodGet, path: "/enrollments/", query: q})
 }
 
 // ListEnrollments returns every enrollment the caller can see: personal

@@ -96,11 +96,7 @@ func (c *Client) ListGroups(ctx context.Context, opts ListGroupsOptions) ([]Cust
 // GetGroup returns a platform group by id or name, or one of the caller's
 // collections by id.
 func (c *Client) GetGroup(ctx context.Context, nameOrID string) (*CustomerGroupDetail, error) {
-	var out CustomerGroupDetail
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/groups/%s", nameOrID)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[CustomerGroupDetail](ctx, c, request{method: http.MethodGet, path: pathf("/groups/%s", nameOrID)})
 }
 
 // GroupServicesPageSize is the page size ListGroupServices asks for: the
@@ -138,9 +134,5 @@ func (c *Client) ListGroupServicesPage(ctx context.Context, group, search, curso
 	if search != "" {
 		q.Set("search", search)
 	}
-	var out ServiceSummaryPage
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/groups/%s/services", group), query: q}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceSummaryPage](ctx, c, request{method: http.MethodGet, path: pathf("/groups/%s/services", group), query: q})
 }

@@ -132,11 +132,7 @@ func (o ListRecurrentRequestsOptions) query() url.Values {
 
 // ListRecurrentRequestsPage returns one page of recurrent requests.
 func (c *Client) ListRecurrentRequestsPage(ctx context.Context, opts ListRecurrentRequestsOptions) (*RecurrentRequestsPublic, error) {
-	var out RecurrentRequestsPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/recurrent-requests/", query: opts.query()}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[RecurrentRequestsPublic](ctx, c, request{method: http.MethodGet, path: "/recurrent-requests/", query: opts.query()})
 }
 
 // ListRecurrentRequests returns every recurrent request matching opts,
@@ -154,30 +150,18 @@ func (c *Client) ListRecurrentRequests(ctx context.Context, opts ListRecurrentRe
 
 // GetRecurrentRequest returns a recurrent request by id.
 func (c *Client) GetRecurrentRequest(ctx context.Context, id string) (*RecurrentRequestPublic, error) {
-	var out RecurrentRequestPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/recurrent-requests/%s", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[RecurrentRequestPublic](ctx, c, request{method: http.MethodGet, path: pathf("/recurrent-requests/%s", id)})
 }
 
 // CreateRecurrentRequest creates a draft recurrent request.
 func (c *Client) CreateRecurrentRequest(ctx context.Context, body RecurrentRequestCreate) (*RecurrentRequestPublic, error) {
-	var out RecurrentRequestPublic
-	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/recurrent-requests/", body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[RecurrentRequestPublic](ctx, c, request{method: http.MethodPost, path: "/recurrent-requests/", body: body})
 }
 
 // UpdateRecurrentRequest changes a recurrent request's template, name,
 // schedule or status.
 func (c *Client) UpdateRecurrentRequest(ctx context.Context, id string, body RecurrentRequestUpdate) (*RecurrentRequestPublic, error) {
-	var out RecurrentRequestPublic
-	if _, err := c.do(ctx, request{method: http.MethodPatch, path: pathf("/recurrent-requests/%s", id), body: body}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[RecurrentRequestPublic](ctx, c, request{method: http.MethodPatch, path: pathf("/recurrent-requests/%s", id), body: body})
 }
 
 // DeleteRecurrentRequest removes a recurrent request.

@@ -53,11 +53,7 @@ func (c *Client) ListSecrets(ctx context.Context) ([]SecretPublic, error) {
 // GetSecret returns the secret named name; a personal secret shadows a
 // shared one of the same name.
 func (c *Client) GetSecret(ctx context.Context, name string) (*SecretPublic, error) {
-	var out SecretPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/secrets/%s", name)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[SecretPublic](ctx, c, request{method: http.MethodGet, path: pathf("/secrets/%s", name)})
 }
 
 // SetSecret creates (created=true, HTTP 201) or updates (HTTP 200) a

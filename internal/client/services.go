@@ -73,11 +73,7 @@ type AccessPlan struct {
 
 // GetService returns a service's detail.
 func (c *Client) GetService(ctx context.Context, id string) (*ServiceDetail, error) {
-	var out ServiceDetail
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/services/%s", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[ServiceDetail](ctx, c, request{method: http.MethodGet, path: pathf("/services/%s", id)})
 }
 
 // ListServiceInterfaces returns the interfaces the caller can dispatch to
@@ -92,9 +88,5 @@ func (c *Client) ListServiceInterfaces(ctx context.Context, id string) ([]Access
 
 // GetServiceUsage returns a service's access plan.
 func (c *Client) GetServiceUsage(ctx context.Context, id string) (*AccessPlan, error) {
-	var out AccessPlan
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: pathf("/services/%s/usage", id)}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return call[AccessPlan](ctx, c, request{method: http.MethodGet, path: pathf("/services/%s/usage", id)})
 }
