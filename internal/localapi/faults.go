@@ -5,11 +5,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
 // Faults makes unitysvc-local misbehave on purpose, so clients can prove
-// they retry safely. Counts are per API request, deterministic.
+// they retry safely. Counts are per API request. Faults are transient: a
+// request that just got one (same method, path and query) passes on its
+// next attempt, so a client that retries always gets through, however
+// its requests interleave.
 type Faults struct {
 	// RateLimitEvery answers every Nth request with 429 and
 	// "Retry-After: 0" without processing it (0 = never).
@@ -33,6 +37,30 @@ type faultInjector struct {
 	requests, idempot   atomic.Int64
 	posts               atomic.Int64
 	rateLimited, failed atomic.Int64
+
+	mu      sync.Mutex
+	faulted map[string]bool // request keys whose last attempt got a fault
+}
+
+// retryOfFault reports whether this request repeats one that just got a
+// fault (and forgets it), so the repeat passes.
+func (fi *faultInjector) retryOfFault(key string) bool {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if fi.faulted[key] {
+		delete(fi.faulted, key)
+		return true
+	}
+	return false
+}
+
+func (fi *faultInjector) markFaulted(key string) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if fi.faulted == nil {
+		fi.faulted = map[string]bool{}
+	}
+	fi.faulted[key] = true
 }
 
 func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -41,8 +69,14 @@ func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := fi.requests.Add(1)
+	key := r.Method + " " + r.URL.RequestURI()
+	if fi.retryOfFault(key) {
+		fi.next.ServeHTTP(w, r)
+		return
+	}
 	if fi.f.RateLimitEvery > 0 && n%int64(fi.f.RateLimitEvery) == 0 {
 		fi.rateLimited.Add(1)
+		fi.markFaulted(key)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Retry-After", "0")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -56,6 +90,7 @@ func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if every > 0 && counter.Add(1)%int64(every) == 0 {
 		fi.next.ServeHTTP(httptest.NewRecorder(), r) // processed, result lost
 		fi.failed.Add(1)
+		fi.markFaulted(key)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = io.WriteString(w, `{"detail":"Upstream connection reset after the request was processed (unitysvc-local fault injection)"}`)

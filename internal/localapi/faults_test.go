@@ -1,0 +1,44 @@
+package localapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestFaults(t *testing.T) {
+	cases := []struct {
+		name          string
+		f             Faults
+		method, path  string
+		wantCodes     string
+		wantProcessed int
+	}{
+		// The 2nd request is rate limited, unprocessed; its retry passes.
+		{"429 is transient and unprocessed", Faults{RateLimitEvery: 2}, "GET", "/v1/a", "[200 429 200]", 2},
+		// The 2nd idempotent request is processed, then answered 503; its retry passes.
+		{"503 after processing", Faults{ErrorAfterEvery: 2}, "PUT", "/v1/a", "[200 503 200]", 3},
+		// POSTs are never hit by ErrorAfterEvery.
+		{"POST spared by 503s", Faults{ErrorAfterEvery: 1}, "POST", "/v1/a", "[200 200 200]", 3},
+		// A lost create: processed, then 503.
+		{"lost create", Faults{LoseCreateEvery: 2}, "POST", "/v1/a", "[200 503 200]", 3},
+		// Only API paths are faulted.
+		{"health never faulted", Faults{RateLimitEvery: 1, ErrorAfterEvery: 1}, "GET", "/healthz", "[200 200 200]", 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			processed := 0
+			fi := &faultInjector{f: c.f, next: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { processed++ })}
+			var codes []int
+			for range 3 {
+				rec := httptest.NewRecorder()
+				fi.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+				codes = append(codes, rec.Code)
+			}
+			if got := fmt.Sprint(codes); got != c.wantCodes || processed != c.wantProcessed {
+				t.Fatalf("codes %s processed %d, want %s processed %d", got, processed, c.wantCodes, c.wantProcessed)
+			}
+		})
+	}
+}
