@@ -1,0 +1,87 @@
+package catalog
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDefaultCatalogMeetsTheDemoNeeds(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	llm, ok := c.Group("llm")
+	if !ok || llm.GroupType != "open" || llm.Interface == nil || len(llm.RoutingPolicy) == 0 {
+		t.Fatalf("llm group = %+v", llm)
+	}
+	providers := map[string]bool{}
+	pricesByModel := map[string]map[string]bool{}
+	for _, s := range c.GroupServices(llm) {
+		providers[*s.ProviderName] = true
+		model := s.RoutingKey["model"].(string)
+		if pricesByModel[model] == nil {
+			pricesByModel[model] = map[string]bool{}
+		}
+		pricesByModel[model][string(s.ListPrice)] = true
+	}
+	if len(providers) < 3 {
+		t.Errorf("llm has %d providers, want at least 3", len(providers))
+	}
+	if len(pricesByModel["llama-3.1-8b"]) < 2 {
+		t.Errorf("llama-3.1-8b is not offered at several prices: %v", pricesByModel["llama-3.1-8b"])
+	}
+	big, _ := c.Group("open-weights")
+	if len(big.Services) <= 60 {
+		t.Errorf("open-weights has %d services, want more than 60", len(big.Services))
+	}
+	var byok *Service
+	for _, s := range c.Services {
+		if s.Name == "my-provider-llm" {
+			byok = s
+		}
+	}
+	if byok == nil || byok.EnrollmentMode != "required" || strings.Join(byok.RequiredSecrets(), ",") != "MY_PROVIDER_API_KEY" {
+		t.Fatalf("BYOK service = %+v", byok)
+	}
+	if byok.Parameters[0].Name != "endpoint" || !byok.Parameters[0].Required {
+		t.Fatalf("BYOK parameters = %+v", byok.Parameters)
+	}
+	if g := c.GroupsOf(byok.ID); len(g) != 1 || g[0].Name != "byok" {
+		t.Fatalf("groups of the BYOK service = %v", g)
+	}
+}
+
+func TestParseRejectsBrokenCatalogs(t *testing.T) {
+	for name, doc := range map[string]string{
+		"not JSON":       `{`,
+		"service no id":  `{"services":[{"name":"x"}]}`,
+		"duplicate id":   `{"services":[{"id":"a","name":"x"},{"id":"a","name":"y"}]}`,
+		"unknown member": `{"services":[{"id":"a","name":"x"}],"groups":[{"id":"g","name":"g","services":["nope"]}]}`,
+		"group no name":  `{"groups":[{"id":"g"}]}`,
+	} {
+		if _, err := Parse([]byte(doc)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "catalog.json")
+	doc := `{"services":[{"id":"00000000-0000-0000-0000-00000000000a","name":"only"}],"groups":[{"id":"g1","name":"mine","group_type":"open","services":["only"]}]}`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := c.Service("00000000-0000-0000-0000-00000000000A")
+	if !ok || s.EnrollmentMode != "disallowed" {
+		t.Fatalf("service lookup (case-insensitive id, default enrollment mode) = %+v %v", s, ok)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.json")); err == nil {
+		t.Fatal("a missing catalog file was accepted")
+	}
+}
