@@ -61,7 +61,9 @@ func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"Set the value with `value`, or — on Terraform 1.11+ / OpenTofu 1.11+ — with the write-only `value_wo`, which is " +
 			"never stored in plan or state; bump `value_wo_version` to send a new `value_wo`.\n\n" +
 			"**Drift:** the API never returns a sensitive secret's value, so a sensitive value changed outside Terraform " +
-			"is not detected. A variable's value is read back, and a change made outside Terraform shows in the plan.",
+			"is not detected. A variable's value is read back, and a change made outside Terraform shows in the plan.\n\n" +
+			"**Import:** by `NAME` (personal) or `shared/NAME`. A sensitive value cannot be read back, so the first apply " +
+			"after importing one sends the configured value again (an in-place update).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The secret's UUID.",
