@@ -475,3 +475,29 @@ resource "unitysvc_secret" "wo" {
 		}
 	}
 }
+
+// A sensitive secret made elsewhere imports by name; its value cannot be
+// read back, so the first apply sends the configured value in place.
+func TestAccSecret_importSensitiveSendsValueOnce(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.Config(config(name, `  value = "new"`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: name, ImportStatePersist: true},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: storedValue(e, name, false, "new"),
+			},
+		},
+	})
+}
