@@ -235,3 +235,48 @@ func ErrorText(text string) *regexp.Regexp {
 func (e *Env) CheckServer(check func(*terraform.State) error) resource.TestStep {
 	return resource.TestStep{Config: e.ProviderConfig(), Check: check}
 }
+
+// ExistsByID returns an exists check (for CheckDestroyed) that reads the
+// object behind the state's "id" with get, a client method expression
+// such as (*client.Client).GetChain: a 404 means gone.
+func ExistsByID[T any](get func(*client.Client, context.Context, string) (*T, error)) func(context.Context, *client.Client, map[string]string) (bool, error) {
+	return func(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
+		_, err := get(c, ctx, attrs["id"])
+		if client.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+}
+
+// EnrollmentLive reports whether the enrollment in state is still there
+// and not cancelled (destroying an enrollment cancels it).
+func EnrollmentLive(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
+	e, err := c.GetEnrollment(ctx, attrs["id"])
+	if client.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return e.Status != client.EnrollmentCancelled, nil
+}
+
+// IDUnchanged asserts that addr keeps the id *id held (recording it the
+// first time): the change was made in place, not by replacement.
+func IDUnchanged(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		got, err := Attr(s, addr, "id")
+		if err != nil {
+			return err
+		}
+		if *id == "" {
+			*id = got
+			return nil
+		}
+		if got != *id {
+			return fmt.Errorf("%s id changed from %s to %s: replaced instead of updated", addr, *id, got)
+		}
+		return nil
+	}
+}

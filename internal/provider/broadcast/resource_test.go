@@ -19,15 +19,9 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
-const addr = "unitysvc_broadcast.test"
+var exists = acctest.ExistsByID((*client.Client).GetBroadcast)
 
-func exists(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
-	_, err := c.GetBroadcast(ctx, attrs["id"])
-	if client.IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
-}
+const addr = "unitysvc_broadcast.test"
 
 func deleteBroadcast(ctx context.Context, c *client.Client, attrs map[string]string) error {
 	return c.DeleteBroadcast(ctx, attrs["id"])
@@ -35,23 +29,6 @@ func deleteBroadcast(ctx context.Context, c *client.Client, attrs map[string]str
 
 func target(i int, attr string) tfjsonpath.Path {
 	return tfjsonpath.New("targets").AtSliceIndex(i).AtMapKey(attr)
-}
-
-func idUnchanged(id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		got, err := acctest.Attr(s, addr, "id")
-		if err != nil {
-			return err
-		}
-		if *id == "" {
-			*id = got
-			return nil
-		}
-		if got != *id {
-			return fmt.Errorf("broadcast id changed from %s to %s: replaced instead of updated", *id, got)
-		}
-		return nil
-	}
 }
 
 func TestAccBroadcast_lifecycle(t *testing.T) {
@@ -93,7 +70,7 @@ resource "unitysvc_broadcast" "test" {
 					statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, target(1, "routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("gpt-4o")})),
 				},
-				Check: idUnchanged(&id),
+				Check: acctest.IDUnchanged(addr, &id),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -124,7 +101,7 @@ resource "unitysvc_broadcast" "test" {
 					statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.MapSizeExact(2)),
 					statecheck.ExpectKnownValue(addr, target(1, "name"), knownvalue.StringExact("mistral")),
 				},
-				Check: resource.ComposeTestCheckFunc(idUnchanged(&id), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, &id), func(*terraform.State) error {
 					b, err := e.Client.GetBroadcast(context.Background(), id)
 					if err != nil {
 						return err

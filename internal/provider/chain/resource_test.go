@@ -18,16 +18,9 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
-const addr = "unitysvc_chain.test"
+var exists = acctest.ExistsByID((*client.Client).GetChain)
 
-// exists reports whether the chain in state is still there.
-func exists(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
-	_, err := c.GetChain(ctx, attrs["id"])
-	if client.IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
-}
+const addr = "unitysvc_chain.test"
 
 func deleteChain(ctx context.Context, c *client.Client, attrs map[string]string) error {
 	return c.DeleteChain(ctx, attrs["id"])
@@ -37,24 +30,6 @@ func stepName(i int) tfjsonpath.Path { return tfjsonpath.New("steps").AtSliceInd
 
 func stepAttr(i int, attr string) tfjsonpath.Path {
 	return tfjsonpath.New("steps").AtSliceIndex(i).AtMapKey(attr)
-}
-
-// idUnchanged asserts the chain kept its id (an in-place update).
-func idUnchanged(id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		got, err := acctest.Attr(s, addr, "id")
-		if err != nil {
-			return err
-		}
-		if *id == "" {
-			*id = got
-			return nil
-		}
-		if got != *id {
-			return fmt.Errorf("chain id changed from %s to %s: replaced instead of updated", *id, got)
-		}
-		return nil
-	}
 }
 
 func TestAccChain_lifecycle(t *testing.T) {
@@ -92,7 +67,7 @@ resource "unitysvc_chain" "test" {
 					statecheck.ExpectKnownValue(addr, stepAttr(1, "on_failure"), knownvalue.StringExact("stop")),
 					statecheck.ExpectKnownValue(addr, stepAttr(1, "timeout_ms"), knownvalue.Int64Exact(2500)),
 				},
-				Check: resource.ComposeTestCheckFunc(idUnchanged(&id), func(s *terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, &id), func(s *terraform.State) error {
 					// The provider's on_failure default reached the API (whose own default is relay).
 					c, err := e.Client.GetChain(context.Background(), id)
 					if err != nil {
@@ -135,7 +110,7 @@ resource "unitysvc_chain" "test" {
 					statecheck.ExpectKnownValue(addr, stepName(1), knownvalue.StringExact("summarise")),
 					statecheck.ExpectKnownValue(addr, stepAttr(1, "on_success"), knownvalue.StringExact("relay")),
 				},
-				Check: idUnchanged(&id),
+				Check: acctest.IDUnchanged(addr, &id),
 			},
 			{
 				// Removing the description clears it; only settings change.
@@ -156,7 +131,7 @@ resource "unitysvc_chain" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: idUnchanged(&id),
+				Check: acctest.IDUnchanged(addr, &id),
 			},
 			{
 				ResourceName:      addr,

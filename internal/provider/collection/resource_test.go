@@ -98,17 +98,6 @@ func memberExists(ctx context.Context, c *client.Client, attrs map[string]string
 	return false, nil
 }
 
-func enrollmentLive(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
-	e, err := c.GetEnrollment(ctx, attrs["id"])
-	if client.IsNotFound(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return e.Status != client.EnrollmentCancelled, nil
-}
-
 func secretExists(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
 	_, err := c.GetSecret(ctx, attrs["name"])
 	if client.IsNotFound(err) {
@@ -121,7 +110,7 @@ func checkAllDestroyed(e *acctest.Env) resource.TestCheckFunc {
 	return resource.ComposeTestCheckFunc(
 		e.CheckDestroyed("unitysvc_collection_member", memberExists),
 		e.CheckDestroyed("unitysvc_collection", collectionExists),
-		e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		e.CheckDestroyed("unitysvc_secret", secretExists),
 	)
 }

@@ -28,19 +28,6 @@ const (
 	gptService  = "f9be74cf-42e7-54f2-a600-d7420174d368" // gpt-4o-mini (enrollment disallowed)
 )
 
-// enrollmentLive reports whether the enrollment in state is still there
-// and not cancelled.
-func enrollmentLive(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
-	e, err := c.GetEnrollment(ctx, attrs["id"])
-	if client.IsNotFound(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return e.Status != client.EnrollmentCancelled, nil
-}
-
 // noLiveEnrollments asserts the account has no enrollment left that is
 // not cancelled (covers failed creates, which leave nothing in state).
 func noLiveEnrollments(e *acctest.Env) resource.TestCheckFunc {
@@ -74,7 +61,7 @@ func TestAccEnrollment_lifecycle(t *testing.T) {
 	var firstID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             resource.ComposeTestCheckFunc(e.CheckDestroyed("unitysvc_enrollment", enrollmentLive), noLiveEnrollments(e)),
+		CheckDestroy:             resource.ComposeTestCheckFunc(e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive), noLiveEnrollments(e)),
 		Steps: []resource.TestStep{
 			{
 				Config: e.Config(config("https://a.example.com/v1", "sk-one", `  timeouts {
@@ -242,7 +229,7 @@ data "unitysvc_enrollments" "all" {
 `)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -288,7 +275,7 @@ func TestAccEnrollmentsDataSource(t *testing.T) {
 	e := acctest.New(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		Steps: []resource.TestStep{{
 			Config:      e.Config(`data "unitysvc_enrollments" "bad" { status = "enabled" }`),
 			ExpectError: regexp.MustCompile(`value must be one of`),
@@ -352,7 +339,7 @@ func TestAccEnrollment_importAdoptsSensitiveParameters(t *testing.T) {
 	cfg := e.Config(config("https://a.example.com/v1", "sk-made-elsewhere", ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		Steps: []resource.TestStep{
 			{
 				Config:             cfg,
@@ -441,7 +428,7 @@ resource "unitysvc_enrollment" "byok" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		Steps: []resource.TestStep{
 			{
 				Config: e.Config(fmt.Sprintf(`
@@ -519,7 +506,7 @@ resource "unitysvc_enrollment" "byok" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", enrollmentLive),
+		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		Steps: []resource.TestStep{
 			{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: created.ID, ImportStatePersist: true},
 			{

@@ -22,20 +22,14 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
+var exists = acctest.ExistsByID((*client.Client).GetRecurrentRequest)
+
 const addr = "unitysvc_recurrent_request.test"
 
 var (
 	uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	timeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
 )
-
-func exists(ctx context.Context, c *client.Client, attrs map[string]string) (bool, error) {
-	_, err := c.GetRecurrentRequest(ctx, attrs["id"])
-	if client.IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
-}
 
 func deleteOutOfBand(ctx context.Context, c *client.Client, attrs map[string]string) error {
 	return c.DeleteRecurrentRequest(ctx, attrs["id"])
