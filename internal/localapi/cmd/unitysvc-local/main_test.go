@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// start runs the built binary and returns its API URL once it says it is
-// running.
-func start(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *strings.Builder) {
+// start runs the built binary and returns its API URL and start-up
+// output once it has printed everything it prints on start.
+func start(t *testing.T, bin string, args ...string) (*exec.Cmd, string, string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--api-addr", "127.0.0.1:0", "--gateway-addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
@@ -25,25 +25,39 @@ func start(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *string
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	out := &strings.Builder{}
-	urls := make(chan string, 1)
+	lines := make(chan string)
 	go func() {
+		defer close(lines)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			out.WriteString(sc.Text() + "\n")
-			if m := regexp.MustCompile(`API:\s+(\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
+			lines <- sc.Text()
 		}
 	}()
-	select {
-	case u := <-urls:
-		return cmd, u, out
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("unitysvc-local did not start; output:\n%s", out)
+	var out strings.Builder
+	api := ""
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("unitysvc-local exited during start-up; output:\n%s", out.String())
+			}
+			out.WriteString(line + "\n")
+			if m := regexp.MustCompile(`API:\s+(\S+)`).FindStringSubmatch(line); m != nil {
+				api = m[1]
+			}
+			if strings.Contains(line, "export UNITYSVC_API_URL=") { // the last start-up line
+				go func() {
+					for range lines {
+					}
+				}()
+				return cmd, api, out.String()
+			}
+		case <-timeout:
+			_ = cmd.Process.Kill()
+			t.Fatalf("unitysvc-local did not start; output:\n%s", out.String())
+		}
 	}
-	return nil, "", nil
 }
 
 func stop(t *testing.T, cmd *exec.Cmd) {
@@ -92,7 +106,7 @@ func TestBinary(t *testing.T) {
 	dataDir := t.TempDir()
 
 	cmd, api, out := start(t, bin, "--data-dir", dataDir, "--api-key", "svcpass_one", "--api-key", "svcpass_two")
-	if !strings.Contains(out.String(), "svcpass_one, svcpass_two") || !strings.Contains(out.String(), "export UNITYSVC_API_URL=") {
+	if !strings.Contains(out, "svcpass_one, svcpass_two") || !strings.Contains(out, "export UNITYSVC_API_URL="+api) {
 		t.Errorf("start-up output lacks the keys or the export line:\n%s", out)
 	}
 	if code, _ := request(t, "GET", strings.TrimSuffix(api, "/v1")+"/healthz", "", ""); code != 200 {
