@@ -19,7 +19,7 @@ import (
 // newRoutingTestClient returns a client to a server running h, with fast retries.
 func newRoutingTestClient(t *testing.T, h http.HandlerFunc) *client.Client {
 	t.Helper()
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(client.ServeBaseCheck(h))
 	t.Cleanup(srv.Close)
 	c, err := client.New(client.Config{BaseURL: srv.URL + "/v1", APIKey: "svcpass_test", MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	if err != nil {

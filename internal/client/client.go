@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -56,6 +57,11 @@ type Client struct {
 	ua     string
 	http   *retryablehttp.Client
 	log    func(ctx context.Context, msg string, fields map[string]any)
+
+	// baseOK records that the base URL answered like the UnitySVC API
+	// (see verifyBase).
+	baseMu sync.Mutex
+	baseOK bool
 }
 
 // New returns a Client for cfg.
@@ -95,10 +101,15 @@ func New(cfg Config) (*Client, error) {
 	rc.Backoff = backoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	c := &Client{base: u, apiKey: cfg.APIKey, ua: cfg.UserAgent, http: rc, log: cfg.Logger}
-	if c.log != nil {
-		rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+	rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+		if n, ok := r.Context().Value(attemptsKey{}).(*int); ok {
+			*n = attempt + 1
+		}
+		if c.log != nil {
 			c.log(r.Context(), "unitysvc API request", map[string]any{"method": r.Method, "path": r.URL.Path, "attempt": attempt + 1})
 		}
+	}
+	if c.log != nil {
 		rc.ResponseLogHook = func(_ retryablehttp.Logger, r *http.Response) {
 			c.log(r.Request.Context(), "unitysvc API response", map[string]any{"method": r.Request.Method, "path": r.Request.URL.Path, "status": r.StatusCode})
 		}
@@ -113,6 +124,9 @@ func (c *Client) BaseURL() string { return c.base.String() }
 func (c *Client) HasAPIKey() bool { return c.apiKey != "" }
 
 type idempotencyKey struct{}
+
+// attemptsKey holds an *int counting the attempts of one request.
+type attemptsKey struct{}
 
 // checkRetry retries idempotent requests on 429, 5xx (except 501) and
 // transport errors. Non-idempotent requests (POST) are retried only on 429
@@ -172,6 +186,9 @@ type request struct {
 	path   string // relative to the base URL, starting with "/"
 	query  url.Values
 	body   any
+	// baseCheck marks verifyBase's own request, whose 404 must not
+	// trigger another check.
+	baseCheck bool
 }
 
 // do performs r and decodes a 2xx JSON body into out (when non-nil). It
@@ -193,7 +210,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		body = b
 	}
 	idempotent := r.method != http.MethodPost
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, idempotencyKey{}, idempotent), r.method, u.String(), body)
+	attempts := 0
+	ctx = context.WithValue(context.WithValue(ctx, idempotencyKey{}, idempotent), attemptsKey{}, &attempts)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)
 	if err != nil {
 		return 0, fmt.Errorf("building %s %s request: %w", r.method, r.path, err)
 	}
@@ -217,7 +236,20 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		return resp.StatusCode, &TransportError{Method: r.method, Path: r.path, Err: err}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, newAPIError(r.method, r.path, resp.StatusCode, data)
+		apiErr := newAPIError(r.method, r.path, resp.StatusCode, data)
+		apiErr.URL, apiErr.Attempts = u.String(), attempts
+		if apiErr.StatusCode == http.StatusNotFound && !apiErr.NoSuchRoute && !r.baseCheck {
+			// Only the UnitySVC API's own 404 means "no such object":
+			// make sure, once, that the base URL is that API.
+			if err := c.verifyBase(ctx); err != nil {
+				if base, ok := err.(*APIError); ok && base.NoSuchRoute {
+					apiErr.NoSuchRoute = true
+					return resp.StatusCode, apiErr
+				}
+				return resp.StatusCode, err
+			}
+		}
+		return resp.StatusCode, apiErr
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -264,4 +296,40 @@ func allPages[T any](fetch func(skip, limit int) (items []T, count int, err erro
 			return all, nil
 		}
 	}
+}
+
+// baseCheckName is the group name verifyBase filters by: no group has
+// it, so the answer is an empty listing.
+const baseCheckName = "unitysvc-api-check"
+
+// verifyBase checks, once per client, that the base URL is the UnitySVC
+// customer API before a 404 is believed to mean "this object does not
+// exist": a wrong api_url (another server, another version, the gateway)
+// can answer 404 with a detail of its own to every path. It asks for a
+// listing every server of the API serves, even anonymously. A base that
+// does not answer it is reported as an *APIError with NoSuchRoute set.
+func (c *Client) verifyBase(ctx context.Context) error {
+	c.baseMu.Lock()
+	defer c.baseMu.Unlock()
+	if c.baseOK {
+		return nil
+	}
+	var page struct {
+		Data *json.RawMessage `json:"data"`
+	}
+	q := url.Values{"owner": {"system"}, "name": {baseCheckName}}
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/groups", query: q, baseCheck: true}, &page)
+	var apiErr *APIError
+	switch {
+	case err == nil && page.Data != nil:
+		c.baseOK = true
+		return nil
+	case err == nil:
+		return &APIError{StatusCode: http.StatusOK, Method: http.MethodGet, Path: "/groups", URL: c.base.String() + "/groups",
+			Detail: "the answer is not a UnitySVC group listing", NoSuchRoute: true}
+	case errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusNotFound || apiErr.StatusCode == http.StatusMethodNotAllowed || apiErr.StatusCode == http.StatusNotImplemented):
+		apiErr.NoSuchRoute = true
+		return apiErr
+	}
+	return err
 }

@@ -50,7 +50,7 @@ func TestRequestHeadersAndPath(t *testing.T) {
 
 func TestPathSegmentsAreEscaped(t *testing.T) {
 	var raw string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(ServeBaseCheck(func(w http.ResponseWriter, r *http.Request) {
 		raw = r.URL.EscapedPath()
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"detail":"nope"}`)
@@ -111,7 +111,7 @@ func TestAPIErrorDetail(t *testing.T) {
 			}
 		})
 	}
-	if !IsNotFound(&APIError{StatusCode: 404}) || IsNotFound(errors.New("x")) || !IsConflict(fmt.Errorf("wrapped: %w", &APIError{StatusCode: 409})) {
+	if !IsNotFound(&APIError{StatusCode: 404}) || IsNotFound(&APIError{StatusCode: 404, NoSuchRoute: true}) || IsNotFound(errors.New("x")) || !IsConflict(fmt.Errorf("wrapped: %w", &APIError{StatusCode: 409})) {
 		t.Fatal("IsNotFound / IsConflict helpers are wrong")
 	}
 }

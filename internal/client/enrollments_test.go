@@ -18,7 +18,7 @@ import (
 // waits).
 func newAreaTestClient(t *testing.T, h http.HandlerFunc) *Client {
 	t.Helper()
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(ServeBaseCheck(h))
 	t.Cleanup(srv.Close)
 	c, err := New(Config{BaseURL: srv.URL + "/v1", APIKey: "svcpass_test", MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	if err != nil {

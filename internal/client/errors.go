@@ -16,6 +16,18 @@ type APIError struct {
 	Detail string
 	Method string
 	Path   string
+	// URL is the full URL that was called (empty for errors the client
+	// derives from another answer).
+	URL string
+	// Attempts is how many times the request was sent (1 when it was not
+	// retried).
+	Attempts int
+	// NoSuchRoute marks an answer that is not the API's own: a 404 for a
+	// route the server does not have (FastAPI's generic "Not Found", an
+	// HTML page, a body that is not FastAPI's), or one from a server that
+	// does not answer like the UnitySVC API at all. It never means "this
+	// object does not exist"; api_url is most likely wrong.
+	NoSuchRoute bool
 }
 
 func (e *APIError) Error() string {
@@ -25,6 +37,9 @@ func (e *APIError) Error() string {
 	}
 	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, detail)
 }
+
+// Retried reports whether the request was sent more than once.
+func (e *APIError) Retried() bool { return e.Attempts > 1 }
 
 // TransportError is a request that got no HTTP answer (after retries).
 type TransportError struct {
@@ -39,7 +54,27 @@ func (e *TransportError) Error() string {
 func (e *TransportError) Unwrap() error { return e.Err }
 
 func newAPIError(method, path string, status int, body []byte) *APIError {
-	return &APIError{StatusCode: status, Detail: parseDetail(body), Method: method, Path: path}
+	e := &APIError{StatusCode: status, Detail: parseDetail(body), Method: method, Path: path}
+	e.NoSuchRoute = status == http.StatusNotFound && !isObjectNotFound(body)
+	return e
+}
+
+// genericNotFound is the detail FastAPI (and Starlette) give a path no
+// route matches; the API's own "does not exist" answers name the object.
+const genericNotFound = "Not Found"
+
+// isObjectNotFound reports whether a 404 body is the API's own answer
+// about an object: FastAPI's {"detail": "..."} naming what is missing,
+// not the generic answer for an unknown route.
+func isObjectNotFound(body []byte) bool {
+	var envelope struct {
+		Detail *string `json:"detail"`
+	}
+	if err := json.Unmarshal(body, &envelope); err != nil || envelope.Detail == nil {
+		return false
+	}
+	d := strings.TrimSpace(*envelope.Detail)
+	return d != "" && !strings.EqualFold(d, genericNotFound)
 }
 
 // parseDetail extracts FastAPI's "detail", which is a string, or for 422 a
@@ -90,8 +125,13 @@ func StatusCode(err error) int {
 	return 0
 }
 
-// IsNotFound reports whether err is an API 404.
-func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+// IsNotFound reports whether err is the API's own answer that an object
+// does not exist. A 404 for a route the server does not have (a wrong
+// api_url) is not: deleting state on it would lose every resource.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !apiErr.NoSuchRoute
+}
 
 // IsConflict reports whether err is an API 409.
 func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }

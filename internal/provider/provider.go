@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -80,11 +81,12 @@ func (p *unitysvcProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Sensitive:           true,
 			},
 			"api_url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the customer API, including `/v1`. Falls back to `" + EnvAPIURL + "`, then `" + client.DefaultBaseURL + "`.",
+				MarkdownDescription: "Base URL of the customer API, including its version segment `/v1`. Falls back to `" + EnvAPIURL + "`, then `" + client.DefaultBaseURL + "`. " +
+					"A URL without the version segment is a configuration error (it is not guessed), and an answer that is not the API's own (a 404 for an unknown route, a 501) is an error that leaves the state alone, never \"this object was deleted\".",
 				Optional:            true,
 			},
 			"gateway_url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the UnitySVC gateway, used to compute `gateway_url` attributes. Falls back to `" + EnvGatewayURL + "`, then `api_url` without its trailing `/v1`.",
+				MarkdownDescription: "Base URL of the UnitySVC gateway, used to compute `gateway_url` attributes. Falls back to `" + EnvGatewayURL + "`, then `api_url` without its trailing `/v1`. It has no version segment: a URL ending in `/v1` is refused as a likely mix-up with `api_url`.",
 				Optional:            true,
 			},
 			"request_timeout": schema.StringAttribute{
@@ -130,10 +132,19 @@ func (p *unitysvcProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid api_url",
 			fmt.Sprintf("%q is not usable: %v. Set api_url (or %s) to the API base URL, for example %s.", apiURL, err, EnvAPIURL, client.DefaultBaseURL))
 	}
+	if err := checkURL(apiURL); err == nil && !hasVersionSegment(apiURL) {
+		resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid api_url",
+			fmt.Sprintf("%q has no API version segment: the UnitySVC customer API is served under /v1. Set api_url (or %s) to %q. "+
+				"(The gateway URL, gateway_url or %s, is the one without /v1.)", apiURL, EnvAPIURL, apiURL+"/v1", EnvGatewayURL))
+	}
 	gatewayURL := strings.TrimRight(firstNonEmpty(cfg.GatewayURL.ValueString(), os.Getenv(EnvGatewayURL), strings.TrimSuffix(apiURL, "/v1")), "/")
 	if err := checkURL(gatewayURL); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("gateway_url"), "Invalid gateway_url",
 			fmt.Sprintf("%q is not usable: %v. Set gateway_url (or %s) to the gateway base URL, for example https://api.unitysvc.com.", gatewayURL, err, EnvGatewayURL))
+	} else if hasVersionSegment(gatewayURL) {
+		resp.Diagnostics.AddAttributeError(path.Root("gateway_url"), "Invalid gateway_url",
+			fmt.Sprintf("%q ends in an API version segment, like the customer API's URL (api_url, %s). The gateway's paths (/g/..., /c/..., /a/...) start at its root: "+
+				"set gateway_url (or %s) to the gateway base URL without the version, for example https://api.unitysvc.com.", gatewayURL, EnvAPIURL, EnvGatewayURL))
 	}
 	timeout := defaultRequestTimeout
 	if s := cfg.RequestTimeout.ValueString(); s != "" {
@@ -220,6 +231,21 @@ func checkURL(s string) error {
 		return fmt.Errorf("there is no host")
 	}
 	return nil
+}
+
+// versionSegment is the last path segment of an API base URL: /v1.
+var versionSegment = regexp.MustCompile(`^v[0-9]+$`)
+
+// hasVersionSegment reports whether the URL's path ends in a version
+// segment such as /v1. An api_url without one is the easiest slip to make
+// (the gateway's URL has none), and every call would then get a 404.
+func hasVersionSegment(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	p := strings.TrimRight(u.Path, "/")
+	return versionSegment.MatchString(p[strings.LastIndex(p, "/")+1:])
 }
 
 // durationValidator checks a Go duration string greater than zero.

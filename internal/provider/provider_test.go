@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -28,6 +29,17 @@ data "unitysvc_group" "llm" {
 				Config: provider(fmt.Sprintf(`api_url = %q
   gateway_url = "not a url"`, e.APIURL)),
 				ExpectError: acctest.ErrorText("Invalid gateway_url"),
+			},
+			{
+				// The API's host without /v1 is refused, not guessed.
+				Config:      provider(fmt.Sprintf(`api_url = %q`, strings.TrimSuffix(e.APIURL, "/v1"))),
+				ExpectError: acctest.ErrorText(fmt.Sprintf("has no API version segment: the UnitySVC customer API is served under /v1. Set api_url (or UNITYSVC_API_URL) to %q", e.APIURL)),
+			},
+			{
+				// The API's URL given as the gateway's.
+				Config: provider(fmt.Sprintf(`api_url = %q
+  gateway_url = %q`, e.APIURL, e.APIURL)),
+				ExpectError: acctest.ErrorText("ends in an API version segment, like the customer API's URL"),
 			},
 			{
 				Config: provider(fmt.Sprintf(`api_url = %q

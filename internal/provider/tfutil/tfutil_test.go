@@ -82,3 +82,42 @@ func TestPickInScope(t *testing.T) {
 		t.Error("ScopeWords")
 	}
 }
+
+// Messages never claim retries that did not happen, and answers that are
+// not the API's own point at api_url with the URL that was called.
+func TestAPIErrorDetailHints(t *testing.T) {
+	cases := []struct {
+		name    string
+		err     *client.APIError
+		want    []string
+		notWant []string
+	}{
+		{"route-level 404", &client.APIError{StatusCode: 404, Detail: "Not Found", Method: "GET", Path: "/secrets/X", URL: "http://h:8000/secrets/X", NoSuchRoute: true},
+			[]string{"http://h:8000/secrets/X", "not an answer of the UnitySVC customer API", "Check api_url", "state was left as it was"}, []string{"retries"}},
+		{"501", &client.APIError{StatusCode: 501, Method: "GET", Path: "/secrets/X", URL: "http://h:8001/v1/secrets/X", Attempts: 1},
+			[]string{"http://h:8001/v1/secrets/X", "not retried", "Check api_url"}, []string{"retries were exhausted"}},
+		{"503 retried", &client.APIError{StatusCode: 503, Method: "GET", Path: "/secrets/X", Attempts: 5},
+			[]string{"sent 5 times"}, nil},
+		{"503 not retried", &client.APIError{StatusCode: 503, Method: "GET", Path: "/secrets/X", Attempts: 1},
+			[]string{"Try again later"}, []string{"retries", "times"}},
+		{"503 on a create", &client.APIError{StatusCode: 503, Method: "POST", Path: "/chains/", Attempts: 1},
+			[]string{"never sent twice", "import"}, []string{"retries were exhausted"}},
+		{"429 retried", &client.APIError{StatusCode: 429, Method: "GET", Path: "/secrets/", Attempts: 3},
+			[]string{"sent 3 times", "max_retries"}, nil},
+		{"429 without retries", &client.APIError{StatusCode: 429, Method: "GET", Path: "/secrets/", Attempts: 1},
+			[]string{"max_retries is 0"}, []string{"exhausted"}},
+	}
+	for _, c := range cases {
+		msg := APIErrorDetail(c.err)
+		for _, w := range c.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: %q lacks %q", c.name, msg, w)
+			}
+		}
+		for _, w := range c.notWant {
+			if strings.Contains(msg, w) {
+				t.Errorf("%s: %q must not say %q", c.name, msg, w)
+			}
+		}
+	}
+}
