@@ -263,7 +263,7 @@ func TestPOSTRetriedWhenConnectionRefused(t *testing.T) {
 }
 
 func TestSetSecretReportsCreated(t *testing.T) {
-	status := http.StatusCreated
+	status, updatedAt := http.StatusCreated, "null"
 	var body map[string]any
 	var query string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -271,7 +271,7 @@ func TestSetSecretReportsCreated(t *testing.T) {
 		body = nil
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		w.WriteHeader(status)
-		fmt.Fprint(w, `{"name":"K","id":"1","owner_type":"customer","role_id":null,"owner_id":"c","sensitive":false,"value":"v","created_at":"t","updated_at":null,"last_used_at":null}`)
+		fmt.Fprintf(w, `{"name":"K","id":"1","owner_type":"customer","role_id":null,"owner_id":"c","sensitive":false,"value":"v","created_at":"2026-01-01T00:00:00.000000Z","updated_at":%s,"last_used_at":null}`, updatedAt)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 0)
@@ -283,9 +283,9 @@ func TestSetSecretReportsCreated(t *testing.T) {
 	if query != "shared=true" || body["value"] != "v" || body["sensitive"] != false {
 		t.Fatalf("query %q body %v", query, body)
 	}
-	status = http.StatusOK
+	status, updatedAt = http.StatusOK, `"2026-01-01T00:00:05.000000Z"`
 	if _, created, _ = c.SetSecret(context.Background(), "K", false, SecretUpdate{Value: "v"}); created {
-		t.Fatal("200 reported as created")
+		t.Fatal("200 with a later updated_at reported as created")
 	}
 	if query != "" {
 		t.Fatalf("personal scope sent query %q", query)
