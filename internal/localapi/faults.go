@@ -37,6 +37,7 @@ type faultInjector struct {
 	requests, idempot   atomic.Int64
 	posts               atomic.Int64
 	rateLimited, failed atomic.Int64
+	lostCreates         atomic.Int64
 
 	mu      sync.Mutex
 	faulted map[string]bool // request keys whose last attempt got a fault
@@ -90,6 +91,9 @@ func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if every > 0 && counter.Add(1)%int64(every) == 0 {
 		fi.next.ServeHTTP(httptest.NewRecorder(), r) // processed, result lost
 		fi.failed.Add(1)
+		if r.Method == http.MethodPost {
+			fi.lostCreates.Add(1)
+		}
 		fi.markFaulted(key)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -106,4 +110,13 @@ func (i *Instance) FaultCounts() (rateLimited, failedAfterProcessing int64) {
 		return 0, 0
 	}
 	return i.faults.rateLimited.Load(), i.faults.failed.Load()
+}
+
+// LostCreates reports how many POSTs were processed and then answered
+// 503 (counted in FaultCounts' second figure too).
+func (i *Instance) LostCreates() int64 {
+	if i.faults == nil {
+		return 0
+	}
+	return i.faults.lostCreates.Load()
 }

@@ -248,6 +248,17 @@ func validRecurrentPath(p string, errs *validationErrors) {
 	}
 }
 
+// recurrentNameTaken writes the 409 for a name another live recurrent
+// request has, and reports whether err was that.
+func recurrentNameTaken(w http.ResponseWriter, err error, name *string) bool {
+	var taken *store.RecurrentNameTakenError
+	if !errors.As(err, &taken) {
+		return false
+	}
+	writeDetail(w, http.StatusConflict, fmt.Sprintf("A recurrent request named %q already exists (id %s); names are unique among your recurrent requests that are not cancelled. Choose another name, or cancel or delete that request.", *name, taken.ExistingID))
+	return true
+}
+
 func recurrentNotFound(w http.ResponseWriter, id string) {
 	writeDetail(w, http.StatusNotFound, "Recurrent request "+id+" not found")
 }
@@ -337,6 +348,9 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := a.store.CreateRecurrentRequest(r.Context(), p, rr)
+	if recurrentNameTaken(w, err, rr.Name) {
+		return
+	}
 	if err != nil {
 		a.internal(w, r, err)
 		return
@@ -463,6 +477,7 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	})
 	var herr *recurrentHTTPError
 	switch {
+	case recurrentNameTaken(w, err, body.Name.Value):
 	case errors.Is(err, store.ErrNotFound):
 		recurrentNotFound(w, id)
 	case errors.As(err, &herr) && herr.status == http.StatusUnprocessableEntity:

@@ -395,7 +395,7 @@ func TestAccSecret_refusesToOverwriteExisting(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      e.Config(config(name, `  value = "clobber"`)),
-				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*Import\s+it\s+with\s+.terraform\s+import\s+unitysvc_secret`),
+				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*terraform\s+import\s+unitysvc_secret.<name>\s+` + name + `.*tofu import.*import\s+\{`),
 			},
 			// The existing value survived.
 			e.CheckServer(storedValue(e, name, false, "precious")),

@@ -251,3 +251,13 @@ func jsonValue(v any) any {
 	}
 	return out
 }
+
+// Named names an object by kind, name and scope for messages:
+// `chain "llm-failover" in your personal scope`.
+func Named(kind, name string, shared bool) string {
+	scope := "your personal scope"
+	if shared {
+		scope = "your team's shared scope"
+	}
+	return fmt.Sprintf("%s %q in %s", kind, name, scope)
+}
