@@ -28,6 +28,10 @@ type Faults struct {
 	// case a client must never retry, since a retry would create the
 	// object twice (0 = never).
 	LoseCreateEvery int
+	// CrashAfterCreate processes the Nth POST and then ends the process
+	// before it answers, as a server killed right after a commit would
+	// (0 = never). Only for the binary: Config.Crash says how to die.
+	CrashAfterCreate int
 }
 
 // faultInjector wraps the API with Faults, counting what it injected.
@@ -38,6 +42,9 @@ type faultInjector struct {
 	posts               atomic.Int64
 	rateLimited, failed atomic.Int64
 	lostCreates         atomic.Int64
+	crashPosts          atomic.Int64
+	// crash ends the process (Config.Crash).
+	crash func()
 
 	mu      sync.Mutex
 	faulted map[string]bool // request keys whose last attempt got a fault
@@ -82,6 +89,11 @@ func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "0")
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = io.WriteString(w, `{"detail":"Rate limit exceeded (unitysvc-local fault injection); retry after 0 seconds"}`)
+		return
+	}
+	if r.Method == http.MethodPost && fi.f.CrashAfterCreate > 0 && fi.crashPosts.Add(1) == int64(fi.f.CrashAfterCreate) {
+		fi.next.ServeHTTP(httptest.NewRecorder(), r) // committed, never answered
+		fi.crash()
 		return
 	}
 	every, counter := fi.f.ErrorAfterEvery, &fi.idempot

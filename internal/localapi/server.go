@@ -52,6 +52,9 @@ type Config struct {
 	WrapAPI func(http.Handler) http.Handler
 	// Faults injects 429s and 5xx answers (off by default).
 	Faults Faults
+	// Crash ends the process for Faults.CrashAfterCreate; nil kills it
+	// with SIGKILL, leaving no chance to answer or clean up.
+	Crash  func()
 	Logger *slog.Logger
 }
 
@@ -141,7 +144,10 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		apiHandler = cfg.WrapAPI(apiHandler)
 	}
 	if cfg.Faults != (Faults{}) {
-		inst.faults = &faultInjector{f: cfg.Faults, next: apiHandler}
+		inst.faults = &faultInjector{f: cfg.Faults, next: apiHandler, crash: cfg.Crash}
+		if inst.faults.crash == nil {
+			inst.faults.crash = killProcess
+		}
 		apiHandler = inst.faults
 	}
 	inst.serve(apiLn, logRequests(log, apiHandler))

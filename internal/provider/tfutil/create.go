@@ -158,7 +158,8 @@ func recoverLost[T any](ctx context.Context, diags *diag.Diagnostics, summary st
 		}
 		b.WriteString("\n\nIf one of them is the object this resource should manage, import it; otherwise choose another name or scope. " + ImportAdvice(c.Resource, c.ImportID(others[0].obj)))
 	default:
-		b.WriteString("\n\nNo such object exists on the server, so the create did not take effect and nothing was left behind. Apply again.")
+		b.WriteString("\n\nNo such object exists on the server, so the create did not take effect and nothing was left behind: apply again. " +
+			"(Should the server still have been working on the request, the object may yet appear; the next apply then reports the conflict with the command to import it.)")
 	}
 	diags.AddError(summary, b.String())
 	return nil

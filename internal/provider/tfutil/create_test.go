@@ -134,7 +134,7 @@ func TestRunCreateRefusesAMismatch(t *testing.T) {
 func TestRunCreateLostBeforeTakingEffect(t *testing.T) {
 	f := &fakeAPI{createErr: lostAnswer}
 	got, diags := run(f, "d")
-	if text := diagText(diags); got != nil || !strings.Contains(text, "did not take effect") || !strings.Contains(text, "Apply again") {
+	if text := diagText(diags); got != nil || !strings.Contains(text, "did not take effect") || !strings.Contains(text, "apply again") {
 		t.Fatalf("got %v, %s", got, text)
 	}
 }
