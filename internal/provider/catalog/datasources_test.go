@@ -85,6 +85,27 @@ func TestAccGroupDataSource(t *testing.T) {
 				Config:      e.Config(`data "unitysvc_group" "x" {}`),
 				ExpectError: acctest.ErrorText("Exactly one of these attributes must be configured: [id,name]"),
 			},
+			// An empty name or id is an error, not a read of the listing.
+			{
+				Config:      e.Config(`data "unitysvc_group" "x" { name = "" }`),
+				ExpectError: acctest.ErrorText(`name is empty: it is set to "", so there is nothing to look up. Set name to a group's name`),
+			},
+			{
+				Config:      e.Config(`data "unitysvc_group" "x" { id = "" }`),
+				ExpectError: acctest.ErrorText(`id is empty: it is set to "", so there is nothing to look up.`),
+			},
+			// The same when the empty value is known only at apply time.
+			{
+				Config: e.Config(`
+resource "terraform_data" "empty" {
+  input = ""
+}
+data "unitysvc_group" "x" {
+  name = terraform_data.empty.output
+}
+`),
+				ExpectError: acctest.ErrorText(`name is empty`),
+			},
 			{
 				Config: e.Config(fmt.Sprintf(`
 data "unitysvc_group" "by_name" {
@@ -169,6 +190,22 @@ func TestAccServiceDataSource(t *testing.T) {
 			{
 				Config:      e.Config(`data "unitysvc_service" "x" { name = "gpt-4o-mini" }`),
 				ExpectError: acctest.ErrorText(`Attribute "group" must be specified when "name" is specified`),
+			},
+			// An empty id says so (it used to read "Group 'services' not found").
+			{
+				Config:      e.Config(`data "unitysvc_service" "x" { id = "" }`),
+				ExpectError: acctest.ErrorText(`id is empty: it is set to "", so there is nothing to look up. Set id to a service's UUID`),
+			},
+			{
+				Config: e.Config(`
+resource "terraform_data" "empty" {
+  input = ""
+}
+data "unitysvc_service" "x" {
+  id = terraform_data.empty.output
+}
+`),
+				ExpectError: acctest.ErrorText(`id is empty`),
 			},
 			{
 				Config: e.Config(fmt.Sprintf(`

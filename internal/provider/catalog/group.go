@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
@@ -63,12 +64,14 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "Reads one service group: a platform group by `name` or `id`, or one of your collections by `id`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Group UUID. Exactly one of `id` and `name` must be set.",
+				MarkdownDescription: "Group UUID. Exactly one of `id` and `name` must be set; neither may be empty.",
 				Optional:            true, Computed: true,
+				Validators:          []validator.String{tfutil.NotEmpty(groupIDWant)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Platform group name, such as `llm`.",
+				MarkdownDescription: "Group name, such as `llm`, or the name of one of your collections.",
 				Optional:            true, Computed: true,
+				Validators:          []validator.String{tfutil.NotEmpty(groupNameWant)},
 			},
 			"display_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "Human-readable name."},
 			"description":    schema.StringAttribute{Computed: true, MarkdownDescription: "Description."},
@@ -87,6 +90,11 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
+const (
+	groupIDWant   = "Set id to a group's or collection's UUID, or set name instead."
+	groupNameWant = "Set name to a group's name, such as llm, or set id instead."
+)
+
 // ConfigValidators requires exactly one way of naming the object.
 func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
@@ -100,6 +108,9 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	var m groupModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if tfutil.CheckNotEmpty(&resp.Diagnostics, path.Root("id"), m.ID, groupIDWant) || tfutil.CheckNotEmpty(&resp.Diagnostics, path.Root("name"), m.Name, groupNameWant) {
 		return
 	}
 	key := m.ID.ValueString()

@@ -3,6 +3,7 @@ package tfutil
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -170,6 +171,10 @@ func recoverLost[T any](ctx context.Context, diags *diag.Diagnostics, summary st
 func addConflict[T any](ctx context.Context, diags *diag.Diagnostics, summary string, c Creation[T], err error) {
 	detail := APIErrorDetail(err)
 	found, ferr := c.Find(ctx)
+	var apiErr *client.APIError
+	if ferr == nil && len(found) == 1 && errors.As(err, &apiErr) {
+		detail = apiAnswer(apiErr) // the advice follows, naming the object
+	}
 	if ferr != nil || len(found) != 1 {
 		diags.AddError(summary, detail+"\n\nIf the existing object is the one this resource should manage: "+ImportAdvice(c.Resource, "<id>"))
 		return
