@@ -96,7 +96,7 @@ func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Service UUID. Set either `id`, or `group` and `name`; none may be empty.",
 				Optional:            true, Computed: true,
-				Validators:          []validator.String{tfutil.NotEmpty(serviceIDWant)},
+				Validators: []validator.String{tfutil.NotEmpty(serviceIDWant)},
 			},
 			"group": schema.StringAttribute{
 				MarkdownDescription: "Group to find the service in by `name`.",
