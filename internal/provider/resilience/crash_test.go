@@ -228,6 +228,9 @@ func TestAccDemoConvergesAcrossServerCrashes(t *testing.T) {
 			if s.restarts.Load() == 0 {
 				t.Fatalf("the server never crashed (%d requests): the run proves nothing", s.requests.Load())
 			}
+			if len(cp.flags) > 0 && res.adopted == 0 {
+				t.Fatal("the create the server committed but never answered was not adopted")
+			}
 			got := checkConverged(t, d, c)
 			checkDestroyed(t, d, c)
 			t.Logf("FIGURES crash %s: %d restart(s); converged in %d apply(ies) (%s, plan included); %d objects adopted after a lost answer; %d objects, 0 duplicates, 0 untracked; destroy left 0 objects",

@@ -77,18 +77,20 @@ func needBinaries(t *testing.T) (tofu string) {
 	return tofu
 }
 
-// demoDir is a working directory holding examples/demo as it is in the
-// repository, read at test time, and the environment tofu runs it with.
-type demoDir struct {
+// workdir is a directory of configuration files and the environment tofu
+// runs them with.
+type workdir struct {
 	t    *testing.T
 	tofu string
 	dir  string
 	env  []string
 }
 
-func newDemoDir(t *testing.T, tofu, apiURL, gatewayURL, apiKey string) *demoDir {
+// newDemoDir is a workdir holding examples/demo as it is in the
+// repository, read at test time.
+func newDemoDir(t *testing.T, tofu, apiURL, gatewayURL, apiKey string) *workdir {
 	t.Helper()
-	dir := t.TempDir()
+	files := map[string]string{}
 	entries, err := os.ReadDir("../../../examples/demo")
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +103,18 @@ func newDemoDir(t *testing.T, tofu, apiURL, gatewayURL, apiKey string) *demoDir 
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
+		files[e.Name()] = string(b)
+	}
+	return newWorkdir(t, tofu, apiURL, gatewayURL, apiKey, files)
+}
+
+// newWorkdir is a working directory holding files, where tofu runs with
+// the provider built for this run and the API given by the environment.
+func newWorkdir(t *testing.T, tofu, apiURL, gatewayURL, apiKey string, files map[string]string) *workdir {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -112,11 +125,11 @@ func newDemoDir(t *testing.T, tofu, apiURL, gatewayURL, apiKey string) *demoDir 
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"UNITYSVC_API_URL="+apiURL, "UNITYSVC_API_BASE_URL="+gatewayURL, "UNITYSVC_API_KEY="+apiKey)
-	return &demoDir{t: t, tofu: tofu, dir: dir, env: env}
+	return &workdir{t: t, tofu: tofu, dir: dir, env: env}
 }
 
 // run runs tofu with args and returns its output and exit code.
-func (d *demoDir) run(args ...string) (string, int) {
+func (d *workdir) run(args ...string) (string, int) {
 	d.t.Helper()
 	cmd := exec.Command(d.tofu, append([]string{"-chdir=" + d.dir}, args...)...)
 	cmd.Env = d.env
@@ -140,7 +153,7 @@ type result struct {
 
 // converge applies until an apply succeeds, at most maxApplies times,
 // then checks that a plan is empty. It fails the test otherwise.
-func (d *demoDir) converge(maxApplies int) result {
+func (d *workdir) converge(maxApplies int) result {
 	d.t.Helper()
 	start := time.Now()
 	var res result
@@ -164,7 +177,7 @@ func (d *demoDir) converge(maxApplies int) result {
 }
 
 // destroy destroys everything in state; it must succeed the first time.
-func (d *demoDir) destroy() {
+func (d *workdir) destroy() {
 	d.t.Helper()
 	if out, code := d.run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		d.t.Fatalf("destroy failed:\n%s", out)
@@ -172,7 +185,7 @@ func (d *demoDir) destroy() {
 }
 
 // stateIDs returns the ids of the managed resources in state, by type.
-func (d *demoDir) stateIDs() map[string]map[string]bool {
+func (d *workdir) stateIDs() map[string]map[string]bool {
 	d.t.Helper()
 	out, code := d.run("show", "-json", "-no-color")
 	if code != 0 {
@@ -344,7 +357,7 @@ func audit(ctx context.Context, c *client.Client, state map[string]map[string]bo
 
 // checkConverged audits the server against the state after converging,
 // and after destroying, and fails the test on any problem.
-func checkConverged(t *testing.T, d *demoDir, c *client.Client) tally {
+func checkConverged(t *testing.T, d *workdir, c *client.Client) tally {
 	t.Helper()
 	ctx := context.Background()
 	got, err := audit(ctx, c, d.stateIDs())
@@ -357,7 +370,7 @@ func checkConverged(t *testing.T, d *demoDir, c *client.Client) tally {
 	return got
 }
 
-func checkDestroyed(t *testing.T, d *demoDir, c *client.Client) {
+func checkDestroyed(t *testing.T, d *workdir, c *client.Client) {
 	t.Helper()
 	d.destroy()
 	left, err := inventory(context.Background(), c)
