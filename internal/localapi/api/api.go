@@ -41,7 +41,13 @@ type API struct {
 	mux     *http.ServeMux
 	// activationDelay is Options.EnrollmentActivationDelay resolved.
 	activationDelay time.Duration
+	// routes lists every route as "METHOD /path" (below /v1).
+	routes []string
 }
+
+// Routes lists every API route as "METHOD /path", the path below /v1 as
+// registered (tests hold their coverage against it).
+func (a *API) Routes() []string { return append([]string(nil), a.routes...) }
 
 // New returns the API handler.
 func New(opts Options) *API {
@@ -96,6 +102,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // handle registers h for one method and API path (below /v1). A path
 // ending in "/" is served with and without the slash, as FastAPI does.
 func (a *API) handle(method, path string, h http.HandlerFunc) {
+	a.routes = append(a.routes, method+" "+path)
 	if strings.HasSuffix(path, "/") {
 		a.mux.HandleFunc(method+" /v1"+path+"{$}", h)
 		a.mux.HandleFunc(method+" /v1"+strings.TrimSuffix(path, "/"), h)

@@ -31,6 +31,7 @@ type testServer struct {
 	*httptest.Server
 	Store   *store.Store
 	Catalog *catalog.Catalog
+	API     *api.API
 	rec     *apicontract.Recorder
 }
 
@@ -56,9 +57,10 @@ func newTestServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	rec := apicontract.NewRecorder(checker)
-	srv := httptest.NewServer(rec.Wrap(api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway})))
+	handler := api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway})
+	srv := httptest.NewServer(rec.Wrap(handler))
 	t.Cleanup(srv.Close)
-	ts := &testServer{Server: srv, Store: st, Catalog: cat, rec: rec}
+	ts := &testServer{Server: srv, Store: st, Catalog: cat, API: handler, rec: rec}
 	t.Cleanup(func() {
 		violations, _ := rec.Violations()
 		for _, v := range violations {
