@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -125,7 +126,26 @@ output "strategy" {
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("interface").AtMapKey("base_url"), knownvalue.StringExact(e.GatewayURL+"/g/llm")),
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("interface").AtMapKey("name"), knownvalue.StringExact("openai-compatible")),
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_id", tfjsonpath.New("name"), knownvalue.StringExact("llm")),
+					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("enabled"), knownvalue.Null()),
 					statecheck.ExpectKnownOutputValue("strategy", knownvalue.StringExact("weighted_random")),
+				},
+			},
+			// A name finds your own collection first (as /g/<name> does).
+			{
+				Config: e.Config(`
+resource "unitysvc_collection" "mine" {
+  name = "group-ds-mine"
+}
+data "unitysvc_group" "mine" {
+  name = unitysvc_collection.mine.name
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.CompareValuePairs("data.unitysvc_group.mine", tfjsonpath.New("id"), "unitysvc_collection.mine", tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("owner_type"), knownvalue.StringExact("customer")),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("interface"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("routing_policy"), knownvalue.Null()),
 				},
 			},
 		},

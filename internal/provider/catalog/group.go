@@ -61,7 +61,7 @@ func interfaceAttributes() map[string]schema.Attribute {
 
 func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one service group: a platform group by `name` or `id`, or one of your collections by `id`.",
+		MarkdownDescription: "Reads one service group by `name` or `id`: a platform group, or one of your collections. A name is resolved as the gateway resolves `/g/<name>`: your personal collection of that name, then your team's shared one, then the platform group.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Group UUID. Exactly one of `id` and `name` must be set; neither may be empty.",
@@ -77,12 +77,12 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"description":    schema.StringAttribute{Computed: true, MarkdownDescription: "Description."},
 			"owner_type":     schema.StringAttribute{Computed: true, MarkdownDescription: "`platform` or `customer`."},
 			"editable":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether you can change it."},
-			"enabled":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it serves requests."},
+			"enabled":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether a collection serves requests; null for a platform group."},
 			"member_count":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of member services."},
 			"group_type":     schema.StringAttribute{Computed: true, MarkdownDescription: "`open`, `keyed`, `collection`, `category` or `capability_pool`."},
 			"routing_policy": schema.StringAttribute{Computed: true, MarkdownDescription: "The group's routing policy as a JSON string (for example `{\"strategy\":\"weighted_random\"}`); decode with `jsondecode`. Null when the group has none."},
 			"interface": schema.SingleNestedAttribute{
-				MarkdownDescription: "The group-level access interface, when the group has one.",
+				MarkdownDescription: "The group-level access interface of a platform group, when it has one; null for a collection (reach it at `g/<name>`).",
 				Computed:            true,
 				Attributes:          interfaceAttributes(),
 			},
