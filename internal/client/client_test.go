@@ -165,13 +165,7 @@ func TestRetry429OnPOST(t *testing.T) {
 }
 
 func TestNoRetryOf500OnPOST(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprint(w, `{"detail":"boom"}`)
-	}))
-	defer srv.Close()
+	srv, calls := answering(t, http.StatusInternalServerError, `{"detail":"boom"}`)
 	_, err := newTestClient(t, srv, 4).do(context.Background(), request{method: http.MethodPost, path: "/groups", body: map[string]string{"name": "x"}}, nil)
 	if StatusCode(err) != 500 || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("err = %v, want the 500 with its detail", err)
@@ -204,13 +198,7 @@ func TestRetry5xxOnIdempotent(t *testing.T) {
 }
 
 func TestRetriesAreBounded(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprint(w, `{"detail":"maintenance"}`)
-	}))
-	defer srv.Close()
+	srv, calls := answering(t, http.StatusServiceUnavailable, `{"detail":"maintenance"}`)
 	_, err := newTestClient(t, srv, 2).ListSecrets(context.Background())
 	if StatusCode(err) != 503 || !strings.Contains(err.Error(), "maintenance") {
 		t.Fatalf("err = %v", err)
@@ -221,13 +209,7 @@ func TestRetriesAreBounded(t *testing.T) {
 }
 
 func TestNoRetryOf4xx(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusConflict)
-		fmt.Fprint(w, `{"detail":"exists"}`)
-	}))
-	defer srv.Close()
+	srv, calls := answering(t, http.StatusConflict, `{"detail":"exists"}`)
 	_, _, err := newTestClient(t, srv, 4).SetSecret(context.Background(), "X", false, SecretUpdate{Value: "v"})
 	if !IsConflict(err) || calls.Load() != 1 {
 		t.Fatalf("err = %v calls = %d", err, calls.Load())

@@ -66,13 +66,7 @@ func TestPOSTTimeoutIsUnknownAndNotRetried(t *testing.T) {
 // CreateSecret's PUT is never resent once it may have been processed;
 // SetSecret's (an update) is.
 func TestCreateSecretIsSentOnce(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprint(w, `{"detail":"lost"}`)
-	}))
-	defer srv.Close()
+	srv, calls := answering(t, http.StatusServiceUnavailable, `{"detail":"lost"}`)
 	c := newTestClient(t, srv, 3)
 	_, _, err := c.CreateSecret(context.Background(), "K", false, SecretUpdate{Value: "v"})
 	if !OutcomeUnknown(err) || calls.Load() != 1 {
@@ -141,4 +135,18 @@ func TestSwitchAliasRoutingIsRetried(t *testing.T) {
 	if _, err := newTestClient(t, srv, 2).SwitchAliasRouting(context.Background(), "a", true, SwitchAliasOptions{}); err != nil || calls.Load() != 2 {
 		t.Fatalf("err = %v calls = %d", err, calls.Load())
 	}
+}
+
+// answering is a server that answers every request with status and body,
+// counting the requests.
+func answering(t *testing.T, status int, body string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	calls := &atomic.Int32{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, calls
 }

@@ -120,21 +120,13 @@ func (s *server) start(extra ...string) error {
 	}
 }
 
-// kill ends the server with SIGKILL and waits until it is gone.
-func (s *server) kill() {
+// signal sends sig to the server (SIGKILL to crash it, SIGTERM to stop
+// it cleanly) and waits until it is gone.
+func (s *server) signal(sig syscall.Signal) {
 	s.mu.Lock()
 	cmd, exited := s.cmd, s.exited
 	s.mu.Unlock()
-	_ = cmd.Process.Signal(syscall.SIGKILL)
-	<-exited
-}
-
-// stop ends the server cleanly.
-func (s *server) stop() {
-	s.mu.Lock()
-	cmd, exited := s.cmd, s.exited
-	s.mu.Unlock()
-	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Process.Signal(sig)
 	<-exited
 }
 
@@ -211,13 +203,13 @@ func TestAccDemoConvergesAcrossServerCrashes(t *testing.T) {
 						case <-time.After(5 * time.Millisecond):
 						}
 					}
-					s.kill()
+					s.signal(syscall.SIGKILL)
 				}()
 			}
 			defer func() {
 				close(done)
 				<-watcher
-				s.stop()
+				s.signal(syscall.SIGTERM)
 			}()
 			c := newClient(t, s.apiURL(), s.key)
 			d := newDemoDir(t, tofu, s.apiURL(), s.gatewayURL(), s.key)
