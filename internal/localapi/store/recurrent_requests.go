@@ -29,16 +29,20 @@ type RecurrentRequest struct {
 	LastStatusCode *int64
 	CreatedAt      string
 	UpdatedAt      *string
+	// NextRunAt is when the scheduler runs it next (nil unless active);
+	// LastError is why its last run failed (nil when it got an answer).
+	NextRunAt *string
+	LastError *string
 }
 
 const recurrentCols = `id, customer_id, created_by, service_id, enrollment_id, request_path, http_method, body_template, request_headers,
-	schedule, schedule_anchor, name, status, run_count, last_run_at, last_status_code, created_at, updated_at`
+	schedule, schedule_anchor, name, status, run_count, last_run_at, last_status_code, created_at, updated_at, next_run_at, last_error`
 
 func scanRecurrent(row interface{ Scan(...any) error }) (*RecurrentRequest, error) {
 	var r RecurrentRequest
 	if err := row.Scan(&r.ID, &r.CustomerID, &r.CreatedBy, &r.ServiceID, &r.EnrollmentID, &r.RequestPath, &r.HTTPMethod, &r.BodyTemplate,
 		&r.RequestHeaders, &r.Schedule, &r.ScheduleAnchor, &r.Name, &r.Status, &r.RunCount, &r.LastRunAt, &r.LastStatusCode,
-		&r.CreatedAt, &r.UpdatedAt); err != nil {
+		&r.CreatedAt, &r.UpdatedAt, &r.NextRunAt, &r.LastError); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -60,10 +64,10 @@ func (s *Store) CreateRecurrentRequest(ctx context.Context, p Principal, r Recur
 	r.CustomerID = p.CustomerID
 	r.CreatedBy = &p.UserID
 	r.CreatedAt = ts(s.Now())
-	r.RunCount, r.LastRunAt, r.LastStatusCode, r.UpdatedAt = 0, nil, nil, nil
-	_, err := s.db.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL)`,
+	r.RunCount, r.LastRunAt, r.LastStatusCode, r.UpdatedAt, r.LastError = 0, nil, nil, nil, nil
+	_, err := s.db.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL, ?, NULL)`,
 		r.ID, r.CustomerID, r.CreatedBy, r.ServiceID, r.EnrollmentID, r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders,
-		r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt)
+		r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt, r.NextRunAt)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +114,8 @@ func (s *Store) ListRecurrentRequests(ctx context.Context, p Principal, f Recurr
 
 // UpdateRecurrentRequest applies fn to the request id and saves it,
 // atomically. fn's error aborts the update and is returned as is. fn may
-// change the template fields, schedule, schedule anchor, name and status.
+// change the template fields, schedule, schedule anchor, name, status and
+// next run.
 func (s *Store) UpdateRecurrentRequest(ctx context.Context, p Principal, id string, fn func(r *RecurrentRequest) error) (*RecurrentRequest, error) {
 	var out *RecurrentRequest
 	err := s.Tx(ctx, func(tx *sql.Tx) error {

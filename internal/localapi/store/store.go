@@ -21,9 +21,10 @@ var ErrConflict = errors.New("conflict")
 
 // Store is an open unitysvc-local database.
 type Store struct {
-	db     *sql.DB
-	sealer *sealer
-	now    func() time.Time
+	db      *sql.DB
+	sealer  *sealer
+	now     func() time.Time
+	logging loggingCache // request_logs.go
 }
 
 // Options configures Open.
