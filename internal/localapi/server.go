@@ -1,6 +1,6 @@
 // Package localapi is unitysvc-local: a stateful local implementation of
-// the UnitySVC customer API (and, later, its gateway) for tests, demos
-// and trying configurations without an account.
+// the UnitySVC customer API and its gateway for tests, demos and trying
+// configurations without an account.
 package localapi
 
 import (
@@ -20,7 +20,11 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/api"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/gateway"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/upstream"
 )
 
 // DefaultAPIKey is the key seeded when none is given.
@@ -52,7 +56,13 @@ type Config struct {
 	WrapAPI func(http.Handler) http.Handler
 	// Faults injects 429s and 5xx answers (off by default).
 	Faults Faults
-	Logger *slog.Logger
+	// UpstreamAddr is where the built-in upstreams listen; empty picks a
+	// free loopback port.
+	UpstreamAddr string
+	// SchedulerTick is how much real time one second of schedule time
+	// takes (zero: 1s, real time); see scheduler.Options.Tick.
+	SchedulerTick time.Duration
+	Logger        *slog.Logger
 }
 
 // Instance is a running unitysvc-local.
@@ -61,6 +71,9 @@ type Instance struct {
 	APIURL string
 	// GatewayURL is the data plane's base URL.
 	GatewayURL string
+	// UpstreamURL is the base URL of the built-in upstreams (a service's
+	// is UpstreamURL/<service-id>).
+	UpstreamURL string
 	// APIKeys are the seeded keys.
 	APIKeys []string
 	Store   *store.Store
@@ -68,6 +81,10 @@ type Instance struct {
 	servers []*http.Server
 	done    chan error
 	faults  *faultInjector
+	// stopScheduler ends the scheduler's loop; schedulerDone closes when
+	// its runs have finished.
+	stopScheduler context.CancelFunc
+	schedulerDone chan struct{}
 }
 
 // Start opens the store, seeds the keys and serves the API and gateway
@@ -128,15 +145,34 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 			return nil, fmt.Errorf("seeding API key: %w", err)
 		}
 	}
-	inst := &Instance{
-		APIURL:     "http://" + apiLn.Addr().String() + "/v1",
-		GatewayURL: "http://" + gwLn.Addr().String(),
-		APIKeys:    keys,
-		Store:      st,
-		done:       make(chan error, 2),
+	// The built-in upstreams the gateway routes platform services to.
+	upLn, err := net.Listen("tcp", orDefault(cfg.UpstreamAddr, "127.0.0.1:0"))
+	if err != nil {
+		st.Close()
+		apiLn.Close()
+		gwLn.Close()
+		return nil, fmt.Errorf("upstream listener: %w", err)
 	}
+	router, err := routing.New(st, cat, routing.NewLatency())
+	if err != nil {
+		st.Close()
+		apiLn.Close()
+		gwLn.Close()
+		upLn.Close()
+		return nil, err
+	}
+	inst := &Instance{
+		APIURL:      "http://" + apiLn.Addr().String() + "/v1",
+		GatewayURL:  "http://" + gwLn.Addr().String(),
+		UpstreamURL: "http://" + upLn.Addr().String(),
+		APIKeys:     keys,
+		Store:       st,
+		done:        make(chan error, 3),
+	}
+	gw := gateway.New(gateway.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: inst.UpstreamURL, APIURL: inst.APIURL, Logger: log})
+	sched := scheduler.New(scheduler.Options{Store: st, Gateway: gw, Tick: cfg.SchedulerTick, Logger: log})
 	var apiHandler http.Handler = api.New(api.Options{Store: st, Catalog: cat, GatewayURL: inst.GatewayURL, Logger: log,
-		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay})
+		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay, Router: router, Scheduler: sched})
 	if cfg.WrapAPI != nil {
 		apiHandler = cfg.WrapAPI(apiHandler)
 	}
@@ -145,7 +181,14 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		apiHandler = inst.faults
 	}
 	inst.serve(apiLn, logRequests(log, apiHandler))
-	inst.serve(gwLn, gatewayPlaceholder())
+	inst.serve(gwLn, logRequests(log, gw))
+	inst.serve(upLn, upstream.NewBuiltin(cat))
+	schedCtx, stop := context.WithCancel(context.Background())
+	inst.stopScheduler, inst.schedulerDone = stop, make(chan struct{})
+	go func() {
+		defer close(inst.schedulerDone)
+		sched.Run(schedCtx)
+	}()
 	go func() {
 		<-ctx.Done()
 		inst.Close()
@@ -165,13 +208,16 @@ func (i *Instance) serve(ln net.Listener, h http.Handler) {
 	}()
 }
 
-// Close stops serving and closes the store. It is safe to call twice.
+// Close stops serving and scheduling, and closes the store. It is safe
+// to call twice.
 func (i *Instance) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, s := range i.servers {
 		_ = s.Shutdown(ctx)
 	}
+	i.stopScheduler()
+	<-i.schedulerDone
 	return i.Store.Close()
 }
 
@@ -197,22 +243,6 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
-}
-
-// gatewayPlaceholder answers the data plane's paths until the gateway is
-// built: health, and 501 with a clear detail for dispatches.
-func gatewayPlaceholder() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"status":"ok"}`)
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotImplemented)
-		_, _ = io.WriteString(w, `{"detail":"unitysvc-local does not route gateway requests yet"}`)
-	})
-	return mux
 }
 
 func orDefault(s, def string) string {

@@ -8,12 +8,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/apicontract"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/api"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	gatewaypkg "github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/gateway"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/upstream"
 )
 
 const (
@@ -31,6 +36,8 @@ type testServer struct {
 	*httptest.Server
 	Store   *store.Store
 	Catalog *catalog.Catalog
+	// Gateway serves the data plane over the same store.
+	Gateway *httptest.Server
 	rec     *apicontract.Recorder
 }
 
@@ -56,9 +63,21 @@ func newTestServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	rec := apicontract.NewRecorder(checker)
-	srv := httptest.NewServer(rec.Wrap(api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway})))
+	// The gateway behind resolve and trigger, routing to the built-in
+	// upstreams.
+	builtin := httptest.NewServer(upstream.NewBuiltin(cat))
+	t.Cleanup(builtin.Close)
+	router, err := routing.New(st, cat, routing.NewLatency())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := gatewaypkg.New(gatewaypkg.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: builtin.URL})
+	sched := scheduler.New(scheduler.Options{Store: st, Gateway: gw})
+	srv := httptest.NewServer(rec.Wrap(api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway, Router: router, Scheduler: sched})))
 	t.Cleanup(srv.Close)
-	ts := &testServer{Server: srv, Store: st, Catalog: cat, rec: rec}
+	gwSrv := httptest.NewServer(gw)
+	t.Cleanup(gwSrv.Close)
+	ts := &testServer{Server: srv, Store: st, Catalog: cat, Gateway: gwSrv, rec: rec}
 	t.Cleanup(func() {
 		violations, _ := rec.Violations()
 		for _, v := range violations {
@@ -154,4 +173,44 @@ func detail(t *testing.T, data []byte) string {
 		out += string(b) + " " + it.Msg + "; "
 	}
 	return out
+}
+
+// dispatch sends a request through the gateway as key and returns the
+// status and body.
+func (ts *testServer) dispatch(t *testing.T, method, path, key string, body string, header ...string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, ts.Gateway.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := ts.Gateway.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, data
+}
+
+// serviceID returns the id of the catalog's service named name.
+func (ts *testServer) serviceID(t *testing.T, name string) string {
+	t.Helper()
+	for _, s := range ts.Catalog.Services {
+		if s.Name == name {
+			return s.ID
+		}
+	}
+	t.Fatalf("no service %s in the catalog", name)
+	return ""
 }

@@ -145,7 +145,9 @@ func threshold(params map[string]float64, c Candidate, lat *Latency) string {
 	return ""
 }
 
-func num(f float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", f), "0"), ".") }
+func num(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", f), "0"), ".")
+}
 
 // contentKey is the part of a request body by_content routes on: the
 // conversation (messages), the input (embeddings), else the whole body.

@@ -129,8 +129,8 @@ func (s *Store) UpdateRecurrentRequest(ctx context.Context, p Principal, id stri
 		now := ts(s.Now())
 		r.UpdatedAt = &now
 		_, err = tx.ExecContext(ctx, `UPDATE recurrent_requests SET request_path = ?, http_method = ?, body_template = ?, request_headers = ?,
-			schedule = ?, schedule_anchor = ?, name = ?, status = ?, updated_at = ? WHERE id = ?`,
-			r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders, r.Schedule, r.ScheduleAnchor, r.Name, r.Status, now, r.ID)
+			schedule = ?, schedule_anchor = ?, name = ?, status = ?, updated_at = ?, next_run_at = ? WHERE id = ?`,
+			r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders, r.Schedule, r.ScheduleAnchor, r.Name, r.Status, now, r.NextRunAt, r.ID)
 		out = r
 		return err
 	})
