@@ -457,7 +457,10 @@ func (r *Router) groupMembers(ctx context.Context, p store.Principal, plan *Plan
 			}
 			key := s.RoutingKey
 			if len(m.RoutingKey) > 0 {
-				_ = json.Unmarshal(m.RoutingKey, &key)
+				var override map[string]any // a new map: the catalog's is shared
+				if json.Unmarshal(m.RoutingKey, &override) == nil {
+					key = override
+				}
 			}
 			out = append(out, Candidate{Service: s, RoutingKey: key})
 		}

@@ -261,6 +261,9 @@ func TestCollectionsPersonalBeforeSharedOverridesAndDisabled(t *testing.T) {
 	if plan.Kind != "collection" || names(plan.Candidates) != "svc-e" || plan.Strategy.Explicit || strings.Join(plan.Keys, ",") != "fast" {
 		t.Fatalf("shared collection: %+v", plan)
 	}
+	if s, _ := e.cat.Service("00000000-0000-0000-0000-00000000000e"); s.RoutingKey["model"] != "e" {
+		t.Fatalf("a member's override changed the catalog service's own key: %v", s.RoutingKey)
+	}
 	mine, err := e.st.CreateCollection(ctx, e.p, store.CollectionWrite{Name: "rand"})
 	if err != nil {
 		t.Fatal(err)
