@@ -272,7 +272,9 @@ func (g *Gateway) dispatch(ctx context.Context, req *request, path string, timeo
 	}
 	cand, err := plan.Pick(req.body)
 	if err != nil {
-		return g.refuse(ctx, req, path, g.routingError(err))
+		res := &result{err: g.routingError(err)}
+		g.attempt(req, path, plan.Target).done(res, nil)
+		return res
 	}
 	return g.bounded(ctx, timeout, label, func(ctx context.Context) *result {
 		return g.forward(ctx, req, path, cand, plan.SubPath)

@@ -117,6 +117,12 @@ func (e *ext) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+func (e *ext) count() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.reqs)
+}
+
 func (e *ext) last() extRequest {
 	e.mu.Lock()
 	defer e.mu.Unlock()

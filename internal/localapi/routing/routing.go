@@ -124,6 +124,9 @@ type Plan struct {
 	Keys []string
 	// KeyRequired is set for keyed groups.
 	KeyRequired bool
+	// Target is the one service (and enrollment) of a p/<service-id> or
+	// e/<code> plan, even when the caller cannot dispatch to it.
+	Target *Candidate
 	// matched is whether any member's key matched RoutingKey.
 	matched bool
 }
@@ -412,6 +415,7 @@ func (r *Router) resolve(ctx context.Context, p store.Principal, path string, ke
 		}
 		plan.Kind, plan.Name = "service", s.ID
 		members = []Candidate{{Service: s, RoutingKey: s.RoutingKey}}
+		plan.Target = &members[0]
 	case "e":
 		e, err := r.store.FindEnrollmentByCode(ctx, p, rt.Name)
 		if errors.Is(err, store.ErrNotFound) {
@@ -429,6 +433,7 @@ func (r *Router) resolve(ctx context.Context, p store.Principal, path string, ke
 			return nil, noRoute(http.StatusNotFound, "enrollment %s is for service %s, which is no longer in the catalog", e.Code, e.ServiceID)
 		}
 		members = []Candidate{{Service: s, RoutingKey: s.RoutingKey, Enrollment: e}}
+		plan.Target = &members[0]
 	}
 	if strategy != "" {
 		plan.Strategy = Strategy{Name: strategy, Parameters: plan.Strategy.Parameters, Explicit: true}
