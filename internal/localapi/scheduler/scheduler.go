@@ -110,7 +110,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			s.running.Wait()
+			s.Wait()
 			return
 		case <-t.C:
 			if err := s.RunDue(ctx); err != nil && ctx.Err() == nil {
@@ -119,6 +119,9 @@ func (s *Scheduler) Run(ctx context.Context) {
 		}
 	}
 }
+
+// Wait waits until the runs RunDue started have finished.
+func (s *Scheduler) Wait() { s.running.Wait() }
 
 // RunDue starts every request due now, once: a request overdue by many
 // runs (the server was down) fires once and its next run is the
