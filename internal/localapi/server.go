@@ -169,7 +169,8 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		Store:       st,
 		done:        make(chan error, 3),
 	}
-	gw := gateway.New(gateway.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: inst.UpstreamURL, APIURL: inst.APIURL, Logger: log})
+	builtin := upstream.NewBuiltin(cat)
+	gw := gateway.New(gateway.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: inst.UpstreamURL, Builtin: builtin, APIURL: inst.APIURL, Logger: log})
 	sched := scheduler.New(scheduler.Options{Store: st, Gateway: gw, Tick: cfg.SchedulerTick, Logger: log})
 	var apiHandler http.Handler = api.New(api.Options{Store: st, Catalog: cat, GatewayURL: inst.GatewayURL, Logger: log,
 		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay, Router: router, Scheduler: sched})
@@ -182,7 +183,7 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 	}
 	inst.serve(apiLn, logRequests(log, apiHandler))
 	inst.serve(gwLn, logRequests(log, gw))
-	inst.serve(upLn, upstream.NewBuiltin(cat))
+	inst.serve(upLn, builtin)
 	schedCtx, stop := context.WithCancel(context.Background())
 	inst.stopScheduler, inst.schedulerDone = stop, make(chan struct{})
 	go func() {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -304,8 +305,10 @@ func (g *Gateway) write(w http.ResponseWriter, res *result) {
 	if res.step != "" {
 		h.Set("X-Unitysvc-Chain-Step", res.step)
 	}
-	streaming := res.contentLength < 0
-	if !streaming {
+	// An answer of unknown length is flushed as it arrives (an SSE or
+	// NDJSON stream), except JSON, which is only useful whole.
+	streaming := res.contentLength < 0 && !strings.HasPrefix(res.header.Get("Content-Type"), "application/json")
+	if res.contentLength >= 0 {
 		h.Set("Content-Length", strconv.FormatInt(res.contentLength, 10))
 	}
 	w.WriteHeader(res.status)
@@ -318,7 +321,7 @@ func (g *Gateway) write(w http.ResponseWriter, res *result) {
 	for {
 		n, err := res.body.Read(buf)
 		if n > 0 {
-			if !streaming && written+int64(n) >= res.contentLength && res.finish != nil {
+			if res.contentLength >= 0 && written+int64(n) >= res.contentLength && res.finish != nil {
 				res.finish()
 			}
 			if _, werr := w.Write(buf[:n]); werr != nil {

@@ -6,6 +6,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/upstream"
 )
 
 // Gateway sources, as request logs record them.
@@ -46,8 +49,11 @@ type Options struct {
 	Store   *store.Store
 	Catalog *catalog.Catalog
 	Router  *routing.Router
-	// BuiltinURL is where the built-in upstreams are served.
+	// BuiltinURL is where the built-in upstreams are served. With Builtin
+	// set, the gateway serves requests for that URL's host in process
+	// with Builtin instead of calling it over the network.
 	BuiltinURL string
+	Builtin    http.Handler
 	// APIURL is the control plane's base URL (ending in /v1), named in
 	// the answer to paths that are not gateway routes.
 	APIURL string
@@ -91,8 +97,24 @@ func New(opts Options) *Gateway {
 			DisableCompression:  true, // pass bodies through as the upstream encoded them
 		}
 	}
+	if u, err := url.Parse(opts.BuiltinURL); err == nil && opts.Builtin != nil && u.Host != "" {
+		tr = &splitTransport{host: u.Host, local: upstream.InProcess{Handler: opts.Builtin}, remote: tr}
+	}
 	g.client = &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return g
+}
+
+// splitTransport serves one host in process and sends the rest on.
+type splitTransport struct {
+	host          string
+	local, remote http.RoundTripper
+}
+
+func (t *splitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Host == t.host {
+		return t.local.RoundTrip(r)
+	}
+	return t.remote.RoundTrip(r)
 }
 
 // gwError is an answer the gateway makes itself: {"detail": ...}.
@@ -291,23 +313,42 @@ func (g *Gateway) routingError(err error) *gwError {
 }
 
 // routingKey is the request body's routing key: {"model": ...} when the
-// body is a JSON object with a string model.
+// body is a JSON object with a string model. It reads the body only up
+// to the model; the upstream judges the rest.
 func routingKey(body []byte) (map[string]any, *gwError) {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
 		return nil, nil
 	}
-	var b struct {
-		Model json.RawMessage `json:"model"`
-	}
-	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, &gwError{status: http.StatusBadRequest, source: "gateway", typ: routing.NoRoute,
+	notJSON := func(err error) *gwError {
+		return &gwError{status: http.StatusBadRequest, source: "gateway", typ: routing.NoRoute,
 			detail: "the request body is not a JSON object, so its model (the routing key) cannot be read: " + err.Error()}
 	}
-	var m string
-	if len(b.Model) == 0 || json.Unmarshal(b.Model, &m) != nil || m == "" {
-		return nil, nil
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		if err == nil {
+			err = fmt.Errorf("it starts with %v", tok)
+		}
+		return nil, notJSON(err)
 	}
-	return map[string]any{"model": m}, nil
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, notJSON(err)
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, notJSON(err)
+		}
+		if tok == "model" {
+			var m string
+			if json.Unmarshal(v, &m) != nil || m == "" {
+				return nil, nil
+			}
+			return map[string]any{"model": m}, nil
+		}
+	}
+	return nil, nil
 }
 
 // alias follows /a/<name> to its target, merging its routing-key

@@ -280,8 +280,30 @@ func TestStreamingPassesThroughUnbuffered(t *testing.T) {
 	}
 	close(e.ext.release) // only now does the upstream finish
 	rest, _ := readAll(rd)
+	resp.Body.Close()
 	if !strings.HasSuffix(rest, "data: [DONE]\n\n") || !strings.Contains(rest, `{"n":2}`) {
 		t.Fatalf("rest of the stream %q", rest)
+	}
+
+	// A built-in upstream's stream (served in process) arrives chunk by
+	// chunk: the first event long before the last.
+	req, _ = http.NewRequest("POST", e.srv.URL+"/p/"+streamID+"/v1/chat/completions", strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	req.Header.Set("Authorization", "Bearer "+keyA)
+	start := time.Now()
+	if resp, err = e.srv.Client().Do(req); err != nil {
+		t.Fatal(err)
+	}
+	rd = bufio.NewReader(resp.Body)
+	if line, _ := rd.ReadString('\n'); !strings.HasPrefix(line, "data: {") {
+		t.Fatalf("first event %q", line)
+	}
+	firstAt := time.Since(start)
+	rest, _ = readAll(rd)
+	resp.Body.Close()
+	// Five 100 ms gaps follow the first event: it must come at least
+	// three gaps before the end.
+	if total := time.Since(start); firstAt+300*time.Millisecond > total || !strings.HasSuffix(rest, "data: [DONE]\n\n") {
+		t.Fatalf("first event after %v, whole stream after %v (events 100 ms apart): the gateway must not buffer", firstAt, total)
 	}
 
 	// The built-in upstream's stream passes through whole.

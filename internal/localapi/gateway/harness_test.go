@@ -35,6 +35,7 @@ const (
 	extID     = "00000000-0000-0000-0000-0000000000e0"
 	byokID    = "00000000-0000-0000-0000-0000000000b0"
 	embedID   = "00000000-0000-0000-0000-0000000000ee"
+	streamID  = "00000000-0000-0000-0000-0000000000c0"
 )
 
 // testCatalog: built-in services without delay (fast, fast2), slow
@@ -49,6 +50,7 @@ const testCatalog = `{
   {"id":"` + limitedID + `","name":"limited","routing_key":{"model":"m-lim"},"upstream":{"status":429}},
   {"id":"` + extID + `","name":"ext","routing_key":{"model":"m-ext"},"upstream":{"base_url":"%s"}},
   {"id":"` + embedID + `","name":"embed","routing_key":{"model":"m-embed"}},
+  {"id":"` + streamID + `","name":"streamer","routing_key":{"model":"m-stream"},"upstream":{"chunk_delay_ms":100}},
   {"id":"` + byokID + `","name":"byok","routing_key":{"model":"m-byok"},"enrollment_mode":"required","parameters":[{"name":"endpoint","required":true}],
    "channels":[{"name":"byok","channel_type":"byok","requires_enrollment":true,"required_secrets":[{"name":"BYOK_KEY"}]}],
    "upstream":{"base_url":"${ parameters.endpoint }","headers":{"Authorization":"Bearer ${ customer_secrets.BYOK_KEY }"}}}
@@ -177,7 +179,8 @@ func newEnvWithTimeout(t *testing.T, timeout time.Duration) *env {
 	if e.router, err = routing.New(e.st, e.cat, routing.NewLatency()); err != nil {
 		t.Fatal(err)
 	}
-	e.gw = gateway.New(gateway.Options{Store: e.st, Catalog: e.cat, Router: e.router, BuiltinURL: e.builtin.URL, APIURL: "http://api.test/v1", Timeout: timeout})
+	e.gw = gateway.New(gateway.Options{Store: e.st, Catalog: e.cat, Router: e.router, BuiltinURL: e.builtin.URL,
+		Builtin: upstream.NewBuiltin(e.cat), APIURL: "http://api.test/v1", Timeout: timeout})
 	e.srv = httptest.NewServer(e.gw)
 	t.Cleanup(e.srv.Close)
 	return e

@@ -2,8 +2,10 @@ package upstream_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -250,5 +252,73 @@ func TestJoin(t *testing.T) {
 	}
 	if h := upstream.Host("https://user:pw@llm.example.com:8443/v1?key=x"); h != "https://llm.example.com:8443" {
 		t.Errorf("Host = %q", h)
+	}
+}
+
+func TestInProcessStreamsAndCancels(t *testing.T) {
+	release, gone := make(chan struct{}), make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/stream":
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(201)
+			fmt.Fprint(w, "data: 1\n\n")
+			http.NewResponseController(w).Flush()
+			select {
+			case <-release:
+				fmt.Fprint(w, "data: 2\n\n")
+			case <-r.Context().Done():
+				gone <- r.Context().Err()
+			}
+		case "/empty":
+		case "/panic":
+			panic("boom")
+		}
+	})
+	client := &http.Client{Transport: upstream.InProcess{Handler: h}}
+	resp, err := client.Get("http://builtin.local/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 201 || resp.Header.Get("Content-Type") != "text/event-stream" || resp.ContentLength != -1 {
+		t.Fatalf("response %d %v", resp.StatusCode, resp.Header)
+	}
+	line, _ := bufio.NewReader(resp.Body).ReadString('\n')
+	if line != "data: 1\n" {
+		t.Fatalf("first line %q: the answer must arrive while the handler still runs", line)
+	}
+	close(release)
+	rest, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(rest), "data: 2") {
+		t.Fatalf("rest %q", rest)
+	}
+	resp.Body.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://builtin.local/stream", nil)
+	release = make(chan struct{})
+	if resp, err = client.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case err := <-gone:
+		if err == nil {
+			t.Fatal("no context error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling the request did not reach the handler")
+	}
+	resp.Body.Close()
+
+	if resp, err = client.Get("http://builtin.local/empty"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("a handler that writes nothing: %v %v", resp, err)
+	}
+	resp, err = client.Get("http://builtin.local/panic")
+	if err == nil {
+		_, err = io.ReadAll(resp.Body)
+	}
+	if err == nil || !strings.Contains(err.Error(), "panicked: boom") {
+		t.Fatalf("a panicking handler: %v", err)
 	}
 }
