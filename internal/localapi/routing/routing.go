@@ -444,15 +444,11 @@ func (r *Router) resolve(ctx context.Context, p store.Principal, path string, ke
 // groupMembers resolves /g/<name>: the caller's collection of that name,
 // else the platform group.
 func (r *Router) groupMembers(ctx context.Context, p store.Principal, plan *Plan) ([]Candidate, error) {
-	c, err := r.store.FindCollection(ctx, p, plan.Name)
+	c, ms, err := r.store.FindCollection(ctx, p, plan.Name)
 	if err == nil {
 		plan.Kind = "collection"
 		if !c.Enabled {
 			return nil, noRoute(http.StatusNotFound, "collection '%s' is disabled; enable it (PATCH /v1/groups/%s with {\"enabled\": true}) to route to it", c.Name, c.ID)
-		}
-		ms, err := r.store.ListMembers(ctx, c.ID)
-		if err != nil {
-			return nil, err
 		}
 		out := make([]Candidate, 0, len(ms))
 		for _, m := range ms {

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -25,6 +26,11 @@ type Store struct {
 	sealer  *sealer
 	now     func() time.Time
 	logging loggingCache // request_logs.go
+	stmts   stmtCache    // stmts.go
+	// dispatch caches what /g/<name> reaches (dispatch.go).
+	dispatch dispatchCache
+	// principals remembers authenticated keys by hash (principals.go).
+	principals sync.Map
 }
 
 // Options configures Open.
