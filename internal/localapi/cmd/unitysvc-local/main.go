@@ -35,6 +35,7 @@ func run() error {
 	var verbose bool
 	flag.StringVar(&cfg.APIAddr, "api-addr", "127.0.0.1:8000", "listen address of the customer API")
 	flag.StringVar(&cfg.GatewayAddr, "gateway-addr", "127.0.0.1:8001", "listen address of the gateway")
+	flag.StringVar(&cfg.UpstreamAddr, "upstream-addr", "127.0.0.1:0", "listen address of the built-in upstreams (default: a free loopback port)")
 	flag.StringVar(&cfg.DataDir, "data-dir", ".unitysvc-local", "directory for the SQLite database and the secret key")
 	flag.BoolVar(&cfg.InMemory, "in-memory", false, "keep all state in memory (nothing is written to disk)")
 	flag.StringVar(&cfg.CatalogPath, "catalog", "", "platform catalog JSON file (default: the embedded catalog)")
@@ -66,7 +67,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("unitysvc-local is running\n  API:     %s\n  gateway: %s\n  API key: %s\n", inst.APIURL, inst.GatewayURL, strings.Join(inst.APIKeys, ", "))
+	fmt.Printf("unitysvc-local is running\n  API:       %s\n  gateway:   %s\n  upstreams: %s/<service-id>/v1/... (the built-in services, called directly)\n  API key:   %s\n",
+		inst.APIURL, inst.GatewayURL, inst.UpstreamURL, strings.Join(inst.APIKeys, ", "))
 	fmt.Printf("Use it with:\n  export UNITYSVC_API_URL=%s UNITYSVC_API_BASE_URL=%s UNITYSVC_API_KEY=%s\n", inst.APIURL, inst.GatewayURL, inst.APIKeys[0])
 	<-ctx.Done()
 	fmt.Println("unitysvc-local: shutting down")
