@@ -13,6 +13,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
 
 // The gateway benchmarks compare, in one run, a request through the
@@ -22,18 +23,23 @@ import (
 
 const benchService = "00000000-0000-0000-0000-00000000be00"
 
-// benchCatalog has one built-in service without delay, in a collection
-// of its own.
+// benchCatalog has one built-in service without delay, in a group of its
+// own, and a BYOK service whose endpoint (set at enrollment) is that
+// built-in service's loopback URL: the gateway reaches built-ins in
+// process, and BYOK endpoints over HTTP.
 const benchCatalog = `{"services":[{"id":"` + benchService + `","name":"bench","provider_name":"bench","routing_key":{"model":"bench"},
- "list_price":{"input":"1","output":"1"}}],
+ "list_price":{"input":"1","output":"1"}},
+ {"id":"00000000-0000-0000-0000-00000000be01","name":"bench-byok","routing_key":{"model":"bench"},"enrollment_mode":"required",
+  "upstream":{"base_url":"${ parameters.endpoint }","headers":{"Authorization":"Bearer ${ customer_secrets.BENCH_KEY }"}}}],
  "groups":[{"id":"20000000-0000-0000-0000-000000000001","name":"bench","group_type":"open","services":["bench"]}]}`
 
 type benchEnv struct {
 	// direct is the built-in upstream's URL; service and group are the
-	// gateway's /p/<service-id> and /g/<group> URLs reaching it.
-	direct, service, group string
-	key                    string
-	client                 *http.Client
+	// gateway's /p/<service-id> and /g/<group> URLs reaching it (in
+	// process), enrollment the /e/<code> URL reaching it over HTTP.
+	direct, service, group, enrollment string
+	key                                string
+	client                             *http.Client
 }
 
 func newBenchEnv(b *testing.B) *benchEnv {
@@ -48,14 +54,28 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { inst.Close() })
+	ctx := context.Background()
+	p, err := inst.Store.Authenticate(ctx, inst.APIKeys[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := inst.Store.SetSecret(ctx, p, "BENCH_KEY", false, store.SecretWrite{Value: "sk-bench"}); err != nil {
+		b.Fatal(err)
+	}
+	en, _, err := inst.Store.Enroll(ctx, p, store.EnrollmentWrite{ServiceID: "00000000-0000-0000-0000-00000000be01",
+		Parameters: map[string]any{"endpoint": inst.UpstreamURL + "/" + benchService}, Outcome: store.EnrollmentActive, PendingUntil: time.Now()})
+	if err != nil {
+		b.Fatal(err)
+	}
 	tr := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 128, DisableCompression: true}
 	b.Cleanup(tr.CloseIdleConnections)
 	return &benchEnv{
-		direct:  inst.UpstreamURL + "/" + benchService + "/v1/chat/completions",
-		service: inst.GatewayURL + "/p/" + benchService + "/v1/chat/completions",
-		group:   inst.GatewayURL + "/g/bench/v1/chat/completions",
-		key:     inst.APIKeys[0],
-		client:  &http.Client{Transport: tr},
+		direct:     inst.UpstreamURL + "/" + benchService + "/v1/chat/completions",
+		service:    inst.GatewayURL + "/p/" + benchService + "/v1/chat/completions",
+		group:      inst.GatewayURL + "/g/bench/v1/chat/completions",
+		enrollment: inst.GatewayURL + "/e/" + en.Code + "/v1/chat/completions",
+		key:        inst.APIKeys[0],
+		client:     &http.Client{Transport: tr},
 	}
 }
 
@@ -101,7 +121,7 @@ func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond)
 
 // sides are the URLs compared in one benchmark, each with its name.
 func (e *benchEnv) sides() [][2]string {
-	return [][2]string{{"direct", e.direct}, {"p", e.service}, {"g", e.group}}
+	return [][2]string{{"direct", e.direct}, {"p", e.service}, {"g", e.group}, {"e-http", e.enrollment}}
 }
 
 // alternate sends body to every side in turn, b.N times, and returns each
@@ -124,8 +144,10 @@ func (e *benchEnv) alternate(b *testing.B, body []byte) (first, total map[string
 
 // BenchmarkGatewayLatency alternates a 1 KB chat completion sent directly
 // to the built-in upstream, through the gateway's /p/<service-id> and
-// through its /g/<group>, and reports each side's p50 and p99 and what
-// the gateway adds.
+// /g/<group> (the gateway calls the built-in in process) and through
+// /e/<code> (a BYOK enrollment whose endpoint is the built-in's loopback
+// URL: a second HTTP hop), and reports the direct p50 and p99 and what
+// the gateway adds to each.
 func BenchmarkGatewayLatency(b *testing.B) {
 	e := newBenchEnv(b)
 	_, total := e.alternate(b, chatKB)
@@ -135,7 +157,7 @@ func BenchmarkGatewayLatency(b *testing.B) {
 	}{{"p50", 0.5}, {"p99", 0.99}} {
 		d := quantile(total["direct"], q.q)
 		b.ReportMetric(us(d), "direct-"+q.name+"-µs")
-		for _, side := range []string{"p", "g"} {
+		for _, side := range []string{"p", "g", "e-http"} {
 			b.ReportMetric(us(quantile(total[side], q.q)-d), side+"-added-"+q.name+"-µs")
 		}
 	}
@@ -148,7 +170,7 @@ func BenchmarkGatewayFirstByte(b *testing.B) {
 	first, _ := e.alternate(b, streamReq)
 	d := quantile(first["direct"], 0.5)
 	b.ReportMetric(us(d), "direct-first-byte-p50-µs")
-	for _, side := range []string{"p", "g"} {
+	for _, side := range []string{"p", "g", "e-http"} {
 		b.ReportMetric(us(quantile(first[side], 0.5)-d), side+"-added-first-byte-p50-µs")
 		b.ReportMetric(us(quantile(first[side], 0.99)-quantile(first["direct"], 0.99)), side+"-added-first-byte-p99-µs")
 	}
@@ -196,7 +218,7 @@ func BenchmarkGatewayThroughput(b *testing.B) {
 	b.StopTimer()
 	rate := func(side string) float64 { return float64(rounds*round) / elapsed[side].Seconds() }
 	b.ReportMetric(rate("direct"), "direct-req/s")
-	for _, side := range []string{"p", "g"} {
+	for _, side := range []string{"p", "g", "e-http"} {
 		b.ReportMetric(rate(side), side+"-req/s")
 		b.ReportMetric(rate(side)/rate("direct"), side+"/direct")
 	}
