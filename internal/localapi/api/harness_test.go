@@ -120,7 +120,13 @@ func (ts *testServer) do(t *testing.T, method, path, key string, body any) (int,
 	default:
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	resp, err := ts.Client().Do(req)
+	return roundTrip(t, ts.Client(), req)
+}
+
+// roundTrip sends req and returns the status and raw response body.
+func roundTrip(t *testing.T, c *http.Client, req *http.Request) (int, []byte) {
+	t.Helper()
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,16 +197,7 @@ func (ts *testServer) dispatch(t *testing.T, method, path, key string, body stri
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := ts.Gateway.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, data
+	return roundTrip(t, ts.Gateway.Client(), req)
 }
 
 // serviceID returns the id of the catalog's service named name.

@@ -96,7 +96,12 @@ func (s *Store) ListRecurrentRequests(ctx context.Context, p Principal, f Recurr
 		q += ` AND status = ?`
 		args = append(args, *f.Status)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY created_at, rowid`, args...)
+	return s.queryRecurrent(ctx, q+` ORDER BY created_at, rowid`, args...)
+}
+
+// queryRecurrent runs a SELECT of recurrentCols and scans every row.
+func (s *Store) queryRecurrent(ctx context.Context, query string, args ...any) ([]*RecurrentRequest, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -8,22 +8,9 @@ import (
 // next run is at or before now, plus active ones with a schedule but no
 // next run yet (stored before runs were scheduled), oldest due first.
 func (s *Store) DueRecurrentRequests(ctx context.Context, now string) ([]*RecurrentRequest, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+recurrentCols+` FROM recurrent_requests
+	return s.queryRecurrent(ctx, `SELECT `+recurrentCols+` FROM recurrent_requests
 		WHERE status = 'active' AND schedule IS NOT NULL AND (next_run_at IS NULL OR next_run_at <= ?)
 		ORDER BY next_run_at, created_at`, now)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*RecurrentRequest
-	for rows.Next() {
-		r, err := scanRecurrent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // ClaimRecurrentRun moves an active request's next run from due to next,
