@@ -1,16 +1,19 @@
 package localapi_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
 )
 
 func call(t *testing.T, method, url, key string, body any) (int, []byte) {
@@ -123,5 +126,41 @@ func TestGatewayPort(t *testing.T) {
 	status, _ = call(t, "GET", inst.UpstreamURL+"/f9be74cf-42e7-54f2-a600-d7420174d368/v1/models", "", nil)
 	if status != 200 {
 		t.Fatalf("built-in upstream: %d", status)
+	}
+}
+
+// TestVerboseLoggingKeepsStreaming: the request logging of --verbose must
+// not buffer a stream.
+func TestVerboseLoggingKeepsStreaming(t *testing.T) {
+	cat, err := catalog.Parse([]byte(`{"services":[{"id":"00000000-0000-0000-0000-0000000000c0","name":"streamer","routing_key":{"model":"s"},"upstream":{"chunk_delay_ms":100}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := localapi.Start(context.Background(), localapi.Config{APIAddr: "127.0.0.1:0", GatewayAddr: "127.0.0.1:0", InMemory: true, Catalog: cat,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	req, _ := http.NewRequest("POST", inst.GatewayURL+"/p/00000000-0000-0000-0000-0000000000c0/v1/chat/completions",
+		strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	req.Header.Set("Authorization", "Bearer "+inst.APIKeys[0])
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	if _, err := rd.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Since(start)
+	if _, err := io.ReadAll(rd); err != nil {
+		t.Fatal(err)
+	}
+	// Five 100 ms gaps follow the first event.
+	if total := time.Since(start); first+300*time.Millisecond > total {
+		t.Fatalf("first event after %v, whole stream after %v: the stream was buffered", first, total)
 	}
 }
