@@ -246,6 +246,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection's Flush, so a
+// logged gateway stream is still flushed as it arrives.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func orDefault(s, def string) string {
 	if s == "" {
 		return def
