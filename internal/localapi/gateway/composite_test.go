@@ -271,3 +271,24 @@ func TestDoRunsAsTheBackend(t *testing.T) {
 		t.Fatalf("Do with a path that is no route: %+v", resp)
 	}
 }
+
+func TestNestedChainIsBoundedByTheOuterStep(t *testing.T) {
+	e := newEnv(t)
+	e.chain("inner", 5000, step("slow", "p/"+slowID, "stop", "stop"))
+	timeout := int64(80)
+	e.chain("outer", 5000, store.ChainStepWrite{Name: "nested", TargetPath: "c/inner", OnSuccess: "stop", OnFailure: "continue", TimeoutMS: &timeout},
+		step("fast", "p/"+fastID, "stop", "stop"))
+	r := e.post("/c/outer/v1/chat/completions", chat("", "hi"))
+	if r.status != 200 || r.who(t) != "fast" || r.header.Get("X-Unitysvc-Chain-Step") != "fast" {
+		t.Fatalf("the nested chain must time out after the outer step's 80 ms: %d %s", r.status, r.body)
+	}
+	// A broadcast as a chain step: its envelope is the step's answer.
+	if _, err := e.st.CreateBroadcast(context.Background(), e.p, false, store.BroadcastWrite{Name: "fan", Mode: "sync", TargetTimeoutMS: 1000, Enabled: true,
+		Targets: []store.BroadcastTargetWrite{{Name: "f", TargetPath: "p/" + fastID}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.chain("to-fan", 5000, step("fan", "b/fan", "stop", "stop"))
+	if r := e.post("/c/to-fan/v1/chat/completions", chat("", "hi")); r.status != 200 || !strings.Contains(string(r.body), `"results":[{"name":"f"`) {
+		t.Fatalf("a broadcast step: %d %s", r.status, r.body)
+	}
+}

@@ -239,8 +239,7 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 		res.header.Del(k)
 	}
 	res.header.Del("Set-Cookie")
-	cap := captureLimit(req.logging)
-	lb := &loggedBody{ReadCloser: resp.Body, limit: cap}
+	lb := &loggedBody{ReadCloser: resp.Body, limit: captureLimit(req.logging)}
 	res.body = lb
 	res.finish = sync.OnceFunc(func() { att.done(res, lb) })
 	return res

@@ -276,10 +276,17 @@ func (g *Gateway) dispatch(ctx context.Context, req *request, path string, timeo
 	switch rt.Prefix {
 	case "a":
 		return g.alias(ctx, req, rt, timeout, label)
-	case "c":
-		return g.chain(ctx, req, rt)
-	case "b":
-		return g.broadcast(ctx, req, rt)
+	case "c", "b":
+		run := g.chain
+		if rt.Prefix == "b" {
+			run = g.broadcast
+		}
+		if label == "" {
+			return run(ctx, req, rt) // its steps or targets bound themselves
+		}
+		// A chain or broadcast that is itself a step or target is bounded
+		// by that step's or target's timeout too.
+		return g.bounded(ctx, timeout, label, func(ctx context.Context) *result { return run(ctx, req, rt) })
 	}
 	if rt.Prefix == "g" && (rt.Rest == "models" || rt.Rest == "v1/models") && req.method == http.MethodGet {
 		return g.models(ctx, req, path)
