@@ -68,7 +68,37 @@ echo "--- GET /v1/secrets/"; curl_get /v1/secrets/; echo
 echo "--- GET /v1/groups?owner=own"; curl_get "/v1/groups?owner=own"; echo
 echo "--- GET /v1/chains/"; curl_get /v1/chains/
 echo
+echo "==> Requests through the gateway ($UNITYSVC_API_BASE_URL): who answered"
+http_call() { # METHOD HOST:PORT PATH [BODY]: a tiny HTTP/1.0 client over bash /dev/tcp; prints headers and body
+  local host=${2%:*} port=${2#*:} body=${4:-}
+  exec 3<>"/dev/tcp/$host/$port"
+  printf '%s %s HTTP/1.0\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+    "$1" "$3" "$2" "$UNITYSVC_API_KEY" "${#body}" "$body" >&3
+  cat <&3
+  exec 3<&-
+}
+answered_by() { grep -o '"system_fingerprint":"unitysvc-local/[^"]*"' | sed 's/.*unitysvc-local\///; s/"$//'; }
+status_of() { head -1 | cut -d' ' -f2; }
+http_call POST "$api_addr" /v1/request-logs/start >/dev/null
+chat='{"model":"fast-gpt","messages":[{"role":"user","content":"Hello from make demo"}]}'
+
+out=$(http_call POST "$gw_addr" /g/my-llms/v1/chat/completions "$chat")
+echo "--- POST /g/my-llms/v1/chat/completions (model fast-gpt): HTTP $(status_of <<<"$out"), answered by $(answered_by <<<"$out")"
+grep -o '"content":"[^"]*"' <<<"$out" | sed 's/^/    /'
+
+out=$(http_call POST "$gw_addr" /c/llm-failover/v1/chat/completions "$chat")
+step=$(grep -i '^X-Unitysvc-Chain-Step:' <<<"$out" | cut -d' ' -f2 | tr -d '\r')
+echo "--- POST /c/llm-failover/v1/chat/completions: HTTP $(status_of <<<"$out"), step '$step' answered, by $(answered_by <<<"$out")"
+logs=$(http_call GET "$api_addr" '/v1/request-logs?user_request_path=/c/llm-failover')
+attempts=$(grep -o '"upstream_response_status_code":[0-9]*,"upstream_response_time_ms":[0-9.]*,"error_source":[^,]*,"error_type":[^,}]*' <<<"$logs" |
+  tac | sed -E 's/.*_status_code":([0-9]+),.*"error_type":"?([^",]*)"?$/\1 \2/; s/ null$//' | paste -sd',' - | sed 's/,/, then /g')
+echo "    request logs, one row per attempt: $attempts"
+
+out=$(http_call POST "$gw_addr" /b/eval-fanout/v1/chat/completions '{"messages":[{"role":"user","content":"Hello, everyone"}]}')
+echo "--- POST /b/eval-fanout/v1/chat/completions: HTTP $(status_of <<<"$out")"
+paste -d' ' <(grep -o '"name":"[^"]*"' <<<"$out" | cut -d'"' -f4) <(answered_by <<<"$out") | sed 's/^\([^ ]*\) /    target \1 answered by /'
+echo
 echo "==> tofu destroy"
 tofu destroy -auto-approve -input=false -compact-warnings
 echo
-echo "Demo finished: applied, re-planned clean, and destroyed against unitysvc-local."
+echo "Demo finished: applied, re-planned clean, routed requests through the gateway, and destroyed against unitysvc-local."

@@ -87,11 +87,19 @@ resource "unitysvc_alias" "default_llm" {
   target_path = unitysvc_collection.my_llms.gateway_path
 }
 
+# The chain gives the primary 200 ms to answer, then fails over to the
+# collection. (On unitysvc-local claude-sonnet-4 takes about 420 ms, so
+# the demo's requests fail over.)
+data "unitysvc_service" "sonnet" {
+  group = "llm"
+  name  = "claude-sonnet-4"
+}
+
 resource "unitysvc_chain" "llm_failover" {
   name = "llm-failover"
   steps = [
-    { name = "anthropic", target_path = "g/llm", on_failure = "continue" },
-    { name = "openai", target_path = unitysvc_collection.my_llms.gateway_path, on_success = "stop" },
+    { name = "primary", target_path = "p/${data.unitysvc_service.sonnet.id}", timeout_ms = 200, on_failure = "continue" },
+    { name = "fallback", target_path = unitysvc_collection.my_llms.gateway_path, on_success = "stop" },
   ]
 }
 

@@ -1,6 +1,6 @@
 // Package localapi is unitysvc-local: a stateful local implementation of
-// the UnitySVC customer API (and, later, its gateway) for tests, demos
-// and trying configurations without an account.
+// the UnitySVC customer API and its gateway for tests, demos and trying
+// configurations without an account.
 package localapi
 
 import (
@@ -20,7 +20,11 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/api"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/gateway"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/upstream"
 )
 
 // DefaultAPIKey is the key seeded when none is given.
@@ -76,8 +80,14 @@ type Config struct {
 	Faults Faults
 	// Crash ends the process for Faults.CrashAfterCreate; nil kills it
 	// with SIGKILL, leaving no chance to answer or clean up.
-	Crash  func()
-	Logger *slog.Logger
+	Crash func()
+	// UpstreamAddr is where the built-in upstreams listen; empty picks a
+	// free loopback port.
+	UpstreamAddr string
+	// SchedulerTick is how much real time one second of schedule time
+	// takes (zero: 1s, real time); see scheduler.Options.Tick.
+	SchedulerTick time.Duration
+	Logger        *slog.Logger
 }
 
 // Instance is a running unitysvc-local.
@@ -86,6 +96,9 @@ type Instance struct {
 	APIURL string
 	// GatewayURL is the data plane's base URL.
 	GatewayURL string
+	// UpstreamURL is the base URL of the built-in upstreams (a service's
+	// is UpstreamURL/<service-id>).
+	UpstreamURL string
 	// APIKeys are the seeded keys (without their @customer).
 	APIKeys []string
 	Store   *store.Store
@@ -93,6 +106,10 @@ type Instance struct {
 	servers []*http.Server
 	done    chan error
 	faults  *faultInjector
+	// stopScheduler ends the scheduler's loop; schedulerDone closes when
+	// its runs have finished.
+	stopScheduler context.CancelFunc
+	schedulerDone chan struct{}
 }
 
 // Start opens the store, seeds the keys and serves the API and gateway
@@ -159,15 +176,35 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		}
 		keys = append(keys, key)
 	}
-	inst := &Instance{
-		APIURL:     "http://" + apiLn.Addr().String() + "/v1",
-		GatewayURL: "http://" + gwLn.Addr().String(),
-		APIKeys:    keys,
-		Store:      st,
-		done:       make(chan error, 2),
+	// The built-in upstreams the gateway routes platform services to.
+	upLn, err := net.Listen("tcp", orDefault(cfg.UpstreamAddr, "127.0.0.1:0"))
+	if err != nil {
+		st.Close()
+		apiLn.Close()
+		gwLn.Close()
+		return nil, fmt.Errorf("upstream listener: %w", err)
 	}
+	router, err := routing.New(st, cat, routing.NewLatency())
+	if err != nil {
+		st.Close()
+		apiLn.Close()
+		gwLn.Close()
+		upLn.Close()
+		return nil, err
+	}
+	inst := &Instance{
+		APIURL:      "http://" + apiLn.Addr().String() + "/v1",
+		GatewayURL:  "http://" + gwLn.Addr().String(),
+		UpstreamURL: "http://" + upLn.Addr().String(),
+		APIKeys:     keys,
+		Store:       st,
+		done:        make(chan error, 3),
+	}
+	builtin := upstream.NewBuiltin(cat)
+	gw := gateway.New(gateway.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: inst.UpstreamURL, Builtin: builtin, APIURL: inst.APIURL, Logger: log})
+	sched := scheduler.New(scheduler.Options{Store: st, Gateway: gw, Tick: cfg.SchedulerTick, Logger: log})
 	var apiHandler http.Handler = api.New(api.Options{Store: st, Catalog: cat, GatewayURL: inst.GatewayURL, Logger: log,
-		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay})
+		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay, Router: router, Scheduler: sched})
 	if cfg.WrapAPI != nil {
 		apiHandler = cfg.WrapAPI(apiHandler)
 	}
@@ -179,7 +216,14 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		apiHandler = inst.faults
 	}
 	inst.serve(apiLn, logRequests(log, apiHandler))
-	inst.serve(gwLn, gatewayPlaceholder())
+	inst.serve(gwLn, logRequests(log, gw))
+	inst.serve(upLn, builtin)
+	schedCtx, stop := context.WithCancel(context.Background())
+	inst.stopScheduler, inst.schedulerDone = stop, make(chan struct{})
+	go func() {
+		defer close(inst.schedulerDone)
+		sched.Run(schedCtx)
+	}()
 	go func() {
 		<-ctx.Done()
 		inst.Close()
@@ -199,13 +243,16 @@ func (i *Instance) serve(ln net.Listener, h http.Handler) {
 	}()
 }
 
-// Close stops serving and closes the store. It is safe to call twice.
+// Close stops serving and scheduling, and closes the store. It is safe
+// to call twice.
 func (i *Instance) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, s := range i.servers {
 		_ = s.Shutdown(ctx)
 	}
+	i.stopScheduler()
+	<-i.schedulerDone
 	return i.Store.Close()
 }
 
@@ -233,21 +280,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// gatewayPlaceholder answers the data plane's paths until the gateway is
-// built: health, and 501 with a clear detail for dispatches.
-func gatewayPlaceholder() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"status":"ok"}`)
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotImplemented)
-		_, _ = io.WriteString(w, `{"detail":"unitysvc-local does not route gateway requests yet"}`)
-	})
-	return mux
-}
+// Unwrap lets http.ResponseController reach the connection's Flush, so a
+// logged gateway stream is still flushed as it arrives.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func orDefault(s, def string) string {
 	if s == "" {

@@ -17,6 +17,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
 
@@ -31,6 +33,10 @@ type Options struct {
 	// pending; zero means 1s.
 	EnrollmentActivationDelay time.Duration
 	Logger                    *slog.Logger
+	// Router resolves POST /resolve (resolve.go); Scheduler plans and
+	// triggers recurrent requests (recurrent_requests.go).
+	Router    *routing.Router
+	Scheduler *scheduler.Scheduler
 }
 
 // API is the control-plane handler set.
@@ -42,6 +48,8 @@ type API struct {
 	mux     *http.ServeMux
 	// activationDelay is Options.EnrollmentActivationDelay resolved.
 	activationDelay time.Duration
+	router          *routing.Router
+	scheduler       *scheduler.Scheduler
 	// routes lists every route as "METHOD /path" (below /v1).
 	routes []string
 }
@@ -54,6 +62,7 @@ func (a *API) Routes() []string { return append([]string(nil), a.routes...) }
 func New(opts Options) *API {
 	a := &API{store: opts.Store, catalog: opts.Catalog, gateway: strings.TrimRight(opts.GatewayURL, "/"), log: opts.Logger, mux: http.NewServeMux()}
 	a.activationDelay = opts.EnrollmentActivationDelay
+	a.router, a.scheduler = opts.Router, opts.Scheduler
 	if a.activationDelay <= 0 {
 		a.activationDelay = time.Second
 	}
@@ -71,6 +80,8 @@ func New(opts Options) *API {
 	a.routeBroadcasts()        // broadcasts.go
 	a.routeAliases()           // aliases.go
 	a.routeRecurrentRequests() // recurrent_requests.go
+	a.routeResolve()           // resolve.go
+	a.routeRequestLogs()       // request_logs.go
 	return a
 }
 

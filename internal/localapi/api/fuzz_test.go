@@ -43,7 +43,8 @@ func newFuzzAPI(tb testing.TB) *fuzzAPI {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f := &fuzzAPI{h: api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway}), ids: map[string]string{}}
+	h, _ := newWiredAPI(tb, st, cat)
+	f := &fuzzAPI{h: h, ids: map[string]string{}}
 	create := func(placeholder, method, path, body string, pick func(map[string]any) string) {
 		status, out := f.do(method, path, body)
 		if status >= 300 {
@@ -82,6 +83,7 @@ func newFuzzAPI(tb testing.TB) *fuzzAPI {
 		{"POST /aliases/", "POST", "/aliases/", `{"name":"fuzz","target_path":"g/other","request_routing_key":{"model":"m"},"routing_key_override":{"model":"n"},"is_routing":true}`},
 		{"PATCH /aliases/{alias_id}", "PATCH", "/aliases/{alias}", `{"description":null,"target_path":"g/x","request_routing_key":{"model":"m"}}`},
 		{"POST /recurrent-requests/", "POST", "/recurrent-requests/", `{"name":"fuzz-new","request_path":"/g/llm","http_method":"GET","body_template":{"a":[1]},"request_headers":{"X-A":"b"},"service_id":"` + gpt4oMiniID + `"}`},
+		{"POST /resolve", "POST", "/resolve", `{"path":"g/fuzz","routing_key":{"model":"gpt-4o-mini"},"strategy":"by_price","gateway":"api"}`},
 		{"PATCH /recurrent-requests/{request_id}", "PATCH", "/recurrent-requests/{recurrent}", `{"schedule":{"schedule_type":"cron","cron_expression":"0 * * * *","timezone":"Europe/Berlin"},"status":"paused","name":"n"}`},
 	}
 	return f
@@ -193,7 +195,8 @@ func TestFuzzCoversEveryBody(t *testing.T) {
 			t.Errorf("seed for %s: %d %s", r.route, status, out)
 		}
 	}
-	noBody := map[string]bool{"POST /aliases/{identifier}/switch": true, "POST /recurrent-requests/{request_id}/trigger": true}
+	noBody := map[string]bool{"POST /aliases/{identifier}/switch": true, "POST /recurrent-requests/{request_id}/trigger": true,
+		"POST /request-logs/start": true, "POST /request-logs/stop": true}
 	for _, r := range f.Routes() {
 		if m, _, _ := strings.Cut(r, " "); (m == "POST" || m == "PUT" || m == "PATCH") && !fuzzed[r] && !noBody[r] {
 			t.Errorf("route %s takes a body that FuzzRequestBodies does not fuzz", r)

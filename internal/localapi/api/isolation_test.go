@@ -51,6 +51,18 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 	rr := createRecurrent(t, ts, keyA, map[string]any{"name": "iso-a-job", "request_path": "/g/llm/v1/chat/completions"})
 	ts.doJSON(t, "PATCH", "/recurrent-requests/"+rr.ID, keyA, interval(300), http.StatusOK, nil)
 
+	ePersonal = getEnrollment(t, ts, keyA, ePersonal.ID) // now active, with its code
+	// A request of A's, logged, through A's collection.
+	ts.doJSON(t, "POST", "/request-logs/start", keyA, nil, http.StatusOK, nil)
+	if status, out := ts.dispatch(t, "POST", "/g/iso-a-personal/v1/chat/completions", keyA, chat("gpt-4o-mini", "from A")); status != http.StatusOK {
+		t.Fatalf("A's dispatch: %d %s", status, out)
+	}
+	aLogs := ts.logs(t, keyA, "")
+	if aLogs.TotalCount != 1 {
+		t.Fatalf("A's logs: %+v", aLogs)
+	}
+	aLog := aLogs.Items[0].LogID
+
 	secretIDs := func(names ...string) []string {
 		var ids []string
 		var list struct {
@@ -63,7 +75,7 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 		return ids
 	}
 	aIDs := append(secretIDs(), ePersonal.ID, eShared.ID, colP.ID, colS.ID, chP.ID, chS.ID, chP.Steps[0].ID, chS.Steps[0].ID,
-		bcP.ID, bcS.ID, bcP.Targets[0].ID, bcS.Targets[0].ID, alP.ID, alS.ID, rr.ID)
+		bcP.ID, bcS.ID, bcP.Targets[0].ID, bcS.Targets[0].ID, alP.ID, alS.ID, rr.ID, aLog)
 	aNames := []string{"ISO_A", "ISO_ASHARED", "ISO_A_SHARED", "iso-a-personal", "iso-a-shared", "iso-a-chain", "iso-a-fanout", "iso-a-alias", "iso-a-job", "a.example"}
 
 	body := map[string]any{"description": "changed by B"}
@@ -133,6 +145,18 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 		{route: "DELETE /recurrent-requests/{request_id}", method: "DELETE", path: "/recurrent-requests/" + rr.ID, want: 404},
 		{route: "POST /recurrent-requests/{request_id}/trigger", method: "POST", path: "/recurrent-requests/" + rr.ID + "/trigger", want: 404},
 		{route: "POST /recurrent-requests/", method: "POST", path: "/recurrent-requests/", body: map[string]any{"name": "iso-a-job", "request_path": "/g/llm"}, want: 201, own: true},
+
+		// Resolving A's collections and aliases finds nothing of A's.
+		{route: "POST /resolve", method: "POST", path: "/resolve", body: map[string]any{"path": "g/iso-a-personal"}, want: 200},
+		{route: "POST /resolve", method: "POST", path: "/resolve", body: map[string]any{"path": "g/iso-a-shared", "routing_key": map[string]any{"model": "my-model"}}, want: 200},
+		{route: "POST /resolve", method: "POST", path: "/resolve", body: map[string]any{"path": "a/iso-a-alias"}, want: 200},
+		{route: "POST /resolve", method: "POST", path: "/resolve", body: map[string]any{"path": "e/" + *ePersonal.Code}, want: 200},
+
+		{route: "GET /request-logs", method: "GET", path: "/request-logs", want: 200},
+		{route: "GET /request-logs", method: "GET", path: "/request-logs?user_request_path=/g/iso-a-personal", want: 200},
+		{route: "GET /request-logs/{log_id}", method: "GET", path: "/request-logs/" + aLog, want: 404},
+		{route: "POST /request-logs/start", method: "POST", path: "/request-logs/start?truncate_long_message=false", want: 200},
+		{route: "POST /request-logs/stop", method: "POST", path: "/request-logs/stop", want: 200},
 	}
 	// Routes that serve the public catalog only: no customer's objects.
 	catalogOnly := []string{"GET /services/{service_id}", "GET /services/{service_id}/usage"}
@@ -202,6 +226,11 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 	ts.doJSON(t, "GET", "/secrets/ISO_A_SHARED", keyA, nil, http.StatusOK, &shared)
 	if shared.Value != "a-shared" {
 		t.Errorf("A's shared secret holds %q after B's PUT of its name", shared.Value)
+	}
+	// B's logging switch left A's alone: A's next request is logged.
+	ts.dispatch(t, "POST", "/g/iso-a-personal/v1/chat/completions", keyA, chat("gpt-4o-mini", "from A again"))
+	if l := ts.logs(t, keyA, ""); l.TotalCount != 2 {
+		t.Errorf("A's logs after B stopped logging: %d, want 2", l.TotalCount)
 	}
 	var members []memberBody
 	ts.doJSON(t, "GET", "/groups/"+colP.ID+"/members", keyA, nil, http.StatusOK, &members)

@@ -57,11 +57,19 @@ func (s *Store) EnsureAPIKey(ctx context.Context, customerName, key string) (Pri
 }
 
 // Authenticate returns the principal of an API key, or ErrNotFound.
+// Known keys are remembered: a key, once stored, is never removed.
 func (s *Store) Authenticate(ctx context.Context, key string) (Principal, error) {
+	h := hashKey(key)
+	if p, ok := s.principals.Load(h); ok {
+		return p.(Principal), nil
+	}
 	var p Principal
-	err := s.db.QueryRowContext(ctx, `SELECT id, customer_id FROM users WHERE api_key_hash = ?`, hashKey(key)).Scan(&p.UserID, &p.CustomerID)
+	err := s.queryRow(ctx, `SELECT id, customer_id FROM users WHERE api_key_hash = ?`, h).Scan(&p.UserID, &p.CustomerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
+	}
+	if err == nil {
+		s.principals.Store(h, p)
 	}
 	return p, err
 }

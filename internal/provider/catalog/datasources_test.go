@@ -54,7 +54,7 @@ data "unitysvc_groups" "llm" {
 }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.unitysvc_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue("data.unitysvc_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(5)),
 					statecheck.ExpectKnownValue("data.unitysvc_groups.llm", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"name":         knownvalue.StringExact("llm"),
