@@ -186,6 +186,9 @@ type request struct {
 	path   string // relative to the base URL, starting with "/"
 	query  url.Values
 	body   any
+	// idempotent marks a POST that is safe to send again (it creates
+	// nothing: a dry run, a switch), so it is retried like a GET.
+	idempotent bool
 	// baseCheck marks verifyBase's own request, whose 404 must not
 	// trigger another check.
 	baseCheck bool
@@ -209,7 +212,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		}
 		body = b
 	}
-	idempotent := r.method != http.MethodPost
+	idempotent := r.method != http.MethodPost || r.idempotent
 	attempts := 0
 	ctx = context.WithValue(context.WithValue(ctx, idempotencyKey{}, idempotent), attemptsKey{}, &attempts)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)

@@ -49,6 +49,7 @@ type RecurrentRequestState struct {
 	LastRunAt      *string `json:"last_run_at,omitempty"`
 	RunCount       *int64  `json:"run_count,omitempty"`
 	LastStatusCode *int64  `json:"last_status_code,omitempty"`
+	LastError      *string `json:"last_error,omitempty"`
 }
 
 // RecurrentRequestPublic is a recurrent request as the API returns it.
