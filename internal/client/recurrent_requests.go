@@ -149,6 +149,22 @@ func (c *Client) ListRecurrentRequests(ctx context.Context, opts ListRecurrentRe
 	})
 }
 
+// FindRecurrentRequestsByName lists the caller's recurrent requests named
+// name (the API has no name filter, so this pages through the listing).
+func (c *Client) FindRecurrentRequestsByName(ctx context.Context, name string) ([]RecurrentRequestPublic, error) {
+	all, err := c.ListRecurrentRequests(ctx, ListRecurrentRequestsOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var out []RecurrentRequestPublic
+	for _, rr := range all {
+		if rr.Name != nil && *rr.Name == name {
+			out = append(out, rr)
+		}
+	}
+	return out, nil
+}
+
 // GetRecurrentRequest returns a recurrent request by id.
 func (c *Client) GetRecurrentRequest(ctx context.Context, id string) (*RecurrentRequestPublic, error) {
 	return call[RecurrentRequestPublic](ctx, c, request{method: http.MethodGet, path: pathf("/recurrent-requests/%s", id)})
