@@ -1,6 +1,7 @@
 package requestlog
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -89,7 +90,7 @@ func logsModelFromAPI(m logsModel, items []client.RequestLogItem, total int) log
 // else as compact JSON, null when absent.
 func bodyString(raw json.RawMessage) types.String {
 	var s string
-	if len(raw) > 0 && json.Unmarshal(raw, &s) == nil {
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '"' && json.Unmarshal(t, &s) == nil {
 		return types.StringValue(s)
 	}
 	return tfutil.JSONString(raw)
