@@ -18,6 +18,9 @@ data "unitysvc_resolve" "fast" {
   path        = unitysvc_collection.llms.gateway_path
   routing_key = { model = "fast" }
 
+  # Resolve after the members exist, not merely the collection.
+  depends_on = [unitysvc_collection_member.gpt]
+
   lifecycle {
     # A hard gate: the plan fails with this message when it does not hold.
     postcondition {
