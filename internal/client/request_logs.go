@@ -171,10 +171,10 @@ func (c *Client) StartRequestLogging(ctx context.Context, truncate *bool) (*Logg
 	if truncate != nil {
 		q = url.Values{"truncate_long_message": {strconv.FormatBool(*truncate)}}
 	}
-	return call[LoggingStatus](ctx, c, request{method: http.MethodPost, path: "/request-logs/start", query: q, idempotent: true})
+	return call[LoggingStatus](ctx, c, request{method: http.MethodPost, path: "/request-logs/start", query: q, repeatable: true})
 }
 
 // StopRequestLogging turns request logging off for the caller.
 func (c *Client) StopRequestLogging(ctx context.Context) (*LoggingStatus, error) {
-	return call[LoggingStatus](ctx, c, request{method: http.MethodPost, path: "/request-logs/stop", idempotent: true})
+	return call[LoggingStatus](ctx, c, request{method: http.MethodPost, path: "/request-logs/stop", repeatable: true})
 }

@@ -50,5 +50,5 @@ type ResolveResponse struct {
 // Resolve dry-runs the gateway's routing decision for a path: no request
 // is sent upstream and nothing is cached.
 func (c *Client) Resolve(ctx context.Context, body ResolveRequest) (*ResolveResponse, error) {
-	return call[ResolveResponse](ctx, c, request{method: http.MethodPost, path: "/resolve", body: body, idempotent: true})
+	return call[ResolveResponse](ctx, c, request{method: http.MethodPost, path: "/resolve", body: body, repeatable: true})
 }

@@ -28,6 +28,10 @@ type Faults struct {
 	// case a client must never retry, since a retry would create the
 	// object twice (0 = never).
 	LoseCreateEvery int
+	// CrashAfterCreate processes the Nth POST and then ends the process
+	// before it answers, as a server killed right after a commit would
+	// (0 = never). Only for the binary: Config.Crash says how to die.
+	CrashAfterCreate int
 }
 
 // faultInjector wraps the API with Faults, counting what it injected.
@@ -37,6 +41,10 @@ type faultInjector struct {
 	requests, idempot   atomic.Int64
 	posts               atomic.Int64
 	rateLimited, failed atomic.Int64
+	lostCreates         atomic.Int64
+	crashPosts          atomic.Int64
+	// crash ends the process (Config.Crash).
+	crash func()
 
 	mu      sync.Mutex
 	faulted map[string]bool // request keys whose last attempt got a fault
@@ -83,6 +91,11 @@ func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"detail":"Rate limit exceeded (unitysvc-local fault injection); retry after 0 seconds"}`)
 		return
 	}
+	if r.Method == http.MethodPost && fi.f.CrashAfterCreate > 0 && fi.crashPosts.Add(1) == int64(fi.f.CrashAfterCreate) {
+		fi.next.ServeHTTP(httptest.NewRecorder(), r) // committed, never answered
+		fi.crash()
+		return
+	}
 	every, counter := fi.f.ErrorAfterEvery, &fi.idempot
 	if r.Method == http.MethodPost {
 		every, counter = fi.f.LoseCreateEvery, &fi.posts
@@ -90,6 +103,9 @@ func (fi *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if every > 0 && counter.Add(1)%int64(every) == 0 {
 		fi.next.ServeHTTP(httptest.NewRecorder(), r) // processed, result lost
 		fi.failed.Add(1)
+		if r.Method == http.MethodPost {
+			fi.lostCreates.Add(1)
+		}
 		fi.markFaulted(key)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -106,4 +122,13 @@ func (i *Instance) FaultCounts() (rateLimited, failedAfterProcessing int64) {
 		return 0, 0
 	}
 	return i.faults.rateLimited.Load(), i.faults.failed.Load()
+}
+
+// LostCreates reports how many POSTs were processed and then answered
+// 503 (counted in FaultCounts' second figure too).
+func (i *Instance) LostCreates() int64 {
+	if i.faults == nil {
+		return 0
+	}
+	return i.faults.lostCreates.Load()
 }

@@ -42,3 +42,17 @@ func TestFaults(t *testing.T) {
 		})
 	}
 }
+
+// CrashAfterCreate processes the Nth POST, then crashes instead of
+// answering; other requests and other POSTs are served.
+func TestFaultCrashAfterCreate(t *testing.T) {
+	processed, crashed := 0, 0
+	fi := &faultInjector{f: Faults{CrashAfterCreate: 2}, next: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { processed++ }),
+		crash: func() { crashed++ }}
+	for _, m := range []string{"POST", "GET", "POST", "POST"} {
+		fi.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(m, "/v1/a", nil))
+	}
+	if processed != 4 || crashed != 1 {
+		t.Fatalf("processed %d crashed %d, want 4 processed and one crash (at the 2nd POST)", processed, crashed)
+	}
+}

@@ -26,6 +26,25 @@ import (
 // DefaultAPIKey is the key seeded when none is given.
 const DefaultAPIKey = "svcpass_local_demo"
 
+// DefaultCustomer is the customer of keys given without @customer.
+const DefaultCustomer = "local"
+
+// ParseAPIKey splits an API key spec, "KEY" or "KEY@customer", into the
+// key and its customer (DefaultCustomer when none is named).
+func ParseAPIKey(spec string) (key, customer string, err error) {
+	key, customer = spec, DefaultCustomer
+	if i := strings.LastIndex(spec, "@"); i >= 0 {
+		key, customer = spec[:i], spec[i+1:]
+	}
+	switch {
+	case strings.TrimSpace(key) == "" || strings.ContainsAny(key, " \t\r\n"):
+		return "", "", fmt.Errorf("API key %q: want KEY or KEY@customer, where KEY is not empty and has no white space", spec)
+	case strings.TrimSpace(customer) == "":
+		return "", "", fmt.Errorf("API key %q: the customer after @ is empty; want KEY@customer, for example svcpass_alice@acme", spec)
+	}
+	return key, customer, nil
+}
+
 // Config configures a unitysvc-local instance.
 type Config struct {
 	// APIAddr and GatewayAddr are listen addresses; "127.0.0.1:0" picks a
@@ -39,7 +58,10 @@ type Config struct {
 	// embedded default when that is empty too).
 	Catalog     *catalog.Catalog
 	CatalogPath string
-	// APIKeys are the customer's users' keys; empty seeds DefaultAPIKey.
+	// APIKeys are the keys to accept, each "KEY" (a user of the default
+	// customer, DefaultCustomer) or "KEY@customer" (a user of that
+	// customer: customers see nothing of each other). Empty seeds
+	// DefaultAPIKey.
 	APIKeys []string
 	// SecretKey is the 32-byte key for secret values at rest; nil reads
 	// or creates DataDir/secret.key (or a random key when in memory).
@@ -52,6 +74,9 @@ type Config struct {
 	WrapAPI func(http.Handler) http.Handler
 	// Faults injects 429s and 5xx answers (off by default).
 	Faults Faults
+	// Crash ends the process for Faults.CrashAfterCreate; nil kills it
+	// with SIGKILL, leaving no chance to answer or clean up.
+	Crash  func()
 	Logger *slog.Logger
 }
 
@@ -61,7 +86,7 @@ type Instance struct {
 	APIURL string
 	// GatewayURL is the data plane's base URL.
 	GatewayURL string
-	// APIKeys are the seeded keys.
+	// APIKeys are the seeded keys (without their @customer).
 	APIKeys []string
 	Store   *store.Store
 
@@ -116,17 +141,23 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		gwLn.Close()
 		return nil, err
 	}
-	keys := cfg.APIKeys
-	if len(keys) == 0 {
-		keys = []string{DefaultAPIKey}
+	specs := cfg.APIKeys
+	if len(specs) == 0 {
+		specs = []string{DefaultAPIKey}
 	}
-	for _, k := range keys {
-		if _, err := st.EnsureAPIKey(ctx, "local", k); err != nil {
+	var keys []string
+	for _, spec := range specs {
+		key, customer, err := ParseAPIKey(spec)
+		if err == nil {
+			_, err = st.EnsureAPIKey(ctx, customer, key)
+		}
+		if err != nil {
 			st.Close()
 			apiLn.Close()
 			gwLn.Close()
 			return nil, fmt.Errorf("seeding API key: %w", err)
 		}
+		keys = append(keys, key)
 	}
 	inst := &Instance{
 		APIURL:     "http://" + apiLn.Addr().String() + "/v1",
@@ -141,7 +172,10 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		apiHandler = cfg.WrapAPI(apiHandler)
 	}
 	if cfg.Faults != (Faults{}) {
-		inst.faults = &faultInjector{f: cfg.Faults, next: apiHandler}
+		inst.faults = &faultInjector{f: cfg.Faults, next: apiHandler, crash: cfg.Crash}
+		if inst.faults.crash == nil {
+			inst.faults.crash = killProcess
+		}
 		apiHandler = inst.faults
 	}
 	inst.serve(apiLn, logRequests(log, apiHandler))
@@ -249,7 +283,7 @@ func loadOrCreateKey(path string) ([]byte, error) {
 func ParseSecretKey(s string) ([]byte, error) {
 	key, err := base64.StdEncoding.DecodeString(s)
 	if err != nil || len(key) != 32 {
-		return nil, errors.New("--secret-key must be 32 random bytes, base64-encoded (for example: openssl rand -base64 32)")
+		return nil, errors.New("--secret-key (or UNITYSVC_LOCAL_SECRET_KEY) must be 32 random bytes, base64-encoded (for example: openssl rand -base64 32)")
 	}
 	return key, nil
 }

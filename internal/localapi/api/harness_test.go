@@ -31,10 +31,24 @@ type testServer struct {
 	*httptest.Server
 	Store   *store.Store
 	Catalog *catalog.Catalog
+	API     *api.API
 	rec     *apicontract.Recorder
 }
 
 func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, true)
+}
+
+// newUncheckedTestServer is newTestServer without the contract checks,
+// for tests that send what the spec has no route for on purpose (wrong
+// methods, unknown paths).
+func newUncheckedTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, false)
+}
+
+func newTestServerWith(t *testing.T, checked bool) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Options{})
@@ -55,10 +69,14 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil && !errors.Is(err, apicontract.ErrNoSpec) {
 		t.Fatal(err)
 	}
+	if !checked {
+		checker = nil
+	}
 	rec := apicontract.NewRecorder(checker)
-	srv := httptest.NewServer(rec.Wrap(api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway})))
+	handler := api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway})
+	srv := httptest.NewServer(rec.Wrap(handler))
 	t.Cleanup(srv.Close)
-	ts := &testServer{Server: srv, Store: st, Catalog: cat, rec: rec}
+	ts := &testServer{Server: srv, Store: st, Catalog: cat, API: handler, rec: rec}
 	t.Cleanup(func() {
 		violations, _ := rec.Violations()
 		for _, v := range violations {

@@ -242,10 +242,48 @@ func validRecurrentName(name *string, errs *validationErrors) {
 	}
 }
 
+// validRecurrentHeaders refuses headers that could not be sent as they
+// are, or would split the request they are sent with: a name that is not
+// an HTTP token, a value with CR, LF or another control character.
+func validRecurrentHeaders(h map[string]string, errs *validationErrors) {
+	for name, value := range h {
+		if !isHeaderToken(name) {
+			errs.add(fmt.Sprintf("header name %q is not a valid HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only)", name), "value_error", "body", "request_headers", name)
+		}
+		if strings.ContainsFunc(value, func(c rune) bool { return (c < 0x20 && c != '\t') || c == 0x7f }) {
+			errs.add(fmt.Sprintf("the value of header %q contains a line break or another control character, which could inject headers; send it on one line", name), "value_error", "body", "request_headers", name)
+		}
+	}
+}
+
+// isHeaderToken reports whether s is an RFC 9110 token.
+func isHeaderToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c >= 0x7f || c <= 0x20 || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c) {
+			return false
+		}
+	}
+	return true
+}
+
 func validRecurrentPath(p string, errs *validationErrors) {
 	if strings.TrimSpace(p) == "" {
 		errs.add("request_path must not be empty: give the gateway path to call, for example /g/llm/v1/chat/completions", "string_too_short", "body", "request_path")
 	}
+}
+
+// recurrentNameTaken writes the 409 for a name another live recurrent
+// request has, and reports whether err was that.
+func recurrentNameTaken(w http.ResponseWriter, err error, name *string) bool {
+	var taken *store.RecurrentNameTakenError
+	if !errors.As(err, &taken) {
+		return false
+	}
+	writeDetail(w, http.StatusConflict, fmt.Sprintf("A recurrent request named %q already exists (id %s); names are unique among your recurrent requests that are not cancelled. Choose another name, or cancel or delete that request.", *name, taken.ExistingID))
+	return true
 }
 
 func recurrentNotFound(w http.ResponseWriter, id string) {
@@ -314,6 +352,14 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rr.EnrollmentID = recurrentUUID(body.EnrollmentID, &errs, "body", "enrollment_id")
+	if rr.EnrollmentID != nil {
+		if _, err := a.store.GetEnrollment(r.Context(), p, *rr.EnrollmentID); errors.Is(err, store.ErrNotFound) {
+			errs.add("enrollment "+*rr.EnrollmentID+" is not one of your enrollments", "value_error", "body", "enrollment_id")
+		} else if err != nil {
+			a.internal(w, r, err)
+			return
+		}
+	}
 	if body.RequestPath == nil {
 		errs.add("Field required", "missing", "body", "request_path")
 	} else {
@@ -330,6 +376,7 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		rr.BodyTemplate = recurrentJSON(body.BodyTemplate)
 	}
 	if body.RequestHeaders != nil {
+		validRecurrentHeaders(*body.RequestHeaders, &errs)
 		rr.RequestHeaders = recurrentJSON(*body.RequestHeaders)
 	}
 	validRecurrentName(body.Name, &errs)
@@ -337,6 +384,9 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := a.store.CreateRecurrentRequest(r.Context(), p, rr)
+	if recurrentNameTaken(w, err, rr.Name) {
+		return
+	}
 	if err != nil {
 		a.internal(w, r, err)
 		return
@@ -399,6 +449,9 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		validRecurrentPath(*body.RequestPath.Value, &errs)
 	}
 	validRecurrentName(body.Name.Value, &errs)
+	if body.RequestHeaders.Value != nil {
+		validRecurrentHeaders(*body.RequestHeaders.Value, &errs)
+	}
 	var sched *recurrentSchedule
 	if body.Schedule.Value != nil {
 		sched = validRecurrentSchedule(*body.Schedule.Value, &errs)
@@ -463,6 +516,7 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	})
 	var herr *recurrentHTTPError
 	switch {
+	case recurrentNameTaken(w, err, body.Name.Value):
 	case errors.Is(err, store.ErrNotFound):
 		recurrentNotFound(w, id)
 	case errors.As(err, &herr) && herr.status == http.StatusUnprocessableEntity:

@@ -260,7 +260,9 @@ func TestRecurrentRequestsCustomerScopeAndFilters(t *testing.T) {
 	if a.ServiceID == nil || *a.ServiceID != svc.ID {
 		t.Fatalf("service_id = %v, want %s (canonical)", a.ServiceID, svc.ID)
 	}
-	b := createRecurrent(t, ts, keyA2, pingRequest())
+	other := pingRequest()
+	other["name"] = "chat-ping-2"
+	b := createRecurrent(t, ts, keyA2, other)
 	ts.doJSON(t, "PATCH", "/recurrent-requests/"+b.ID, keyA, interval(600), http.StatusOK, nil)
 	// Recurrent requests belong to the customer: teammates share them.
 	ts.doJSON(t, "GET", "/recurrent-requests/"+a.ID, keyA2, nil, http.StatusOK, nil)
@@ -293,4 +295,28 @@ func TestRecurrentRequestsCustomerScopeAndFilters(t *testing.T) {
 	if status, _ := ts.do(t, "GET", "/recurrent-requests/nope", keyA, nil); status != http.StatusUnprocessableEntity {
 		t.Fatalf("malformed id: %d, want 422", status)
 	}
+}
+
+// Names are unique per customer among requests that are not cancelled
+// (teammates included; other customers and unnamed requests never clash).
+func TestRecurrentRequestsNamesAreUniquePerCustomer(t *testing.T) {
+	ts := newTestServer(t)
+	first := createRecurrent(t, ts, keyA, pingRequest())
+	status, body := ts.do(t, "POST", "/recurrent-requests/", keyA2, pingRequest())
+	if status != http.StatusConflict || !strings.Contains(detail(t, body), first.ID) || !strings.Contains(detail(t, body), `"chat-ping"`) {
+		t.Fatalf("duplicate name: %d %s, want 409 naming the existing request", status, body)
+	}
+	createRecurrent(t, ts, keyB, pingRequest()) // another customer
+	unnamed := map[string]any{"request_path": "/g/llm/v1/chat/completions"}
+	createRecurrent(t, ts, keyA, unnamed)
+	createRecurrent(t, ts, keyA, unnamed)
+	// A rename onto a taken name is refused too; keeping one's own is not.
+	second := createRecurrent(t, ts, keyA, map[string]any{"name": "second", "request_path": "/g/llm"})
+	if status, body := ts.do(t, "PATCH", "/recurrent-requests/"+second.ID, keyA, map[string]any{"name": "chat-ping"}); status != http.StatusConflict {
+		t.Fatalf("rename onto a taken name: %d %s, want 409", status, body)
+	}
+	ts.doJSON(t, "PATCH", "/recurrent-requests/"+second.ID, keyA, map[string]any{"name": "second", "request_path": "/g/other"}, http.StatusOK, nil)
+	// Once the first is cancelled, its name is free again.
+	ts.doJSON(t, "PATCH", "/recurrent-requests/"+first.ID, keyA, map[string]any{"status": "cancelled"}, http.StatusOK, nil)
+	createRecurrent(t, ts, keyA, pingRequest())
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 )
@@ -23,8 +24,17 @@ func hashKey(key string) string {
 
 // EnsureAPIKey makes key a user of the customer named customerName,
 // creating both as needed, and returns the principal. Idempotent.
+// A key that already belongs to another customer is an error: a key
+// names one user of one customer for good.
 func (s *Store) EnsureAPIKey(ctx context.Context, customerName, key string) (Principal, error) {
 	if p, err := s.Authenticate(ctx, key); err == nil {
+		var current string
+		if err := s.db.QueryRowContext(ctx, `SELECT name FROM customers WHERE id = ?`, p.CustomerID).Scan(&current); err != nil {
+			return Principal{}, err
+		}
+		if current != customerName {
+			return Principal{}, fmt.Errorf("the API key already belongs to customer %q, not %q (the data directory remembers it)", current, customerName)
+		}
 		return p, nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return Principal{}, err

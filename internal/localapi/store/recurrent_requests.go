@@ -61,13 +61,48 @@ func (s *Store) CreateRecurrentRequest(ctx context.Context, p Principal, r Recur
 	r.CreatedBy = &p.UserID
 	r.CreatedAt = ts(s.Now())
 	r.RunCount, r.LastRunAt, r.LastStatusCode, r.UpdatedAt = 0, nil, nil, nil
-	_, err := s.db.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL)`,
-		r.ID, r.CustomerID, r.CreatedBy, r.ServiceID, r.EnrollmentID, r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders,
-		r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt)
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := recurrentNameFree(ctx, tx, r.CustomerID, r.Name, ""); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL)`,
+			r.ID, r.CustomerID, r.CreatedBy, r.ServiceID, r.EnrollmentID, r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders,
+			r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// RecurrentNameTakenError is ErrConflict for a recurrent request name
+// another live request of the customer has.
+type RecurrentNameTakenError struct{ ExistingID string }
+
+func (e *RecurrentNameTakenError) Error() string {
+	return "name taken by recurrent request " + e.ExistingID
+}
+func (e *RecurrentNameTakenError) Unwrap() error { return ErrConflict }
+
+// recurrentNameFree checks that no recurrent request of the customer
+// other than except, and not cancelled, is named name. Names are unique
+// per customer among live requests, so a client can find the request a
+// lost create made; an unnamed request never clashes.
+func recurrentNameFree(ctx context.Context, tx *sql.Tx, customerID string, name *string, except string) error {
+	if name == nil {
+		return nil
+	}
+	var id string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM recurrent_requests WHERE customer_id = ? AND name = ? AND status != 'cancelled' AND id != ? LIMIT 1`,
+		customerID, *name, except).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return &RecurrentNameTakenError{ExistingID: id}
 }
 
 // GetRecurrentRequest returns one of p's customer's recurrent requests.
@@ -118,8 +153,14 @@ func (s *Store) UpdateRecurrentRequest(ctx context.Context, p Principal, id stri
 		if err != nil {
 			return err
 		}
+		oldName := r.Name
 		if err := fn(r); err != nil {
 			return err
+		}
+		if r.Name != nil && (oldName == nil || *oldName != *r.Name) {
+			if err := recurrentNameFree(ctx, tx, r.CustomerID, r.Name, r.ID); err != nil {
+				return err
+			}
 		}
 		now := ts(s.Now())
 		r.UpdatedAt = &now
