@@ -89,10 +89,10 @@ func TestLoadFile(t *testing.T) {
 func TestParseDocuments(t *testing.T) {
 	svc := `"services":[{"id":"5b1e3f8e-0000-4000-8000-000000000001","name":"s","routing_key":{"model":"m"}}]`
 	bad := map[string]string{
-		`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"recipe","mime_type":"x"}]}`:                           `unknown category "recipe"`,
-		`{` + svc + `,"documents":[{"key":"k","services":["nope"],"title":"T","category":"other","mime_type":"x"}]}`:                         `unknown service "nope"`,
+		`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"recipe","mime_type":"x"}]}`:                          `unknown category "recipe"`,
+		`{` + svc + `,"documents":[{"key":"k","services":["nope"],"title":"T","category":"other","mime_type":"x"}]}`:                        `unknown service "nope"`,
 		`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"code_example","mime_type":"x","content":"{{ .a "}]}`: `document k`,
-		`{` + svc + `,"documents":[{"services":["s"],"title":"T","category":"other","mime_type":"x"}]}`:                                      `needs a key`,
+		`{` + svc + `,"documents":[{"services":["s"],"title":"T","category":"other","mime_type":"x"}]}`:                                     `needs a key`,
 	}
 	for doc, want := range bad {
 		if _, err := Parse([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {

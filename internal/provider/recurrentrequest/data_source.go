@@ -61,7 +61,9 @@ func (d *recurrentDataSource) Metadata(_ context.Context, req datasource.Metadat
 }
 
 func (d *recurrentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute { return schema.StringAttribute{Computed: true, MarkdownDescription: desc} }
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one of your recurrent requests by `id` or `name`, with its **run state**: when it runs next, " +
 			"when it ran last, how often it ran and how the last run went. The `unitysvc_recurrent_request` resource keeps " +
