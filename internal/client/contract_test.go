@@ -102,3 +102,30 @@ func TestContractSecretsAndCatalog(t *testing.T) {
 		t.Fatalf("only %d exchanges were checked", n)
 	}
 }
+
+func TestContractServiceDocuments(t *testing.T) {
+	c, exchanges := contractClient(t)
+	ctx := context.Background()
+	services, err := c.ListGroupServices(ctx, "llm", "gpt-4o-mini")
+	if err != nil || len(services) == 0 {
+		t.Fatalf("%v, %d services", err, len(services))
+	}
+	id := services[0].ID
+	all, err := c.ListServiceDocuments(ctx, id, client.DocumentFilter{IncludeContent: true, Interface: "llm"})
+	if err != nil || len(all.Documents) == 0 {
+		t.Fatalf("%v, %+v", err, all)
+	}
+	if _, err := c.ListServiceDocuments(ctx, id, client.DocumentFilter{Category: "code_example", MimeType: "python"}); err != nil {
+		t.Fatal(err)
+	}
+	one, err := c.GetServiceDocument(ctx, id, all.Documents[0].ID, "canonical")
+	if err != nil || len(one.Documents) != 1 {
+		t.Fatalf("%v, %+v", err, one)
+	}
+	if _, err := c.GetServiceDocument(ctx, id, "00000000-0000-0000-0000-000000000000", ""); !client.IsNotFound(err) {
+		t.Fatalf("unknown document: %v", err)
+	}
+	if n := exchanges(); n < 4 {
+		t.Fatalf("only %d exchanges were checked", n)
+	}
+}

@@ -31,6 +31,8 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/enrollment"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/recurrentrequest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/requestlog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/resolve"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/secret"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
@@ -191,6 +193,7 @@ func (p *unitysvcProvider) Resources(_ context.Context) []func() resource.Resour
 		broadcast.Resources(),
 		alias.Resources(),
 		recurrentrequest.Resources(),
+		requestlog.Resources(),
 	} {
 		out = append(out, area...)
 	}
@@ -204,6 +207,9 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 		enrollment.DataSources(),
 		chain.DataSources(),
 		broadcast.DataSources(),
+		recurrentrequest.DataSources(),
+		resolve.DataSources(),
+		requestlog.DataSources(),
 	} {
 		out = append(out, area...)
 	}

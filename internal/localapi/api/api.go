@@ -74,6 +74,7 @@ func New(opts Options) *API {
 	})
 	a.routeSecrets()
 	a.routeCatalog()
+	a.routeDocuments()         // documents.go
 	a.routeEnrollments()       // enrollments.go
 	a.routeCollections()       // collections.go
 	a.routeChains()            // chains.go

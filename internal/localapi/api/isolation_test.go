@@ -159,7 +159,8 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 		{route: "POST /request-logs/stop", method: "POST", path: "/request-logs/stop", want: 200},
 	}
 	// Routes that serve the public catalog only: no customer's objects.
-	catalogOnly := []string{"GET /services/{service_id}", "GET /services/{service_id}/usage"}
+	catalogOnly := []string{"GET /services/{service_id}", "GET /services/{service_id}/usage",
+		"GET /services/{service_id}/documents", "GET /services/{service_id}/documents/{document_id}"}
 
 	// unknown swaps A's ids and names in s for ones nobody has, and back
 	// for placeholders, so answers about A's objects can be compared with

@@ -136,6 +136,7 @@ type Catalog struct {
 	servicesByID             map[string]*Service
 	servicesByName           map[string]*Service
 	groupsOfService          map[string][]*Group
+	documents                map[string][]*Document
 }
 
 // Default returns the embedded default catalog.
@@ -160,8 +161,9 @@ func Load(path string) (*Catalog, error) {
 // Parse decodes and validates a catalog document.
 func Parse(b []byte) (*Catalog, error) {
 	var doc struct {
-		Groups   []*Group   `json:"groups"`
-		Services []*Service `json:"services"`
+		Groups    []*Group        `json:"groups"`
+		Services  []*Service      `json:"services"`
+		Documents []*DocumentSpec `json:"documents"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("decoding catalog: %w", err)
@@ -207,6 +209,9 @@ func Parse(b []byte) (*Catalog, error) {
 			}
 			c.groupsOfService[s.ID] = append(c.groupsOfService[s.ID], g)
 		}
+	}
+	if err := c.indexDocuments(doc.Documents); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

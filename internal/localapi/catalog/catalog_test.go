@@ -134,3 +134,34 @@ func TestExpand(t *testing.T) {
 		t.Fatalf("Expand = %q, %v", got, err)
 	}
 }
+
+func TestParseDocuments(t *testing.T) {
+	svc := `"services":[{"id":"5b1e3f8e-0000-4000-8000-000000000001","name":"s","routing_key":{"model":"m"}}]`
+	bad := map[string]string{
+		`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"recipe","mime_type":"x"}]}`:                          `unknown category "recipe"`,
+		`{` + svc + `,"documents":[{"key":"k","services":["nope"],"title":"T","category":"other","mime_type":"x"}]}`:                        `unknown service "nope"`,
+		`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"code_example","mime_type":"x","content":"{{ .a "}]}`: `document k`,
+		`{` + svc + `,"documents":[{"services":["s"],"title":"T","category":"other","mime_type":"x"}]}`:                                     `needs a key`,
+	}
+	for doc, want := range bad {
+		if _, err := Parse([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%s) = %v, want an error with %q", doc, err, want)
+		}
+	}
+	c, err := Parse([]byte(`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"code_example","mime_type":"bash","filename":"x.sh.j2","content":"curl {{ .base_url }} {{ .model }} {{ .nope }}","is_public":true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := c.Service("5b1e3f8e-0000-4000-8000-000000000001")
+	d := c.Documents(s.ID)[0]
+	if content, renderErr := d.Render(s, "canonical", "http://gw/p/x"); content != nil || renderErr == nil || !strings.Contains(*renderErr, "nope") {
+		t.Fatalf("a template naming an unknown field: content %v, render error %v", content, renderErr)
+	}
+	if f := d.RenderedFilename(); *f != "x.sh" {
+		t.Fatalf("rendered filename %s", *f)
+	}
+	again, _ := Parse([]byte(`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"other","mime_type":"x"}]}`))
+	if again.Documents(s.ID)[0].ID != d.ID {
+		t.Fatal("document ids must be stable across loads")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -17,6 +18,19 @@ var UUIDRegexp = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 // SlugRegexp is the API's rule for collection and alias names (the
 // /g/<name> and /a/<name> path segments).
 var SlugRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// BacktickList renders allowed values for documentation and messages:
+// `a`, `b` or `c`.
+func BacktickList(vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = "`" + v + "`"
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
 
 // NotEmpty rejects a string set to "" (a reference to an empty value,
 // say), which a lookup would otherwise send as a listing or a wrong path.
