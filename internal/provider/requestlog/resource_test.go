@@ -22,7 +22,6 @@ import (
 
 const addr = "unitysvc_request_logging.this"
 
-
 // send makes one chat completion through the gateway as the test's key
 // and returns its status.
 func send(e *acctest.Env, path, text string) error {
