@@ -23,6 +23,9 @@ func TestFaults(t *testing.T) {
 		{"POST spared by 503s", Faults{ErrorAfterEvery: 1}, "POST", "/v1/a", "[200 200 200]", 3},
 		// A lost create: processed, then 503.
 		{"lost create", Faults{LoseCreateEvery: 2}, "POST", "/v1/a", "[200 503 200]", 3},
+		// A POST that creates nothing is treated like any idempotent request.
+		{"resolve is not a create", Faults{LoseCreateEvery: 1}, "POST", "/v1/resolve", "[200 200 200]", 3},
+		{"logging switch lost like a PUT", Faults{ErrorAfterEvery: 2}, "POST", "/v1/request-logs/start", "[200 503 200]", 3},
 		// Only API paths are faulted.
 		{"health never faulted", Faults{RateLimitEvery: 1, ErrorAfterEvery: 1}, "GET", "/healthz", "[200 200 200]", 3},
 	}

@@ -48,8 +48,8 @@ func run() error {
 	flag.BoolVar(&verbose, "verbose", false, "log every request")
 	flag.IntVar(&cfg.Faults.RateLimitEvery, "fault-429-every", 0, "answer every Nth API request with 429 and Retry-After: 0, unprocessed (0: never)")
 	flag.IntVar(&cfg.Faults.ErrorAfterEvery, "fault-503-every", 0, "process every Nth GET/PUT/PATCH/DELETE, then answer 503 (0: never)")
-	flag.IntVar(&cfg.Faults.LoseCreateEvery, "fault-lose-create-every", 0, "process every Nth POST, then answer 503: a client must not retry it (0: never)")
-	flag.IntVar(&cfg.Faults.CrashAfterCreate, "fault-crash-after-create", 0, "process the Nth POST, then die with SIGKILL before answering, as a crash right after a commit (0: never)")
+	flag.IntVar(&cfg.Faults.LoseCreateEvery, "fault-lose-create-every", 0, "process every Nth create (a POST that makes an object), then answer 503: a client must not retry it (0: never)")
+	flag.IntVar(&cfg.Faults.CrashAfterCreate, "fault-crash-after-create", 0, "process the Nth create, then die with SIGKILL before answering, as a crash right after a commit (0: never)")
 	flag.DurationVar(&cfg.SchedulerTick, "scheduler-tick", time.Second, "real time one second of schedule time takes: 1s runs recurrent requests in real time, 10ms runs them 100 times faster")
 	flag.Parse()
 	cfg.APIKeys = keys
