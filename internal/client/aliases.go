@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 )
 
@@ -145,6 +146,16 @@ func (c *Client) ListAliases(ctx context.Context, opts ListAliasesOptions) ([]Se
 		}
 		return page.Data, page.Count, nil
 	})
+}
+
+// FindAliasesByName returns the live (not deleted) aliases named exactly
+// name, personal and shared.
+func (c *Client) FindAliasesByName(ctx context.Context, name string) ([]ServiceAliasPublic, error) {
+	found, err := c.ListAliases(ctx, ListAliasesOptions{Name: name})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(found, func(a ServiceAliasPublic) bool { return a.Name != name || a.Deactivated() }), nil
 }
 
 // GetAlias returns an alias by id. A deleted alias is still returned,

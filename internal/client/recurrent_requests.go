@@ -149,8 +149,9 @@ func (c *Client) ListRecurrentRequests(ctx context.Context, opts ListRecurrentRe
 	})
 }
 
-// FindRecurrentRequestsByName lists the caller's recurrent requests named
-// name (the API has no name filter, so this pages through the listing).
+// FindRecurrentRequestsByName lists the caller's recurrent requests
+// named name that are not cancelled: the names the API keeps unique (it
+// has no name filter, so this pages through the listing).
 func (c *Client) FindRecurrentRequestsByName(ctx context.Context, name string) ([]RecurrentRequestPublic, error) {
 	all, err := c.ListRecurrentRequests(ctx, ListRecurrentRequestsOptions{})
 	if err != nil {
@@ -158,7 +159,7 @@ func (c *Client) FindRecurrentRequestsByName(ctx context.Context, name string) (
 	}
 	var out []RecurrentRequestPublic
 	for _, rr := range all {
-		if rr.Name != nil && *rr.Name == name {
+		if rr.Name != nil && *rr.Name == name && rr.Status != RecurrentStatusCancelled {
 			out = append(out, rr)
 		}
 	}

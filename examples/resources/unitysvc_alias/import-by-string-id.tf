@@ -1,4 +1,5 @@
+# By name (when one live alias has it), or by UUID.
 import {
-  to = unitysvc_alias.chat
-  id = "3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a9b"
+  to = unitysvc_alias.fast
+  id = "fast"
 }

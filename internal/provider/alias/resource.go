@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -51,7 +50,7 @@ func (r *aliasResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"**Routing.** Leave `routing` unset to take the API's behaviour: a new alias routes unless another alias already " +
 			"routes the same name and routing key, in which case the API creates it non-routing (Terraform shows a warning). " +
 			"`routing` then always reports what the API says, and routing moved outside Terraform (for example with " +
-			"`usvc aliases switch`) shows up in state without making a plan. Set `routing = true` or `false` to manage it: " +
+			"the SDK or the API's switch endpoint) shows up in state without making a plan. Set `routing = true` or `false` to manage it: " +
 			"Terraform calls the switch endpoint to make the API match (switching one alias on demotes the sibling that routed " +
 			"before). Set it explicitly on at most one alias per name and routing key, or two configurations take routing from " +
 			"each other on every apply.\n\n" +
@@ -184,8 +183,8 @@ func (r *aliasResource) Create(ctx context.Context, req resource.CreateRequest, 
 			return r.pd.Client.CreateAlias(ctx, shared, body)
 		},
 		Find: func(ctx context.Context) ([]client.ServiceAliasPublic, error) {
-			found, err := r.pd.Client.ListAliases(ctx, client.ListAliasesOptions{Name: name})
-			return slices.DeleteFunc(found, func(a client.ServiceAliasPublic) bool { return a.Shared() != shared || a.Deactivated() }), err
+			found, err := r.pd.Client.FindAliasesByName(ctx, name)
+			return slices.DeleteFunc(found, func(a client.ServiceAliasPublic) bool { return a.Shared() != shared }), err
 		},
 		Differences: func(a *client.ServiceAliasPublic) []string {
 			var m tfutil.Mismatches
@@ -332,13 +331,14 @@ func (r *aliasResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
-// ImportState accepts the alias's UUID.
+// ImportState accepts the alias's UUID, or its name when one live alias
+// has it (aliases of one name with different routing keys are imported
+// by UUID; the error lists them).
 func (r *aliasResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := uuid.Parse(req.ID)
+	id, err := tfutil.ResolveIDOrName(ctx, "alias", req.ID, r.pd.Client.FindAliasesByName, func(a *client.ServiceAliasPublic) (string, bool) { return a.ID, a.Shared() })
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Unexpected import ID %q: expected the alias's UUID (for example 3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a9b), as shown by `usvc aliases list` or GET /aliases.", req.ID))
+		resp.Diagnostics.AddError("Unable to import alias", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

@@ -109,6 +109,13 @@ func TestAccAlias_lifecycle(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
+				// By name, as well as by UUID.
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateIdFunc: acctest.ImportStateIDFunc(addr, "name"),
+				ImportStateVerify: true,
+			},
+			{
 				// The scope cannot change in place: replace, and the old alias is deactivated.
 				Config: e.Config(aliasConfig(name, `  target_path         = "g/open-weights"
   description         = "open-weight chat models"
@@ -322,8 +329,8 @@ func TestAccAlias_importBadID(t *testing.T) {
 			Config:        e.Config(aliasConfig("imported", `  target_path = "g/llm"`)),
 			ResourceName:  addr,
 			ImportState:   true,
-			ImportStateId: "not-a-uuid",
-			ExpectError:   regexp.MustCompile(`expected the alias's UUID`),
+			ImportStateId: "no-such-alias",
+			ExpectError:   acctest.ErrorText(`no alias named "no-such-alias" is visible to this API key (personal or shared). The import ID is the alias's UUID or its exact name`),
 		}},
 	})
 }

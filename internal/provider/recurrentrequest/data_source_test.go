@@ -86,3 +86,17 @@ data "unitysvc_recurrent_request" "by_id" {
 		},
 	})
 }
+
+func TestAccRecurrentRequest_importUnknownName(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        e.Config(rrConfig(`  interval_seconds = 300`)),
+			ResourceName:  addr,
+			ImportState:   true,
+			ImportStateId: "no-such-job",
+			ExpectError:   acctest.ErrorText(`no recurrent request named "no-such-job" is visible to this API key (personal or shared). The import ID is the recurrent request's UUID or its exact name`),
+		}},
+	})
+}

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -311,13 +310,13 @@ func differences(body client.RecurrentRequestCreate, rr *client.RecurrentRequest
 	return m
 }
 
-// ImportState accepts the recurrent request's UUID.
+// ImportState accepts the recurrent request's UUID or its name (names
+// are unique among a customer's requests that are not cancelled).
 func (r *recurrentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := uuid.Parse(req.ID)
+	id, err := tfutil.ResolveIDOrName(ctx, "recurrent request", req.ID, r.pd.Client.FindRecurrentRequestsByName, func(rr *client.RecurrentRequestPublic) (string, bool) { return rr.ID, false })
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Unexpected import ID %q: expected the recurrent request's UUID (for example 3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a9b), as shown by `usvc recurrent-requests list` or GET /recurrent-requests.", req.ID))
+		resp.Diagnostics.AddError("Unable to import recurrent request", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

@@ -154,6 +154,30 @@ func TestAccRecurrentRequest_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateIdFunc: acctest.ImportStateIDFunc(addr, "name"), // by name as well as by UUID
+				ImportStateVerify: true,
+				// next_run_at is computed from the clock at each read; body
+				// holds the configuration's own formatting in state and the
+				// API's compact form after import, so it is compared as JSON.
+				ImportStateVerifyIgnore: []string{"next_run_at", "body"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances, want 1", len(states))
+					}
+					var got, want any
+					if err := json.Unmarshal([]byte(states[0].Attributes["body"]), &got); err != nil {
+						return fmt.Errorf("imported body %q: %w", states[0].Attributes["body"], err)
+					}
+					_ = json.Unmarshal([]byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}`), &want)
+					if !reflect.DeepEqual(got, want) {
+						return fmt.Errorf("imported body %v, want %v", got, want)
+					}
+					return nil
+				},
+			},
+			{
 				// The method cannot change in place: replace.
 				Config: e.Config(rrConfig(`  http_method      = "GET"
   interval_seconds = 300`)),

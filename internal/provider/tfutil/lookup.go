@@ -9,17 +9,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// ResolveIDOrName turns an import ID that is an object's UUID or its
-// exact name into the UUID. find lists the objects of that name visible
-// to the caller; a name held by both a personal and a shared object is
-// ambiguous and must be imported by UUID. kind names the object type
-// ("chain"); scope tells an object's UUID and whether it is shared.
+// ResolveIDOrName turns an import ID that is an object's UUID (in any
+// case) or its exact name into the UUID, in canonical form. find lists
+// the objects of that name visible to the caller; a name held by both a
+// personal and a shared object is ambiguous and must be imported by UUID.
+// kind names the object type ("chain"); scope tells an object's UUID and
+// whether it is shared.
 func ResolveIDOrName[T any](ctx context.Context, kind, importID string, find func(ctx context.Context, name string) ([]T, error), scope func(*T) (id string, shared bool)) (string, error) {
 	if importID == "" {
 		return "", fmt.Errorf("the import ID is empty: expected the %s's UUID or its name", kind)
 	}
-	if _, err := uuid.Parse(importID); err == nil {
-		return importID, nil
+	if u, err := uuid.Parse(importID); err == nil {
+		return u.String(), nil
 	}
 	matches, err := find(ctx, importID)
 	if err != nil {
