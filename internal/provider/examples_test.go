@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 )
 
 // moduleRoot finds the directory holding go.mod.
@@ -45,7 +48,7 @@ func TestAccExamplesValidate(t *testing.T) {
 	}
 	rc := filepath.Join(t.TempDir(), "tofurc")
 	overrides := ""
-	for _, addr := range []string{"registry.opentofu.org/unitysvc/unitysvc", "registry.opentofu.org/hashicorp/unitysvc", "registry.terraform.io/unitysvc/unitysvc"} {
+	for _, addr := range []string{"registry.opentofu.org/unitysvc/unitysvc", "registry.opentofu.org/hashicorp/unitysvc", "registry.terraform.io/unitysvc/unitysvc", "registry.terraform.io/hashicorp/unitysvc"} {
 		overrides += fmt.Sprintf("    %q = %q\n", addr, bin)
 	}
 	if err := os.WriteFile(rc, []byte("provider_installation {\n  dev_overrides {\n"+overrides+"  }\n  direct {}\n}\n"), 0o600); err != nil {
@@ -74,9 +77,13 @@ func TestAccExamplesValidate(t *testing.T) {
 	if len(list) < 17 {
 		t.Fatalf("found %d example directories, expected every resource and data source to have one", len(list))
 	}
+	writeOnly := cliSupportsWriteOnly(t, tofu, env)
 	for _, dir := range list {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(rel, func(t *testing.T) {
+			if !writeOnly && usesWriteOnly(t, dir) {
+				t.Skipf("uses write-only attributes or ephemeral variables, which need Terraform 1.11+ or OpenTofu 1.11+ (the CLI is older)")
+			}
 			cmd := exec.Command(tofu, "validate", "-json", "-no-color")
 			cmd.Dir, cmd.Env = dir, env
 			out, _ := cmd.Output()
@@ -95,3 +102,45 @@ func TestAccExamplesValidate(t *testing.T) {
 		})
 	}
 }
+
+// cliSupportsWriteOnly reports whether the CLI at bin is Terraform or
+// OpenTofu 1.11 or later, the first with write-only attributes.
+func cliSupportsWriteOnly(t *testing.T, bin string, env []string) bool {
+	t.Helper()
+	cmd := exec.Command(bin, "version", "-json")
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", bin, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %q: %v", bin, out, err)
+	}
+	have, err := version.NewVersion(v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return have.GreaterThanOrEqual(version.Must(version.NewVersion("1.11.0")))
+}
+
+// usesWriteOnly reports whether an example directory sets a write-only
+// attribute or declares an ephemeral variable.
+func usesWriteOnly(t *testing.T, dir string) bool {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if writeOnlyRE.Match(b) {
+			return true
+		}
+	}
+	return false
+}
+
+var writeOnlyRE = regexp.MustCompile(`(?m)^\s*(\w+_wo|ephemeral)\s*=`)
