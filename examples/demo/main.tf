@@ -87,11 +87,19 @@ resource "unitysvc_alias" "default_llm" {
   target_path = unitysvc_collection.my_llms.gateway_path
 }
 
+# The chain gives the primary 200 ms to answer, then fails over to the
+# collection. (On unitysvc-local claude-sonnet-4 takes about 420 ms, so
+# the demo's requests fail over.)
+data "unitysvc_service" "sonnet" {
+  group = "llm"
+  name  = "claude-sonnet-4"
+}
+
 resource "unitysvc_chain" "llm_failover" {
   name = "llm-failover"
   steps = [
-    { name = "anthropic", target_path = "g/llm", on_failure = "continue" },
-    { name = "openai", target_path = unitysvc_collection.my_llms.gateway_path, on_success = "stop" },
+    { name = "primary", target_path = "p/${data.unitysvc_service.sonnet.id}", timeout_ms = 200, on_failure = "continue" },
+    { name = "fallback", target_path = unitysvc_collection.my_llms.gateway_path, on_success = "stop" },
   ]
 }
 
@@ -109,6 +117,40 @@ resource "unitysvc_recurrent_request" "health" {
   request_path     = "${unitysvc_collection.my_llms.gateway_path}/v1/chat/completions"
   body             = jsonencode({ model = "fast-gpt", messages = [{ role = "user", content = "ping" }] })
   interval_seconds = 300
+}
+
+# 8. Record the requests this key sends, and check the collection's
+#    routing at every plan: requests for fast-gpt must reach gpt-4o-mini.
+#    A failed check warns; it does not block the apply.
+resource "unitysvc_request_logging" "this" {
+  truncate_long_message = true
+}
+
+check "fast_gpt_reaches_gpt_4o_mini" {
+  data "unitysvc_resolve" "fast_gpt" {
+    path        = unitysvc_collection.my_llms.gateway_path
+    routing_key = { model = "fast-gpt" }
+    depends_on  = [unitysvc_collection_member.fast_gpt]
+  }
+
+  assert {
+    condition     = data.unitysvc_resolve.fast_gpt.selected_service_id == data.unitysvc_service.gpt.id
+    error_message = "Requests for fast-gpt to /g/my-llms do not reach gpt-4o-mini: candidates are ${jsonencode(data.unitysvc_resolve.fast_gpt.candidate_service_ids)}."
+  }
+}
+
+# The last requests (of the last 24 hours) as the gateway logged them;
+# `tofu apply -refresh-only` reads them again.
+data "unitysvc_request_logs" "recent" {
+  max_items  = 10
+  depends_on = [unitysvc_request_logging.this]
+}
+
+output "recent_requests" {
+  description = "The last requests, oldest first: method, path, status, error, upstream time."
+  value = join("\n", reverse([for l in data.unitysvc_request_logs.recent.items :
+    "${l.method} ${l.path} -> ${l.status_code == null ? "no answer" : l.status_code}${l.error_type == null ? "" : " (${l.error_type})"} in ${l.time_ms == null ? "-" : format("%.0f ms", l.time_ms)}"
+  ]))
 }
 
 output "llm_group" {

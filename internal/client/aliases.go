@@ -179,7 +179,9 @@ type SwitchAliasOptions struct {
 
 // SwitchAliasRouting turns routing on (demoting the sibling that routed
 // the same name and routing key) or off for the alias identifier names: a
-// UUID, a partial UUID of at least 8 hex digits, or an alias name.
+// UUID, a partial UUID of at least 8 hex digits, or an alias name. A
+// switch to a given state can be repeated safely, so it is retried like
+// a PUT.
 func (c *Client) SwitchAliasRouting(ctx context.Context, identifier string, on bool, opts SwitchAliasOptions) (*SwitchRoutingResponse, error) {
 	q := url.Values{"on": {strconv.FormatBool(on)}}
 	if opts.Target != "" {
@@ -188,5 +190,5 @@ func (c *Client) SwitchAliasRouting(ctx context.Context, identifier string, on b
 	if opts.RoutingKey != "" {
 		q.Set("routing_key", opts.RoutingKey)
 	}
-	return call[SwitchRoutingResponse](ctx, c, request{method: http.MethodPost, path: pathf("/aliases/%s/switch", identifier), query: q})
+	return call[SwitchRoutingResponse](ctx, c, request{method: http.MethodPost, path: pathf("/aliases/%s/switch", identifier), query: q, repeatable: true})
 }

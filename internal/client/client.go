@@ -189,6 +189,13 @@ type request struct {
 	// baseCheck marks verifyBase's own request, whose 404 must not
 	// trigger another check.
 	baseCheck bool
+	// once marks a PUT that creates: like a POST, it is never sent again
+	// once it may have reached the server, so that a repeat cannot turn
+	// into an update the caller would mistake for someone else's.
+	once bool
+	// repeatable marks a POST whose repeat has the same effect as one
+	// send (a switch to a given state), so it is retried like a PUT.
+	repeatable bool
 }
 
 // do performs r and decodes a 2xx JSON body into out (when non-nil). It
@@ -209,7 +216,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		}
 		body = b
 	}
-	idempotent := r.method != http.MethodPost
+	idempotent := (r.method != http.MethodPost || r.repeatable) && !r.once
 	attempts := 0
 	ctx = context.WithValue(context.WithValue(ctx, idempotencyKey{}, idempotent), attemptsKey{}, &attempts)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)

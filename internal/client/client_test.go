@@ -165,13 +165,7 @@ func TestRetry429OnPOST(t *testing.T) {
 }
 
 func TestNoRetryOf500OnPOST(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprint(w, `{"detail":"boom"}`)
-	}))
-	defer srv.Close()
+	srv, calls := answering(t, http.StatusInternalServerError, `{"detail":"boom"}`)
 	_, err := newTestClient(t, srv, 4).do(context.Background(), request{method: http.MethodPost, path: "/groups", body: map[string]string{"name": "x"}}, nil)
 	if StatusCode(err) != 500 || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("err = %v, want the 500 with its detail", err)
@@ -204,13 +198,7 @@ func TestRetry5xxOnIdempotent(t *testing.T) {
 }
 
 func TestRetriesAreBounded(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprint(w, `{"detail":"maintenance"}`)
-	}))
-	defer srv.Close()
+	srv, calls := answering(t, http.StatusServiceUnavailable, `{"detail":"maintenance"}`)
 	_, err := newTestClient(t, srv, 2).ListSecrets(context.Background())
 	if StatusCode(err) != 503 || !strings.Contains(err.Error(), "maintenance") {
 		t.Fatalf("err = %v", err)
@@ -221,13 +209,7 @@ func TestRetriesAreBounded(t *testing.T) {
 }
 
 func TestNoRetryOf4xx(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusConflict)
-		fmt.Fprint(w, `{"detail":"exists"}`)
-	}))
-	defer srv.Close()
+	srv, calls := answering(t, http.StatusConflict, `{"detail":"exists"}`)
 	_, _, err := newTestClient(t, srv, 4).SetSecret(context.Background(), "X", false, SecretUpdate{Value: "v"})
 	if !IsConflict(err) || calls.Load() != 1 {
 		t.Fatalf("err = %v calls = %d", err, calls.Load())
@@ -263,7 +245,7 @@ func TestPOSTRetriedWhenConnectionRefused(t *testing.T) {
 }
 
 func TestSetSecretReportsCreated(t *testing.T) {
-	status := http.StatusCreated
+	status, updatedAt := http.StatusCreated, "null"
 	var body map[string]any
 	var query string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -271,7 +253,7 @@ func TestSetSecretReportsCreated(t *testing.T) {
 		body = nil
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		w.WriteHeader(status)
-		fmt.Fprint(w, `{"name":"K","id":"1","owner_type":"customer","role_id":null,"owner_id":"c","sensitive":false,"value":"v","created_at":"t","updated_at":null,"last_used_at":null}`)
+		fmt.Fprintf(w, `{"name":"K","id":"1","owner_type":"customer","role_id":null,"owner_id":"c","sensitive":false,"value":"v","created_at":"2026-01-01T00:00:00.000000Z","updated_at":%s,"last_used_at":null}`, updatedAt)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 0)
@@ -283,9 +265,9 @@ func TestSetSecretReportsCreated(t *testing.T) {
 	if query != "shared=true" || body["value"] != "v" || body["sensitive"] != false {
 		t.Fatalf("query %q body %v", query, body)
 	}
-	status = http.StatusOK
+	status, updatedAt = http.StatusOK, `"2026-01-01T00:00:05.000000Z"`
 	if _, created, _ = c.SetSecret(context.Background(), "K", false, SecretUpdate{Value: "v"}); created {
-		t.Fatal("200 reported as created")
+		t.Fatal("200 with a later updated_at reported as created")
 	}
 	if query != "" {
 		t.Fatalf("personal scope sent query %q", query)

@@ -102,3 +102,61 @@ func TestContractSecretsAndCatalog(t *testing.T) {
 		t.Fatalf("only %d exchanges were checked", n)
 	}
 }
+
+func TestContractServiceDocuments(t *testing.T) {
+	c, exchanges := contractClient(t)
+	ctx := context.Background()
+	services, err := c.ListGroupServices(ctx, "llm", "gpt-4o-mini")
+	if err != nil || len(services) == 0 {
+		t.Fatalf("%v, %d services", err, len(services))
+	}
+	id := services[0].ID
+	all, err := c.ListServiceDocuments(ctx, id, client.DocumentFilter{IncludeContent: true, Interface: "llm"})
+	if err != nil || len(all.Documents) == 0 {
+		t.Fatalf("%v, %+v", err, all)
+	}
+	if _, err := c.ListServiceDocuments(ctx, id, client.DocumentFilter{Category: "code_example", MimeType: "python"}); err != nil {
+		t.Fatal(err)
+	}
+	one, err := c.GetServiceDocument(ctx, id, all.Documents[0].ID, "canonical")
+	if err != nil || len(one.Documents) != 1 {
+		t.Fatalf("%v, %+v", err, one)
+	}
+	if _, err := c.GetServiceDocument(ctx, id, "00000000-0000-0000-0000-000000000000", ""); !client.IsNotFound(err) {
+		t.Fatalf("unknown document: %v", err)
+	}
+	if n := exchanges(); n < 4 {
+		t.Fatalf("only %d exchanges were checked", n)
+	}
+}
+
+func TestContractResolveAndRequestLogs(t *testing.T) {
+	c, exchanges := contractClient(t)
+	ctx := context.Background()
+	by := "by_price"
+	r, err := c.Resolve(ctx, client.ResolveRequest{Path: "g/llm", RoutingKey: map[string]any{"model": "llama-3.1-8b"}, Strategy: &by, Gateway: client.GatewayAPI})
+	if err != nil || len(r.Candidates) != 3 || r.Selected == nil {
+		t.Fatalf("%+v, %v", r, err)
+	}
+	if r, err := c.Resolve(ctx, client.ResolveRequest{Path: "g/nothing-here"}); err != nil || len(r.Candidates) != 0 {
+		t.Fatalf("%+v, %v", r, err)
+	}
+	f := false
+	if st, err := c.StartRequestLogging(ctx, &f); err != nil || !st.Enabled {
+		t.Fatalf("%+v, %v", st, err)
+	}
+	lo := int64(200)
+	items, n, err := c.ListRequestLogs(ctx, client.RequestLogFilter{StatusMin: &lo, PathPrefix: "/g/llm", GatewaySource: "apisix"}, 10)
+	if err != nil || n != 0 || len(items) != 0 {
+		t.Fatalf("%d logs, %v", n, err)
+	}
+	if _, err := c.GetRequestLog(ctx, "00000000-0000-4000-8000-000000000000"); !client.IsNotFound(err) {
+		t.Fatalf("unknown log: %v", err)
+	}
+	if st, err := c.StopRequestLogging(ctx); err != nil || st.Enabled {
+		t.Fatalf("%+v, %v", st, err)
+	}
+	if n := exchanges(); n < 6 {
+		t.Fatalf("only %d exchanges were checked", n)
+	}
+}

@@ -133,5 +133,20 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !apiErr.NoSuchRoute
 }
 
+// OutcomeUnknown reports whether err leaves it unknown whether the request
+// took effect: a 5xx answer (the server, or a proxy in front of it, may
+// have processed the request before failing; 501 never processes
+// anything) or a connection lost after the request was sent (a time-out,
+// a reset). A create that fails this way must be checked on the server,
+// never sent again blindly.
+func OutcomeUnknown(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented && !apiErr.NoSuchRoute
+	}
+	var te *TransportError
+	return errors.As(err, &te) && !neverSent(te.Err)
+}
+
 // IsConflict reports whether err is an API 409.
 func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }

@@ -49,6 +49,7 @@ type RecurrentRequestState struct {
 	LastRunAt      *string `json:"last_run_at,omitempty"`
 	RunCount       *int64  `json:"run_count,omitempty"`
 	LastStatusCode *int64  `json:"last_status_code,omitempty"`
+	LastError      *string `json:"last_error,omitempty"`
 }
 
 // RecurrentRequestPublic is a recurrent request as the API returns it.
@@ -146,6 +147,22 @@ func (c *Client) ListRecurrentRequests(ctx context.Context, opts ListRecurrentRe
 		}
 		return page.Data, page.Count, nil
 	})
+}
+
+// FindRecurrentRequestsByName lists the caller's recurrent requests named
+// name (the API has no name filter, so this pages through the listing).
+func (c *Client) FindRecurrentRequestsByName(ctx context.Context, name string) ([]RecurrentRequestPublic, error) {
+	all, err := c.ListRecurrentRequests(ctx, ListRecurrentRequestsOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var out []RecurrentRequestPublic
+	for _, rr := range all {
+		if rr.Name != nil && *rr.Name == name {
+			out = append(out, rr)
+		}
+	}
+	return out, nil
 }
 
 // GetRecurrentRequest returns a recurrent request by id.

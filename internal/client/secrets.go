@@ -56,15 +56,42 @@ func (c *Client) GetSecret(ctx context.Context, name string) (*SecretPublic, err
 	return call[SecretPublic](ctx, c, request{method: http.MethodGet, path: pathf("/secrets/%s", name)})
 }
 
-// SetSecret creates (created=true, HTTP 201) or updates (HTTP 200) a
-// secret in the personal or shared scope.
+// SetSecret creates or updates a secret in the personal or shared scope
+// (PUT is an upsert). created reports an insert (see Inserted). A PUT
+// whose answer is lost is sent again, which is right for an update.
 func (c *Client) SetSecret(ctx context.Context, name string, shared bool, body SecretUpdate) (secret *SecretPublic, created bool, err error) {
+	return c.putSecret(ctx, request{method: http.MethodPut, path: pathf("/secrets/%s", name), query: sharedQuery(shared), body: body})
+}
+
+// CreateSecret is SetSecret for a secret that should not exist yet. Its
+// PUT is never sent again once it may have reached the server: a repeat
+// would answer "updated" and hide whether the first one inserted the
+// secret or found someone else's. A lost answer is an error for which
+// OutcomeUnknown holds; check the secret on the server then.
+func (c *Client) CreateSecret(ctx context.Context, name string, shared bool, body SecretUpdate) (secret *SecretPublic, created bool, err error) {
+	return c.putSecret(ctx, request{method: http.MethodPut, path: pathf("/secrets/%s", name), query: sharedQuery(shared), body: body, once: true})
+}
+
+func (c *Client) putSecret(ctx context.Context, r request) (*SecretPublic, bool, error) {
 	var out SecretPublic
-	status, err := c.do(ctx, request{method: http.MethodPut, path: pathf("/secrets/%s", name), query: sharedQuery(shared), body: body}, &out)
+	status, err := c.do(ctx, r, &out)
 	if err != nil {
 		return nil, false, err
 	}
-	return &out, status == http.StatusCreated, nil
+	return &out, out.Inserted(status), nil
+}
+
+// Inserted reports whether the answer to a PUT with the given status
+// created the secret rather than updating it. The spec's text says 201
+// for an insert and 200 for an update, but clients of the API (the
+// official SDK among them) accept 200 for both, so the timestamps decide
+// too: a secret written once has no updated_at (or one equal to
+// created_at).
+func (s *SecretPublic) Inserted(status int) bool {
+	if status == http.StatusCreated {
+		return true
+	}
+	return s.UpdatedAt == nil || *s.UpdatedAt == s.CreatedAt
 }
 
 // DeleteSecret deletes a secret in the personal or shared scope.

@@ -23,6 +23,9 @@ func TestFaults(t *testing.T) {
 		{"POST spared by 503s", Faults{ErrorAfterEvery: 1}, "POST", "/v1/a", "[200 200 200]", 3},
 		// A lost create: processed, then 503.
 		{"lost create", Faults{LoseCreateEvery: 2}, "POST", "/v1/a", "[200 503 200]", 3},
+		// A POST that creates nothing is treated like any idempotent request.
+		{"resolve is not a create", Faults{LoseCreateEvery: 1}, "POST", "/v1/resolve", "[200 200 200]", 3},
+		{"logging switch lost like a PUT", Faults{ErrorAfterEvery: 2}, "POST", "/v1/request-logs/start", "[200 503 200]", 3},
 		// Only API paths are faulted.
 		{"health never faulted", Faults{RateLimitEvery: 1, ErrorAfterEvery: 1}, "GET", "/healthz", "[200 200 200]", 3},
 	}
@@ -40,5 +43,19 @@ func TestFaults(t *testing.T) {
 				t.Fatalf("codes %s processed %d, want %s processed %d", got, processed, c.wantCodes, c.wantProcessed)
 			}
 		})
+	}
+}
+
+// CrashAfterCreate processes the Nth POST, then crashes instead of
+// answering; other requests and other POSTs are served.
+func TestFaultCrashAfterCreate(t *testing.T) {
+	processed, crashed := 0, 0
+	fi := &faultInjector{f: Faults{CrashAfterCreate: 2}, next: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { processed++ }),
+		crash: func() { crashed++ }}
+	for _, m := range []string{"POST", "GET", "POST", "POST"} {
+		fi.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(m, "/v1/a", nil))
+	}
+	if processed != 4 || crashed != 1 {
+		t.Fatalf("processed %d crashed %d, want 4 processed and one crash (at the 2nd POST)", processed, crashed)
 	}
 }

@@ -1,6 +1,6 @@
 // Package localapi is unitysvc-local: a stateful local implementation of
-// the UnitySVC customer API (and, later, its gateway) for tests, demos
-// and trying configurations without an account.
+// the UnitySVC customer API and its gateway for tests, demos and trying
+// configurations without an account.
 package localapi
 
 import (
@@ -20,11 +20,34 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/api"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/gateway"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/upstream"
 )
 
 // DefaultAPIKey is the key seeded when none is given.
 const DefaultAPIKey = "svcpass_local_demo"
+
+// DefaultCustomer is the customer of keys given without @customer.
+const DefaultCustomer = "local"
+
+// ParseAPIKey splits an API key spec, "KEY" or "KEY@customer", into the
+// key and its customer (DefaultCustomer when none is named).
+func ParseAPIKey(spec string) (key, customer string, err error) {
+	key, customer = spec, DefaultCustomer
+	if i := strings.LastIndex(spec, "@"); i >= 0 {
+		key, customer = spec[:i], spec[i+1:]
+	}
+	switch {
+	case strings.TrimSpace(key) == "" || strings.ContainsAny(key, " \t\r\n"):
+		return "", "", fmt.Errorf("API key %q: want KEY or KEY@customer, where KEY is not empty and has no white space", spec)
+	case strings.TrimSpace(customer) == "":
+		return "", "", fmt.Errorf("API key %q: the customer after @ is empty; want KEY@customer, for example svcpass_alice@acme", spec)
+	}
+	return key, customer, nil
+}
 
 // Config configures a unitysvc-local instance.
 type Config struct {
@@ -39,7 +62,10 @@ type Config struct {
 	// embedded default when that is empty too).
 	Catalog     *catalog.Catalog
 	CatalogPath string
-	// APIKeys are the customer's users' keys; empty seeds DefaultAPIKey.
+	// APIKeys are the keys to accept, each "KEY" (a user of the default
+	// customer, DefaultCustomer) or "KEY@customer" (a user of that
+	// customer: customers see nothing of each other). Empty seeds
+	// DefaultAPIKey.
 	APIKeys []string
 	// SecretKey is the 32-byte key for secret values at rest; nil reads
 	// or creates DataDir/secret.key (or a random key when in memory).
@@ -52,7 +78,16 @@ type Config struct {
 	WrapAPI func(http.Handler) http.Handler
 	// Faults injects 429s and 5xx answers (off by default).
 	Faults Faults
-	Logger *slog.Logger
+	// Crash ends the process for Faults.CrashAfterCreate; nil kills it
+	// with SIGKILL, leaving no chance to answer or clean up.
+	Crash func()
+	// UpstreamAddr is where the built-in upstreams listen; empty picks a
+	// free loopback port.
+	UpstreamAddr string
+	// SchedulerTick is how much real time one second of schedule time
+	// takes (zero: 1s, real time); see scheduler.Options.Tick.
+	SchedulerTick time.Duration
+	Logger        *slog.Logger
 }
 
 // Instance is a running unitysvc-local.
@@ -61,13 +96,20 @@ type Instance struct {
 	APIURL string
 	// GatewayURL is the data plane's base URL.
 	GatewayURL string
-	// APIKeys are the seeded keys.
+	// UpstreamURL is the base URL of the built-in upstreams (a service's
+	// is UpstreamURL/<service-id>).
+	UpstreamURL string
+	// APIKeys are the seeded keys (without their @customer).
 	APIKeys []string
 	Store   *store.Store
 
 	servers []*http.Server
 	done    chan error
 	faults  *faultInjector
+	// stopScheduler ends the scheduler's loop; schedulerDone closes when
+	// its runs have finished.
+	stopScheduler context.CancelFunc
+	schedulerDone chan struct{}
 }
 
 // Start opens the store, seeds the keys and serves the API and gateway
@@ -116,36 +158,72 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		gwLn.Close()
 		return nil, err
 	}
-	keys := cfg.APIKeys
-	if len(keys) == 0 {
-		keys = []string{DefaultAPIKey}
+	specs := cfg.APIKeys
+	if len(specs) == 0 {
+		specs = []string{DefaultAPIKey}
 	}
-	for _, k := range keys {
-		if _, err := st.EnsureAPIKey(ctx, "local", k); err != nil {
+	var keys []string
+	for _, spec := range specs {
+		key, customer, err := ParseAPIKey(spec)
+		if err == nil {
+			_, err = st.EnsureAPIKey(ctx, customer, key)
+		}
+		if err != nil {
 			st.Close()
 			apiLn.Close()
 			gwLn.Close()
 			return nil, fmt.Errorf("seeding API key: %w", err)
 		}
+		keys = append(keys, key)
+	}
+	// The built-in upstreams the gateway routes platform services to.
+	upLn, err := net.Listen("tcp", orDefault(cfg.UpstreamAddr, "127.0.0.1:0"))
+	if err != nil {
+		st.Close()
+		apiLn.Close()
+		gwLn.Close()
+		return nil, fmt.Errorf("upstream listener: %w", err)
+	}
+	router, err := routing.New(st, cat, routing.NewLatency())
+	if err != nil {
+		st.Close()
+		apiLn.Close()
+		gwLn.Close()
+		upLn.Close()
+		return nil, err
 	}
 	inst := &Instance{
-		APIURL:     "http://" + apiLn.Addr().String() + "/v1",
-		GatewayURL: "http://" + gwLn.Addr().String(),
-		APIKeys:    keys,
-		Store:      st,
-		done:       make(chan error, 2),
+		APIURL:      "http://" + apiLn.Addr().String() + "/v1",
+		GatewayURL:  "http://" + gwLn.Addr().String(),
+		UpstreamURL: "http://" + upLn.Addr().String(),
+		APIKeys:     keys,
+		Store:       st,
+		done:        make(chan error, 3),
 	}
+	builtin := upstream.NewBuiltin(cat)
+	gw := gateway.New(gateway.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: inst.UpstreamURL, Builtin: builtin, APIURL: inst.APIURL, Logger: log})
+	sched := scheduler.New(scheduler.Options{Store: st, Gateway: gw, Tick: cfg.SchedulerTick, Logger: log})
 	var apiHandler http.Handler = api.New(api.Options{Store: st, Catalog: cat, GatewayURL: inst.GatewayURL, Logger: log,
-		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay})
+		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay, Router: router, Scheduler: sched})
 	if cfg.WrapAPI != nil {
 		apiHandler = cfg.WrapAPI(apiHandler)
 	}
 	if cfg.Faults != (Faults{}) {
-		inst.faults = &faultInjector{f: cfg.Faults, next: apiHandler}
+		inst.faults = &faultInjector{f: cfg.Faults, next: apiHandler, crash: cfg.Crash}
+		if inst.faults.crash == nil {
+			inst.faults.crash = killProcess
+		}
 		apiHandler = inst.faults
 	}
 	inst.serve(apiLn, logRequests(log, apiHandler))
-	inst.serve(gwLn, gatewayPlaceholder())
+	inst.serve(gwLn, logRequests(log, gw))
+	inst.serve(upLn, builtin)
+	schedCtx, stop := context.WithCancel(context.Background())
+	inst.stopScheduler, inst.schedulerDone = stop, make(chan struct{})
+	go func() {
+		defer close(inst.schedulerDone)
+		sched.Run(schedCtx)
+	}()
 	go func() {
 		<-ctx.Done()
 		inst.Close()
@@ -165,13 +243,16 @@ func (i *Instance) serve(ln net.Listener, h http.Handler) {
 	}()
 }
 
-// Close stops serving and closes the store. It is safe to call twice.
+// Close stops serving and scheduling, and closes the store. It is safe
+// to call twice.
 func (i *Instance) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, s := range i.servers {
 		_ = s.Shutdown(ctx)
 	}
+	i.stopScheduler()
+	<-i.schedulerDone
 	return i.Store.Close()
 }
 
@@ -199,21 +280,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// gatewayPlaceholder answers the data plane's paths until the gateway is
-// built: health, and 501 with a clear detail for dispatches.
-func gatewayPlaceholder() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"status":"ok"}`)
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotImplemented)
-		_, _ = io.WriteString(w, `{"detail":"unitysvc-local does not route gateway requests yet"}`)
-	})
-	return mux
-}
+// Unwrap lets http.ResponseController reach the connection's Flush, so a
+// logged gateway stream is still flushed as it arrives.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func orDefault(s, def string) string {
 	if s == "" {
@@ -249,7 +318,7 @@ func loadOrCreateKey(path string) ([]byte, error) {
 func ParseSecretKey(s string) ([]byte, error) {
 	key, err := base64.StdEncoding.DecodeString(s)
 	if err != nil || len(key) != 32 {
-		return nil, errors.New("--secret-key must be 32 random bytes, base64-encoded (for example: openssl rand -base64 32)")
+		return nil, errors.New("--secret-key (or UNITYSVC_LOCAL_SECRET_KEY) must be 32 random bytes, base64-encoded (for example: openssl rand -base64 32)")
 	}
 	return key, nil
 }

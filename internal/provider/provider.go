@@ -31,6 +31,8 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/enrollment"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/recurrentrequest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/requestlog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/resolve"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/secret"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
@@ -83,7 +85,7 @@ func (p *unitysvcProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"api_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the customer API, including its version segment `/v1`. Falls back to `" + EnvAPIURL + "`, then `" + client.DefaultBaseURL + "`. " +
 					"A URL without the version segment is a configuration error (it is not guessed), and an answer that is not the API's own (a 404 for an unknown route, a 501) is an error that leaves the state alone, never \"this object was deleted\".",
-				Optional:            true,
+				Optional: true,
 			},
 			"gateway_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the UnitySVC gateway, used to compute `gateway_url` attributes. Falls back to `" + EnvGatewayURL + "`, then `api_url` without its trailing `/v1`. It has no version segment: a URL ending in `/v1` is refused as a likely mix-up with `api_url`.",
@@ -191,6 +193,7 @@ func (p *unitysvcProvider) Resources(_ context.Context) []func() resource.Resour
 		broadcast.Resources(),
 		alias.Resources(),
 		recurrentrequest.Resources(),
+		requestlog.Resources(),
 	} {
 		out = append(out, area...)
 	}
@@ -204,6 +207,9 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 		enrollment.DataSources(),
 		chain.DataSources(),
 		broadcast.DataSources(),
+		recurrentrequest.DataSources(),
+		resolve.DataSources(),
+		requestlog.DataSources(),
 	} {
 		out = append(out, area...)
 	}

@@ -10,12 +10,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
 
@@ -30,6 +33,10 @@ type Options struct {
 	// pending; zero means 1s.
 	EnrollmentActivationDelay time.Duration
 	Logger                    *slog.Logger
+	// Router resolves POST /resolve (resolve.go); Scheduler plans and
+	// triggers recurrent requests (recurrent_requests.go).
+	Router    *routing.Router
+	Scheduler *scheduler.Scheduler
 }
 
 // API is the control-plane handler set.
@@ -41,12 +48,21 @@ type API struct {
 	mux     *http.ServeMux
 	// activationDelay is Options.EnrollmentActivationDelay resolved.
 	activationDelay time.Duration
+	router          *routing.Router
+	scheduler       *scheduler.Scheduler
+	// routes lists every route as "METHOD /path" (below /v1).
+	routes []string
 }
+
+// Routes lists every API route as "METHOD /path", the path below /v1 as
+// registered (tests hold their coverage against it).
+func (a *API) Routes() []string { return append([]string(nil), a.routes...) }
 
 // New returns the API handler.
 func New(opts Options) *API {
 	a := &API{store: opts.Store, catalog: opts.Catalog, gateway: strings.TrimRight(opts.GatewayURL, "/"), log: opts.Logger, mux: http.NewServeMux()}
 	a.activationDelay = opts.EnrollmentActivationDelay
+	a.router, a.scheduler = opts.Router, opts.Scheduler
 	if a.activationDelay <= 0 {
 		a.activationDelay = time.Second
 	}
@@ -58,24 +74,38 @@ func New(opts Options) *API {
 	})
 	a.routeSecrets()
 	a.routeCatalog()
+	a.routeDocuments()         // documents.go
 	a.routeEnrollments()       // enrollments.go
 	a.routeCollections()       // collections.go
 	a.routeChains()            // chains.go
 	a.routeBroadcasts()        // broadcasts.go
 	a.routeAliases()           // aliases.go
 	a.routeRecurrentRequests() // recurrent_requests.go
-	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeDetail(w, http.StatusNotFound, "Not Found")
-	})
+	a.routeResolve()           // resolve.go
+	a.routeRequestLogs()       // request_logs.go
 	return a
 }
 
-// ServeHTTP authenticates the caller and dispatches.
+// ServeHTTP answers a path or method no route has, authenticates the
+// caller and dispatches. Every answer is JSON, even a panic's.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+			writeDetail(w, http.StatusInternalServerError, "Internal server error")
+		}
+	}()
+	if a.noRoute(w, r) {
+		return
+	}
 	if h := r.Header.Get("Authorization"); h != "" {
-		key, ok := strings.CutPrefix(h, "Bearer ")
+		// The scheme is case-insensitive (RFC 9110, section 11.1).
+		scheme, key, _ := strings.Cut(strings.TrimSpace(h), " ")
 		key = strings.TrimSpace(key)
-		if !ok || key == "" {
+		if !strings.EqualFold(scheme, "Bearer") || key == "" {
 			writeDetail(w, http.StatusUnauthorized, "Invalid authentication credentials: expected 'Authorization: Bearer <api key>'")
 			return
 		}
@@ -93,9 +123,58 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mux.ServeHTTP(w, r)
 }
 
+// noRoute answers, as FastAPI does but in JSON, a request no route
+// serves: 405 with Allow for a known path and another method, 404
+// otherwise, including paths the router would clean and redirect (whose
+// redirects are HTML). It reports whether it answered.
+func (a *API) noRoute(w http.ResponseWriter, r *http.Request) bool {
+	if p := r.URL.Path; p != cleanPath(p) {
+		writeDetail(w, http.StatusNotFound, "Not Found")
+		return true
+	}
+	h, pattern := a.mux.Handler(r)
+	if pattern != "" {
+		return false
+	}
+	probe := &headerProbe{header: http.Header{}}
+	h.ServeHTTP(probe, r)
+	if probe.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", probe.header.Get("Allow"))
+		writeDetail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		return true
+	}
+	writeDetail(w, http.StatusNotFound, "Not Found")
+	return true
+}
+
+// cleanPath is path.Clean keeping a trailing slash: the form the router
+// serves without redirecting.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+// headerProbe records what the router's own 404/405 handler would send,
+// to answer it in JSON instead.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(code int)        { p.status = code }
+
 // handle registers h for one method and API path (below /v1). A path
 // ending in "/" is served with and without the slash, as FastAPI does.
 func (a *API) handle(method, path string, h http.HandlerFunc) {
+	a.routes = append(a.routes, method+" "+path)
 	if strings.HasSuffix(path, "/") {
 		a.mux.HandleFunc(method+" /v1"+path+"{$}", h)
 		a.mux.HandleFunc(method+" /v1"+strings.TrimSuffix(path, "/"), h)
@@ -163,10 +242,18 @@ func unprocessable(w http.ResponseWriter, msg, typ string, loc ...any) {
 	v.write(w)
 }
 
-// decodeBody decodes a JSON request body into dst, writing a 422 when the
-// body is missing or malformed.
+// maxBody is the largest request body the API reads.
+const maxBody = 4 << 20
+
+// decodeBody decodes a JSON request body into dst, writing a 413 when it
+// is over maxBody and a 422 when it is missing or malformed.
 func decodeBody(w http.ResponseWriter, r *http.Request, dst any) bool {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeDetail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body too large: the limit is %d MiB", maxBody>>20))
+		return false
+	}
 	if err != nil || len(strings.TrimSpace(string(body))) == 0 {
 		unprocessable(w, "Field required", "missing", "body")
 		return false

@@ -83,10 +83,10 @@ func (a *API) gatewayURL(s string) string { return strings.ReplaceAll(s, "{gatew
 
 func (a *API) platformGroupDetail(g *catalog.Group) groupDetail {
 	gt := g.GroupType
-	enabled := true
+	// enabled is a collection's (the spec): null for a platform group.
 	d := groupDetail{ID: g.ID, Name: g.Name, DisplayName: g.DisplayName, Description: g.Description, OwnerType: "platform",
 		Editable: false, MemberCount: len(g.Services), Details: json.RawMessage("null"), GroupType: &gt,
-		RoutingPolicy: nullJSON(g.RoutingPolicy), Enabled: &enabled}
+		RoutingPolicy: nullJSON(g.RoutingPolicy), Enabled: nil}
 	if g.Interface != nil {
 		name := g.Name
 		d.Interface = &accessInterface{Name: g.Interface.Name, Description: g.Interface.Description, AccessMethod: g.Interface.AccessMethod, GroupName: &name}
@@ -138,7 +138,8 @@ func (a *API) listGroups(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) getGroup(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	// An own collection by UUID (collections.go), else a platform group.
+	// An own collection by UUID or name (collections.go), else a platform
+	// group by UUID or name.
 	if c, err := a.ownCollection(r, name); err != nil {
 		a.internal(w, r, err)
 		return
@@ -207,7 +208,8 @@ func (a *API) listGroupServices(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("name")
 	search := strings.ToLower(r.URL.Query().Get("search"))
-	// An own collection by UUID (collections.go): its member services.
+	// An own collection by UUID or name (collections.go): its member
+	// services.
 	if c, err := a.ownCollection(r, name); err != nil {
 		a.internal(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -82,6 +83,12 @@ func TestCatalogGetGroup(t *testing.T) {
 	}
 	if byName.Interface.BaseURL != gateway+"/g/llm" || byName.Interface.GroupName != "llm" {
 		t.Fatalf("interface = %+v: the base URL must be resolved against the gateway", byName.Interface)
+	}
+	// enabled is a collection's; a platform group's is null.
+	var raw map[string]json.RawMessage
+	ts.doJSON(t, "GET", "/groups/llm", noAuth, nil, http.StatusOK, &raw)
+	if string(raw["enabled"]) != "null" {
+		t.Fatalf("platform group enabled = %s, want null", raw["enabled"])
 	}
 	status, data := ts.do(t, "GET", "/groups/no-such-group", noAuth, nil)
 	if status != http.StatusNotFound || !strings.Contains(detail(t, data), "no-such-group") {

@@ -117,14 +117,11 @@ func (a *API) collectionDetail(r *http.Request, c *store.Collection) (groupDetai
 	}
 	gt := a.collectionGroupType(members)
 	enabled := c.Enabled
-	name := c.Name
-	method := "http"
-	u := a.gateway + "/g/" + c.Name
-	desc := "Your collection; the request body's model selects among its members."
+	// interface and routing_policy are a platform group's (the spec);
+	// a collection is reached at details.gateway_path.
 	return groupDetail{ID: c.ID, Name: c.Name, DisplayName: c.DisplayName, Description: c.Description, OwnerType: "customer",
 		Editable: true, MemberCount: len(members), Details: collectionDetails(c), GroupType: &gt,
-		Interface:     &accessInterface{Name: "collection", Description: &desc, AccessMethod: &method, BaseURL: &u, GroupName: &name},
-		RoutingPolicy: json.RawMessage("null"), Enabled: &enabled}, nil
+		Interface: nil, RoutingPolicy: json.RawMessage("null"), Enabled: &enabled}, nil
 }
 
 // ownCollectionViews are the caller's collections for GET /groups whose
@@ -148,19 +145,33 @@ func (a *API) ownCollectionViews(r *http.Request, p store.Principal, name string
 	return out, nil
 }
 
-// ownCollection returns the caller's collection whose id is idOrName
-// (collections are addressed by UUID on the unified group routes), or
-// nil when it is none of theirs.
+// ownCollection returns the caller's collection that idOrName names on
+// the unified group routes, or nil when it names none of theirs: by id,
+// or by name in the order /g/<name> resolves it (the personal collection
+// shadows the team's shared one; both shadow a platform group).
 func (a *API) ownCollection(r *http.Request, idOrName string) (*store.Collection, error) {
 	p, ok := optionalPrincipal(r)
-	if !ok || uuid.Validate(idOrName) != nil {
+	if !ok {
 		return nil, nil
 	}
-	c, err := a.store.GetCollection(r.Context(), p, idOrName)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+	if uuid.Validate(idOrName) == nil {
+		c, err := a.store.GetCollection(r.Context(), p, idOrName)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		return c, err
 	}
-	return c, err
+	cs, err := a.store.ListCollections(r.Context(), p)
+	if err != nil {
+		return nil, err
+	}
+	var found *store.Collection
+	for _, c := range cs {
+		if c.Name == idOrName && (found == nil || (found.Shared() && !c.Shared())) {
+			found = c
+		}
+	}
+	return found, nil
 }
 
 // collectionServices are an own collection's member services for GET

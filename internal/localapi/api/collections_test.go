@@ -78,13 +78,23 @@ func TestCollectionsCreateReadUpdateDelete(t *testing.T) {
 	}
 	var got collectionView
 	ts.doJSON(t, "GET", "/groups/"+c.ID, keyA, nil, http.StatusOK, &got)
-	if got.ID != c.ID || *got.Description != "mine" || got.Enabled == nil || !*got.Enabled || got.Interface == nil ||
-		*got.Interface.BaseURL != gateway+"/g/my-llms" || got.Details["shared"] != false {
+	// A collection's detail has no group-level interface or routing
+	// policy (the spec: those are a platform group's).
+	if got.ID != c.ID || *got.Description != "mine" || got.Enabled == nil || !*got.Enabled || got.Interface != nil ||
+		got.Details["shared"] != false {
 		t.Fatalf("detail = %+v", got)
 	}
-	// By name, the unified route finds platform groups only.
-	if status, _ := ts.do(t, "GET", "/groups/my-llms", keyA, nil); status != http.StatusNotFound {
-		t.Fatalf("GET /groups/<collection name> = %d, want 404 (collections are addressed by UUID)", status)
+	var raw map[string]json.RawMessage
+	ts.doJSON(t, "GET", "/groups/"+c.ID, keyA, nil, http.StatusOK, &raw)
+	if string(raw["interface"]) != "null" || string(raw["routing_policy"]) != "null" {
+		t.Fatalf("collection detail: interface %s routing_policy %s, want both null", raw["interface"], raw["routing_policy"])
+	}
+	// By name, the unified route finds the caller's collection (as the
+	// SDK's Group.refresh() does), before any platform group.
+	var byName collectionView
+	ts.doJSON(t, "GET", "/groups/my-llms", keyA, nil, http.StatusOK, &byName)
+	if byName.ID != c.ID {
+		t.Fatalf("GET /groups/my-llms = %+v, want the collection %s", byName, c.ID)
 	}
 	var upd collectionView
 	ts.doJSON(t, "PATCH", "/groups/"+c.ID, keyA, map[string]any{"display_name": "Renamed", "enabled": false}, http.StatusOK, &upd)
@@ -483,4 +493,41 @@ func TestCollectionsDeleteRemovesMembers(t *testing.T) {
 	}
 	// The name is free again.
 	createCollection(t, ts, keyA, "", map[string]any{"name": "gone"})
+}
+
+// GET /groups/{name} and /groups/{name}/services resolve a name as
+// /g/<name> does: the caller's personal collection, then the team's
+// shared one, then the platform group. Others' collections never match.
+func TestGroupNameResolvesOwnCollectionFirst(t *testing.T) {
+	ts := newTestServer(t)
+	shared := createCollection(t, ts, keyA2, "?shared=true", map[string]any{"name": "llm"})
+	addMember(t, ts, keyA2, shared.ID, map[string]any{"service_id": gpt4oMiniID}, http.StatusCreated)
+	var got collectionView
+	ts.doJSON(t, "GET", "/groups/llm", keyA, nil, http.StatusOK, &got)
+	if got.ID != shared.ID {
+		t.Fatalf("a teammate's shared collection named llm: got %s (%s), want the collection", got.ID, got.OwnerType)
+	}
+	personal := createCollection(t, ts, keyA, "", map[string]any{"name": "llm"})
+	ts.doJSON(t, "GET", "/groups/llm", keyA, nil, http.StatusOK, &got)
+	if got.ID != personal.ID {
+		t.Fatalf("personal and shared collections named llm: got %s, want the personal one %s", got.ID, personal.ID)
+	}
+	var services struct {
+		Data []struct{ ID string } `json:"data"`
+	}
+	ts.doJSON(t, "GET", "/groups/llm/services", keyA2, nil, http.StatusOK, &services)
+	if len(services.Data) != 1 || services.Data[0].ID != gpt4oMiniID {
+		t.Fatalf("/groups/llm/services for the teammate = %+v, want the shared collection's one member", services.Data)
+	}
+	ts.doJSON(t, "GET", "/groups/llm/services", keyA, nil, http.StatusOK, &services)
+	if len(services.Data) != 0 {
+		t.Fatalf("/groups/llm/services = %+v, want the personal collection's (empty)", services.Data)
+	}
+	// Another customer, and anonymous callers, get the platform group.
+	for _, key := range []string{keyB, noAuth} {
+		ts.doJSON(t, "GET", "/groups/llm", key, nil, http.StatusOK, &got)
+		if got.ID != llmGroupID || got.OwnerType != "platform" {
+			t.Fatalf("GET /groups/llm as %q = %s %s, want the platform group", key, got.ID, got.OwnerType)
+		}
+	}
 }

@@ -8,12 +8,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/apicontract"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/api"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	gatewaypkg "github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/gateway"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/upstream"
 )
 
 const (
@@ -31,10 +36,26 @@ type testServer struct {
 	*httptest.Server
 	Store   *store.Store
 	Catalog *catalog.Catalog
+	API     *api.API
+	// Gateway serves the data plane over the same store.
+	Gateway *httptest.Server
 	rec     *apicontract.Recorder
 }
 
 func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, true)
+}
+
+// newUncheckedTestServer is newTestServer without the contract checks,
+// for tests that send what the spec has no route for on purpose (wrong
+// methods, unknown paths).
+func newUncheckedTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, false)
+}
+
+func newTestServerWith(t *testing.T, checked bool) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Options{})
@@ -55,10 +76,16 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil && !errors.Is(err, apicontract.ErrNoSpec) {
 		t.Fatal(err)
 	}
+	if !checked {
+		checker = nil
+	}
 	rec := apicontract.NewRecorder(checker)
-	srv := httptest.NewServer(rec.Wrap(api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway})))
+	handler, gw := newWiredAPI(t, st, cat)
+	srv := httptest.NewServer(rec.Wrap(handler))
 	t.Cleanup(srv.Close)
-	ts := &testServer{Server: srv, Store: st, Catalog: cat, rec: rec}
+	gwSrv := httptest.NewServer(gw)
+	t.Cleanup(gwSrv.Close)
+	ts := &testServer{Server: srv, Store: st, Catalog: cat, API: handler, Gateway: gwSrv, rec: rec}
 	t.Cleanup(func() {
 		violations, _ := rec.Violations()
 		for _, v := range violations {
@@ -66,6 +93,22 @@ func newTestServer(t *testing.T) *testServer {
 		}
 	})
 	return ts
+}
+
+// newWiredAPI is the API as unitysvc-local serves it, with the router and
+// the scheduler behind resolve and trigger, and the gateway they use,
+// which routes to the built-in upstreams.
+func newWiredAPI(tb testing.TB, st *store.Store, cat *catalog.Catalog) (*api.API, *gatewaypkg.Gateway) {
+	tb.Helper()
+	builtin := httptest.NewServer(upstream.NewBuiltin(cat))
+	tb.Cleanup(builtin.Close)
+	router, err := routing.New(st, cat, routing.NewLatency())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	gw := gatewaypkg.New(gatewaypkg.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: builtin.URL})
+	sched := scheduler.New(scheduler.Options{Store: st, Gateway: gw})
+	return api.New(api.Options{Store: st, Catalog: cat, GatewayURL: gateway, Router: router, Scheduler: sched}), gw
 }
 
 // do sends one request as key (noAuth for anonymous) with body marshalled
@@ -101,7 +144,13 @@ func (ts *testServer) do(t *testing.T, method, path, key string, body any) (int,
 	default:
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	resp, err := ts.Client().Do(req)
+	return roundTrip(t, ts.Client(), req)
+}
+
+// roundTrip sends req and returns the status and raw response body.
+func roundTrip(t *testing.T, c *http.Client, req *http.Request) (int, []byte) {
+	t.Helper()
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,4 +203,35 @@ func detail(t *testing.T, data []byte) string {
 		out += string(b) + " " + it.Msg + "; "
 	}
 	return out
+}
+
+// dispatch sends a request through the gateway as key and returns the
+// status and body.
+func (ts *testServer) dispatch(t *testing.T, method, path, key string, body string, header ...string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, ts.Gateway.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return roundTrip(t, ts.Gateway.Client(), req)
+}
+
+// serviceID returns the id of the catalog's service named name.
+func (ts *testServer) serviceID(t *testing.T, name string) string {
+	t.Helper()
+	for _, s := range ts.Catalog.Services {
+		if s.Name == name {
+			return s.ID
+		}
+	}
+	t.Fatalf("no service %s in the catalog", name)
+	return ""
 }

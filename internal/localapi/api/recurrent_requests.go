@@ -8,12 +8,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/robfig/cron/v3"
 
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
 
@@ -21,17 +20,10 @@ const (
 	recurrentNameMax     = 200
 	recurrentIntervalMin = 60     // seconds: one minute
 	recurrentIntervalMax = 604800 // seconds: seven days
-	// recurrentTimeLayout is how computed times are written (as the store does).
-	recurrentTimeLayout = "2006-01-02T15:04:05.000000Z"
 )
 
 // recurrentMethods are the HTTP methods a recurrent request may use.
 var recurrentMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
-
-// recurrentCronParser accepts exactly the standard five cron fields
-// (minute hour day-of-month month day-of-week); no seconds field, no
-// @descriptors. The time zone is the schedule's separate timezone.
-var recurrentCronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 
 func (a *API) routeRecurrentRequests() {
 	a.handle("GET", "/recurrent-requests/", a.listRecurrentRequests)
@@ -60,20 +52,14 @@ type recurrentPublic struct {
 	UpdatedAt      *string         `json:"updated_at"`
 }
 
-// recurrentState is the state object unitysvc-local reports (D).
+// recurrentState is the state object unitysvc-local reports (D): the
+// scheduler keeps it (next_run_at is null unless active).
 type recurrentState struct {
 	NextRunAt      *string `json:"next_run_at"`
 	LastRunAt      *string `json:"last_run_at"`
 	RunCount       int64   `json:"run_count"`
 	LastStatusCode *int64  `json:"last_status_code"`
-}
-
-// recurrentSchedule is a validated, normalised schedule.
-type recurrentSchedule struct {
-	ScheduleType    string `json:"schedule_type"`
-	IntervalSeconds int64  `json:"interval_seconds,omitempty"`
-	CronExpression  string `json:"cron_expression,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
+	LastError      *string `json:"last_error"`
 }
 
 func (a *API) recurrentView(rr *store.RecurrentRequest) recurrentPublic {
@@ -81,65 +67,18 @@ func (a *API) recurrentView(rr *store.RecurrentRequest) recurrentPublic {
 		ID: rr.ID, Status: rr.Status, CustomerID: rr.CustomerID, ServiceID: rr.ServiceID, EnrollmentID: rr.EnrollmentID,
 		RequestPath: rr.RequestPath, HTTPMethod: rr.HTTPMethod, BodyTemplate: schedRawJSON(rr.BodyTemplate),
 		RequestHeaders: schedRawJSON(rr.RequestHeaders), Schedule: schedRawJSON(rr.Schedule),
-		State: recurrentState{NextRunAt: a.recurrentNextRun(rr), LastRunAt: rr.LastRunAt, RunCount: rr.RunCount, LastStatusCode: rr.LastStatusCode},
+		State: recurrentState{NextRunAt: rr.NextRunAt, LastRunAt: rr.LastRunAt, RunCount: rr.RunCount, LastStatusCode: rr.LastStatusCode, LastError: rr.LastError},
 		Name:  rr.Name, CreatedAt: rr.CreatedAt, UpdatedAt: rr.UpdatedAt,
 	}
 }
 
-// recurrentNextRun computes when an active request runs next: interval
-// runs fall on whole intervals after the schedule was set; cron runs on
-// the expression's next match in its time zone. Not active: nil.
-func (a *API) recurrentNextRun(rr *store.RecurrentRequest) *string {
-	if rr.Status != "active" || rr.Schedule == nil {
-		return nil
-	}
-	var s recurrentSchedule
-	if json.Unmarshal([]byte(*rr.Schedule), &s) != nil {
-		return nil
-	}
-	now := a.store.Now()
-	var next time.Time
-	switch s.ScheduleType {
-	case "interval":
-		anchor := now
-		if rr.ScheduleAnchor != nil {
-			if t, err := time.Parse(time.RFC3339Nano, *rr.ScheduleAnchor); err == nil {
-				anchor = t
-			}
-		}
-		iv := time.Duration(s.IntervalSeconds) * time.Second
-		if iv <= 0 {
-			return nil
-		}
-		k := int64(0)
-		if now.After(anchor) {
-			k = int64(now.Sub(anchor) / iv)
-		}
-		next = anchor.Add(time.Duration(k+1) * iv)
-	case "cron":
-		sched, err := recurrentCronParser.Parse(s.CronExpression)
-		loc, lerr := time.LoadLocation(s.Timezone)
-		if err != nil || lerr != nil {
-			return nil
-		}
-		next = sched.Next(now.In(loc))
-		if next.IsZero() {
-			return nil
-		}
-	default:
-		return nil
-	}
-	out := next.UTC().Format(recurrentTimeLayout)
-	return &out
-}
-
 // validRecurrentSchedule validates a schedule object and returns it
 // normalised, adding 422 entries under body.schedule.
-func validRecurrentSchedule(raw map[string]json.RawMessage, errs *validationErrors) *recurrentSchedule {
+func validRecurrentSchedule(raw map[string]json.RawMessage, errs *validationErrors) *scheduler.Schedule {
 	loc := func(field string) []any { return []any{"body", "schedule", field} }
 	has := func(k string) bool { v, ok := raw[k]; return ok && string(v) != "null" }
 	n := len(*errs)
-	var s recurrentSchedule
+	var s scheduler.Schedule
 	if !has("schedule_type") || json.Unmarshal(raw["schedule_type"], &s.ScheduleType) != nil {
 		errs.add("schedule_type is required: \"interval\" (with interval_seconds) or \"cron\" (with cron_expression and optional timezone)", "missing", loc("schedule_type")...)
 		return nil
@@ -168,14 +107,14 @@ func validRecurrentSchedule(raw map[string]json.RawMessage, errs *validationErro
 		}
 		if !has("cron_expression") || json.Unmarshal(raw["cron_expression"], &s.CronExpression) != nil {
 			errs.add("cron_expression is required for a cron schedule, as a string such as \"0 */6 * * *\"", "missing", loc("cron_expression")...)
-		} else if err := recurrentCronError(s.CronExpression); err != "" {
+		} else if err := scheduler.CronError(s.CronExpression); err != "" {
 			errs.add(err, "value_error", loc("cron_expression")...)
 		}
 		s.Timezone = "UTC"
 		if has("timezone") {
 			if json.Unmarshal(raw["timezone"], &s.Timezone) != nil {
 				errs.add("timezone must be a string such as \"UTC\" or \"Europe/Berlin\"", "string_type", loc("timezone")...)
-			} else if err := recurrentTimezoneError(s.Timezone); err != "" {
+			} else if err := scheduler.TimezoneError(s.Timezone); err != "" {
 				errs.add(err, "value_error", loc("timezone")...)
 			}
 		}
@@ -186,34 +125,6 @@ func validRecurrentSchedule(raw map[string]json.RawMessage, errs *validationErro
 		return nil
 	}
 	return &s
-}
-
-// recurrentCronError explains why expr is not a standard 5-field cron
-// expression, or returns "".
-func recurrentCronError(expr string) string {
-	t := strings.TrimSpace(expr)
-	if strings.HasPrefix(t, "TZ=") || strings.HasPrefix(t, "CRON_TZ=") {
-		return fmt.Sprintf("cron_expression %q must not carry a time zone prefix; put the zone in timezone instead", expr)
-	}
-	if strings.HasPrefix(t, "@") {
-		return fmt.Sprintf("cron_expression %q: descriptors such as @daily are not supported; write the five fields (minute hour day-of-month month day-of-week), for example \"0 0 * * *\"", expr)
-	}
-	if _, err := recurrentCronParser.Parse(t); err != nil {
-		return fmt.Sprintf("cron_expression %q is not a standard 5-field cron expression (minute hour day-of-month month day-of-week, for example \"0 */6 * * *\"): %v", expr, err)
-	}
-	return ""
-}
-
-// recurrentTimezoneError explains why tz is not an IANA time zone name,
-// or returns "".
-func recurrentTimezoneError(tz string) string {
-	if tz == "" || tz == "Local" {
-		return fmt.Sprintf("timezone %q is not an IANA time zone name such as \"UTC\" or \"Europe/Berlin\"", tz)
-	}
-	if _, err := time.LoadLocation(tz); err != nil {
-		return fmt.Sprintf("timezone %q is not a known IANA time zone name (for example \"UTC\", \"America/New_York\" or \"Europe/Berlin\")", tz)
-	}
-	return ""
 }
 
 // recurrentUUID validates an optional UUID field, returning it canonical.
@@ -242,10 +153,48 @@ func validRecurrentName(name *string, errs *validationErrors) {
 	}
 }
 
+// validRecurrentHeaders refuses headers that could not be sent as they
+// are, or would split the request they are sent with: a name that is not
+// an HTTP token, a value with CR, LF or another control character.
+func validRecurrentHeaders(h map[string]string, errs *validationErrors) {
+	for name, value := range h {
+		if !isHeaderToken(name) {
+			errs.add(fmt.Sprintf("header name %q is not a valid HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only)", name), "value_error", "body", "request_headers", name)
+		}
+		if strings.ContainsFunc(value, func(c rune) bool { return (c < 0x20 && c != '\t') || c == 0x7f }) {
+			errs.add(fmt.Sprintf("the value of header %q contains a line break or another control character, which could inject headers; send it on one line", name), "value_error", "body", "request_headers", name)
+		}
+	}
+}
+
+// isHeaderToken reports whether s is an RFC 9110 token.
+func isHeaderToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c >= 0x7f || c <= 0x20 || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c) {
+			return false
+		}
+	}
+	return true
+}
+
 func validRecurrentPath(p string, errs *validationErrors) {
 	if strings.TrimSpace(p) == "" {
 		errs.add("request_path must not be empty: give the gateway path to call, for example /g/llm/v1/chat/completions", "string_too_short", "body", "request_path")
 	}
+}
+
+// recurrentNameTaken writes the 409 for a name another live recurrent
+// request has, and reports whether err was that.
+func recurrentNameTaken(w http.ResponseWriter, err error, name *string) bool {
+	var taken *store.RecurrentNameTakenError
+	if !errors.As(err, &taken) {
+		return false
+	}
+	writeDetail(w, http.StatusConflict, fmt.Sprintf("A recurrent request named %q already exists (id %s); names are unique among your recurrent requests that are not cancelled. Choose another name, or cancel or delete that request.", *name, taken.ExistingID))
+	return true
 }
 
 func recurrentNotFound(w http.ResponseWriter, id string) {
@@ -314,6 +263,14 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rr.EnrollmentID = recurrentUUID(body.EnrollmentID, &errs, "body", "enrollment_id")
+	if rr.EnrollmentID != nil {
+		if _, err := a.store.GetEnrollment(r.Context(), p, *rr.EnrollmentID); errors.Is(err, store.ErrNotFound) {
+			errs.add("enrollment "+*rr.EnrollmentID+" is not one of your enrollments", "value_error", "body", "enrollment_id")
+		} else if err != nil {
+			a.internal(w, r, err)
+			return
+		}
+	}
 	if body.RequestPath == nil {
 		errs.add("Field required", "missing", "body", "request_path")
 	} else {
@@ -330,6 +287,7 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		rr.BodyTemplate = recurrentJSON(body.BodyTemplate)
 	}
 	if body.RequestHeaders != nil {
+		validRecurrentHeaders(*body.RequestHeaders, &errs)
 		rr.RequestHeaders = recurrentJSON(*body.RequestHeaders)
 	}
 	validRecurrentName(body.Name, &errs)
@@ -337,6 +295,9 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := a.store.CreateRecurrentRequest(r.Context(), p, rr)
+	if recurrentNameTaken(w, err, rr.Name) {
+		return
+	}
 	if err != nil {
 		a.internal(w, r, err)
 		return
@@ -399,7 +360,10 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		validRecurrentPath(*body.RequestPath.Value, &errs)
 	}
 	validRecurrentName(body.Name.Value, &errs)
-	var sched *recurrentSchedule
+	if body.RequestHeaders.Value != nil {
+		validRecurrentHeaders(*body.RequestHeaders.Value, &errs)
+	}
+	var sched *scheduler.Schedule
 	if body.Schedule.Value != nil {
 		sched = validRecurrentSchedule(*body.Schedule.Value, &errs)
 	}
@@ -417,7 +381,7 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	onlyCancel := body.Status.Value != nil && *body.Status.Value == "cancelled" && !body.RequestPath.Set && !body.BodyTemplate.Set &&
 		!body.RequestHeaders.Set && !body.Schedule.Set && !body.Name.Set
-	now := a.store.Now().Format(recurrentTimeLayout)
+	now := scheduler.Format(a.scheduler.Now())
 	rr, err := a.store.UpdateRecurrentRequest(r.Context(), p, id, func(rr *store.RecurrentRequest) error {
 		if rr.Status == "cancelled" {
 			if onlyCancel {
@@ -453,16 +417,24 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 				rr.Status = "active"
 			}
 		}
+		replan := sched != nil
 		if st := body.Status.Value; st != nil && *st != rr.Status {
 			if rr.Schedule == nil && *st != "cancelled" {
 				return &recurrentHTTPError{http.StatusUnprocessableEntity, fmt.Sprintf("a draft recurrent request has no schedule and cannot be %s; set a schedule (which activates it) first", map[string]string{"active": "activated", "paused": "paused"}[*st]), "status"}
 			}
-			rr.Status = *st
+			if *st == "active" {
+				rr.ScheduleAnchor = &now // intervals count from the resume
+			}
+			rr.Status, replan = *st, true
+		}
+		if replan {
+			a.scheduler.Plan(rr)
 		}
 		return nil
 	})
 	var herr *recurrentHTTPError
 	switch {
+	case recurrentNameTaken(w, err, body.Name.Value):
 	case errors.Is(err, store.ErrNotFound):
 		recurrentNotFound(w, id)
 	case errors.As(err, &herr) && herr.status == http.StatusUnprocessableEntity:
@@ -492,8 +464,11 @@ func (a *API) deleteRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// triggerRecurrentRequest would run the request once through the gateway;
-// unitysvc-local has no gateway dispatch yet, so it answers 501.
+// triggerRecurrentRequest runs the request once now, through the
+// gateway with its owner's identity, counts the run and answers with the
+// upstream's answer: its status and body, or for an error status the
+// upstream's or the gateway's explanation as {"detail": ...}. A
+// cancelled request is not run (409).
 func (a *API) triggerRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	p, ok := principal(w, r)
 	if !ok {
@@ -503,12 +478,34 @@ func (a *API) triggerRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := a.store.GetRecurrentRequest(r.Context(), p, id); errors.Is(err, store.ErrNotFound) {
-		recurrentNotFound(w, id)
-		return
-	} else if err != nil {
-		a.internal(w, r, err)
+	rr, err := a.store.GetRecurrentRequest(r.Context(), p, id)
+	if a.failed(w, r, err, func() { recurrentNotFound(w, id) }) {
 		return
 	}
-	writeDetail(w, http.StatusNotImplemented, "unitysvc-local does not dispatch gateway requests yet, so trigger is not available; the recurrent request is stored and its schedule validated, but it is not run")
+	if rr.Status == "cancelled" {
+		writeDetail(w, http.StatusConflict, "Recurrent request "+id+" is cancelled; a cancelled request is not run. Create a new one to run it again.")
+		return
+	}
+	resp := a.scheduler.Trigger(r.Context(), rr)
+	if resp.Status >= 400 {
+		detail := resp.Err
+		if detail == "" {
+			detail = fmt.Sprintf("The upstream answered %d %s: %s", resp.Status, http.StatusText(resp.Status), preview(resp.Body, 1000))
+		}
+		writeDetail(w, resp.Status, detail)
+		return
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body)
+}
+
+// preview is the first n bytes of b as text.
+func preview(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "..."
+	}
+	return string(b)
 }

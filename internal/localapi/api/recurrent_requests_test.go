@@ -22,6 +22,7 @@ type recurrentBody struct {
 		LastRunAt      *string `json:"last_run_at"`
 		RunCount       int     `json:"run_count"`
 		LastStatusCode *int    `json:"last_status_code"`
+		LastError      *string `json:"last_error"`
 	} `json:"state"`
 	Name *string `json:"name"`
 }
@@ -238,15 +239,95 @@ func TestRecurrentRequestsPatchReplacesAndClears(t *testing.T) {
 	}
 }
 
-func TestRecurrentRequestsTriggerNotImplemented(t *testing.T) {
+func TestRecurrentRequestsTriggerRunsNowAndReturnsTheAnswer(t *testing.T) {
 	ts := newTestServer(t)
-	rr := createRecurrent(t, ts, keyA, pingRequest())
-	status, data := ts.do(t, "POST", "/recurrent-requests/"+rr.ID+"/trigger", keyA, nil)
-	if status != http.StatusNotImplemented || !strings.Contains(detail(t, data), "unitysvc-local does not dispatch gateway requests yet") {
-		t.Fatalf("trigger: %d %s, want 501 with a clear detail", status, data)
+	ts.doJSON(t, "POST", "/request-logs/start", keyA, nil, http.StatusOK, nil)
+	body := pingRequest()
+	body["request_path"] = "/g/llm/v1/chat/completions"
+	body["body_template"] = map[string]any{"model": "mistral-small", "messages": []any{map[string]any{"role": "user", "content": "ping"}}}
+	rr := createRecurrent(t, ts, keyA, body)
+	path := "/recurrent-requests/" + rr.ID
+	ts.doJSON(t, "PATCH", path, keyA, interval(600), http.StatusOK, &rr)
+	next := *rr.State.NextRunAt
+	var answer struct {
+		SystemFingerprint string `json:"system_fingerprint"`
+		Choices           []struct {
+			Message struct{ Content string }
+		}
+	}
+	ts.doJSON(t, "POST", path+"/trigger", keyA, nil, http.StatusOK, &answer)
+	if answer.SystemFingerprint != "unitysvc-local/mistral-small" || answer.Choices[0].Message.Content != "mistral-small (mistral) answered: ping" {
+		t.Fatalf("trigger answered %+v", answer)
+	}
+	ts.doJSON(t, "GET", path, keyA2, nil, http.StatusOK, &rr)
+	if rr.State.RunCount != 1 || rr.State.LastStatusCode == nil || *rr.State.LastStatusCode != 200 || rr.State.LastRunAt == nil ||
+		rr.State.NextRunAt == nil || *rr.State.NextRunAt != next || rr.State.LastError != nil {
+		t.Fatalf("state after trigger = %+v; want one run, 200, next_run_at unchanged (%s)", rr.State, next)
+	}
+	// The run is in the request logs, from the backend, with the id.
+	var logs requestLogList
+	ts.doJSON(t, "GET", "/request-logs?recurrent_request_id="+rr.ID, keyA, nil, http.StatusOK, &logs)
+	if logs.TotalCount != 1 || logs.Items[0].GatewaySource != "backend" || logs.Items[0].Path != "/g/llm/v1/chat/completions" ||
+		*logs.Items[0].StatusCode != 200 {
+		t.Fatalf("logs of the run = %+v", logs)
+	}
+
+	// A run whose path routes nowhere answers the gateway's error and
+	// records it.
+	ts.doJSON(t, "PATCH", path, keyA, map[string]any{"request_path": "/g/no-such-group/v1/chat/completions"}, http.StatusOK, nil)
+	status, data := ts.do(t, "POST", path+"/trigger", keyA, nil)
+	if status != http.StatusNotFound || !strings.Contains(detail(t, data), "no collection or platform group named 'no-such-group'") {
+		t.Fatalf("trigger to nowhere: %d %s", status, data)
+	}
+	ts.doJSON(t, "GET", path, keyA, nil, http.StatusOK, &rr)
+	if rr.State.RunCount != 2 || *rr.State.LastStatusCode != 404 || rr.State.LastError == nil || !strings.Contains(*rr.State.LastError, "no-such-group") {
+		t.Fatalf("state after a failed run = %+v", rr.State)
+	}
+	ts.doJSON(t, "PATCH", path, keyA, map[string]any{"status": "cancelled"}, http.StatusOK, nil)
+	if status, data := ts.do(t, "POST", path+"/trigger", keyA, nil); status != http.StatusConflict || !strings.Contains(detail(t, data), "cancelled") {
+		t.Fatalf("trigger of a cancelled request: %d %s, want 409", status, data)
 	}
 	if status, _ := ts.do(t, "POST", "/recurrent-requests/00000000-0000-0000-0000-000000000000/trigger", keyA, nil); status != http.StatusNotFound {
 		t.Fatalf("trigger unknown: %d, want 404", status)
+	}
+	if status, _ := ts.do(t, "POST", path+"/trigger", keyB, nil); status != http.StatusNotFound {
+		t.Fatalf("trigger by another customer: %d, want 404", status)
+	}
+}
+
+func TestRecurrentRequestsTriggerRelativeToItsService(t *testing.T) {
+	ts := newTestServer(t)
+	var emb *struct{ ID string }
+	for _, s := range ts.Catalog.Services {
+		if s.Name == "text-embedding-3-small" {
+			emb = &struct{ ID string }{s.ID}
+		}
+	}
+	rr := createRecurrent(t, ts, keyA, map[string]any{"service_id": emb.ID, "request_path": "v1/embeddings", "body_template": map[string]any{"input": "hello"}})
+	var out struct {
+		Model string `json:"model"`
+		Data  []struct {
+			Embedding []float64 `json:"embedding"`
+		} `json:"data"`
+	}
+	ts.doJSON(t, "POST", "/recurrent-requests/"+rr.ID+"/trigger", keyA, nil, http.StatusOK, &out)
+	if out.Model != "text-embedding-3-small" || len(out.Data) != 1 || len(out.Data[0].Embedding) != 8 {
+		t.Fatalf("a path relative to the service: %+v", out)
+	}
+}
+
+func TestRecurrentRequestsResumeCountsFromTheResume(t *testing.T) {
+	ts := newTestServer(t)
+	rr := createRecurrent(t, ts, keyA, pingRequest())
+	path := "/recurrent-requests/" + rr.ID
+	ts.doJSON(t, "PATCH", path, keyA, interval(60), http.StatusOK, &rr)
+	ts.doJSON(t, "PATCH", path, keyA, map[string]any{"status": "paused"}, http.StatusOK, &rr)
+	time.Sleep(20 * time.Millisecond)
+	before := time.Now().UTC()
+	ts.doJSON(t, "PATCH", path, keyA, map[string]any{"status": "active"}, http.StatusOK, &rr)
+	next, err := time.Parse(time.RFC3339, *rr.State.NextRunAt)
+	if err != nil || next.Before(before.Add(59*time.Second)) || next.After(time.Now().Add(60*time.Second)) {
+		t.Fatalf("next_run_at %v after resuming at %v: want one interval after the resume", rr.State.NextRunAt, before)
 	}
 }
 
@@ -260,7 +341,9 @@ func TestRecurrentRequestsCustomerScopeAndFilters(t *testing.T) {
 	if a.ServiceID == nil || *a.ServiceID != svc.ID {
 		t.Fatalf("service_id = %v, want %s (canonical)", a.ServiceID, svc.ID)
 	}
-	b := createRecurrent(t, ts, keyA2, pingRequest())
+	other := pingRequest()
+	other["name"] = "chat-ping-2"
+	b := createRecurrent(t, ts, keyA2, other)
 	ts.doJSON(t, "PATCH", "/recurrent-requests/"+b.ID, keyA, interval(600), http.StatusOK, nil)
 	// Recurrent requests belong to the customer: teammates share them.
 	ts.doJSON(t, "GET", "/recurrent-requests/"+a.ID, keyA2, nil, http.StatusOK, nil)
@@ -293,4 +376,28 @@ func TestRecurrentRequestsCustomerScopeAndFilters(t *testing.T) {
 	if status, _ := ts.do(t, "GET", "/recurrent-requests/nope", keyA, nil); status != http.StatusUnprocessableEntity {
 		t.Fatalf("malformed id: %d, want 422", status)
 	}
+}
+
+// Names are unique per customer among requests that are not cancelled
+// (teammates included; other customers and unnamed requests never clash).
+func TestRecurrentRequestsNamesAreUniquePerCustomer(t *testing.T) {
+	ts := newTestServer(t)
+	first := createRecurrent(t, ts, keyA, pingRequest())
+	status, body := ts.do(t, "POST", "/recurrent-requests/", keyA2, pingRequest())
+	if status != http.StatusConflict || !strings.Contains(detail(t, body), first.ID) || !strings.Contains(detail(t, body), `"chat-ping"`) {
+		t.Fatalf("duplicate name: %d %s, want 409 naming the existing request", status, body)
+	}
+	createRecurrent(t, ts, keyB, pingRequest()) // another customer
+	unnamed := map[string]any{"request_path": "/g/llm/v1/chat/completions"}
+	createRecurrent(t, ts, keyA, unnamed)
+	createRecurrent(t, ts, keyA, unnamed)
+	// A rename onto a taken name is refused too; keeping one's own is not.
+	second := createRecurrent(t, ts, keyA, map[string]any{"name": "second", "request_path": "/g/llm"})
+	if status, body := ts.do(t, "PATCH", "/recurrent-requests/"+second.ID, keyA, map[string]any{"name": "chat-ping"}); status != http.StatusConflict {
+		t.Fatalf("rename onto a taken name: %d %s, want 409", status, body)
+	}
+	ts.doJSON(t, "PATCH", "/recurrent-requests/"+second.ID, keyA, map[string]any{"name": "second", "request_path": "/g/other"}, http.StatusOK, nil)
+	// Once the first is cancelled, its name is free again.
+	ts.doJSON(t, "PATCH", "/recurrent-requests/"+first.ID, keyA, map[string]any{"status": "cancelled"}, http.StatusOK, nil)
+	createRecurrent(t, ts, keyA, pingRequest())
 }

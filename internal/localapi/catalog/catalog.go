@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -34,6 +37,8 @@ type Group struct {
 	RoutingPolicy json.RawMessage `json:"routing_policy"`
 	// Services names the member services, in listing order.
 	Services []string `json:"services"`
+	// Policy is RoutingPolicy decoded; nil when the group has none.
+	Policy *RoutingPolicy `json:"-"`
 }
 
 // Parameter is an enrollment parameter.
@@ -61,10 +66,42 @@ type Channel struct {
 	OptionalSecrets    []SecretRequirement `json:"optional_secrets"`
 }
 
-// Upstream describes the built-in test upstream behind a service.
+// Upstream is how a service is reached. Without BaseURL it is served by
+// unitysvc-local's built-in OpenAI-compatible upstream, whose latency and
+// failure profile the other fields set; with BaseURL the gateway calls
+// that endpoint instead (a BYOK service calls the one in the enrollment's
+// parameters).
 type Upstream struct {
-	LatencyMS   int     `json:"latency_ms"`
+	// LatencyMS is the fixed delay before the answer's first byte.
+	LatencyMS int `json:"latency_ms"`
+	// JitterMS adds a uniformly random delay in [0, JitterMS).
+	JitterMS int `json:"jitter_ms,omitempty"`
+	// ChunkDelayMS separates the chunks of a streamed answer.
+	ChunkDelayMS int `json:"chunk_delay_ms,omitempty"`
+	// FailureRate is the share of calls (0..1) answered with FailureStatus.
 	FailureRate float64 `json:"failure_rate"`
+	// FailureStatus is the status of those failures; 0 means 503.
+	FailureStatus int `json:"failure_status,omitempty"`
+	// Status, when set, forces every answer to this status.
+	Status int `json:"status,omitempty"`
+	// BaseURL is an external OpenAI-compatible endpoint; it may use
+	// ${ parameters.NAME } (the enrollment's parameters).
+	BaseURL string `json:"base_url,omitempty"`
+	// Headers are sent upstream; values may use ${ parameters.NAME } and
+	// ${ customer_secrets.NAME } (the customer's secret, resolved at
+	// dispatch).
+	Headers map[string]string `json:"headers,omitempty"`
+}
+
+// Builtin reports whether the service is served by the built-in upstream.
+func (u Upstream) Builtin() bool { return u.BaseURL == "" }
+
+// RoutingPolicy is a platform group's routing_policy, decoded: the
+// strategy's name and its optional numeric parameters (thresholds such as
+// max_price and max_latency_ms).
+type RoutingPolicy struct {
+	Strategy   string             `json:"strategy"`
+	Parameters map[string]float64 `json:"parameters,omitempty"`
 }
 
 // Service is a platform service.
@@ -99,6 +136,7 @@ type Catalog struct {
 	servicesByID             map[string]*Service
 	servicesByName           map[string]*Service
 	groupsOfService          map[string][]*Group
+	documents                map[string][]*Document
 }
 
 // Default returns the embedded default catalog.
@@ -123,8 +161,9 @@ func Load(path string) (*Catalog, error) {
 // Parse decodes and validates a catalog document.
 func Parse(b []byte) (*Catalog, error) {
 	var doc struct {
-		Groups   []*Group   `json:"groups"`
-		Services []*Service `json:"services"`
+		Groups    []*Group        `json:"groups"`
+		Services  []*Service      `json:"services"`
+		Documents []*DocumentSpec `json:"documents"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("decoding catalog: %w", err)
@@ -142,6 +181,9 @@ func Parse(b []byte) (*Catalog, error) {
 		if _, dup := c.servicesByID[s.ID]; dup {
 			return nil, fmt.Errorf("duplicate service id %s", s.ID)
 		}
+		if err := s.Upstream.validate(); err != nil {
+			return nil, fmt.Errorf("service %s: upstream: %w", s.Name, err)
+		}
 		if s.EnrollmentMode == "" {
 			s.EnrollmentMode = "disallowed"
 		}
@@ -152,6 +194,12 @@ func Parse(b []byte) (*Catalog, error) {
 		if g.ID == "" || g.Name == "" {
 			return nil, fmt.Errorf("a group needs an id and a name")
 		}
+		if len(g.RoutingPolicy) > 0 && string(g.RoutingPolicy) != "null" {
+			g.Policy = &RoutingPolicy{}
+			if err := json.Unmarshal(g.RoutingPolicy, g.Policy); err != nil || g.Policy.Strategy == "" {
+				return nil, fmt.Errorf("group %s: routing_policy must be {\"strategy\": NAME, \"parameters\": {NAME: NUMBER}}: %s", g.Name, g.RoutingPolicy)
+			}
+		}
 		c.groupsByID[g.ID] = g
 		c.groupsByName[g.Name] = g
 		for _, n := range g.Services {
@@ -161,6 +209,9 @@ func Parse(b []byte) (*Catalog, error) {
 			}
 			c.groupsOfService[s.ID] = append(c.groupsOfService[s.ID], g)
 		}
+	}
+	if err := c.indexDocuments(doc.Documents); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -202,4 +253,106 @@ func (s *Service) RequiredSecrets() []string {
 		}
 	}
 	return out
+}
+
+// templateRE matches a ${ kind.NAME } placeholder in an upstream template.
+var templateRE = regexp.MustCompile(`\$\{\s*([a-z_]+)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}`)
+
+// Template kinds an upstream's base_url and headers may use.
+const (
+	TemplateParameters      = "parameters"
+	TemplateCustomerSecrets = "customer_secrets"
+)
+
+// Expand replaces the ${ kind.NAME } placeholders of tmpl with lookup's
+// answers; the first lookup error is returned.
+func Expand(tmpl string, lookup func(kind, name string) (string, error)) (string, error) {
+	var firstErr error
+	out := templateRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+		sub := templateRE.FindStringSubmatch(m)
+		v, err := lookup(sub[1], sub[2])
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		return v
+	})
+	return out, firstErr
+}
+
+// SecretsUsed lists the customer secrets the upstream's templates name.
+func (u Upstream) SecretsUsed() []string {
+	var out []string
+	for _, tmpl := range append([]string{u.BaseURL}, sortedValues(u.Headers)...) {
+		for _, m := range templateRE.FindAllStringSubmatch(tmpl, -1) {
+			if m[1] == TemplateCustomerSecrets && !slices.Contains(out, m[2]) {
+				out = append(out, m[2])
+			}
+		}
+	}
+	return out
+}
+
+func sortedValues(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+func (u Upstream) validate() error {
+	switch {
+	case u.LatencyMS < 0 || u.JitterMS < 0 || u.ChunkDelayMS < 0:
+		return fmt.Errorf("latency_ms, jitter_ms and chunk_delay_ms must not be negative")
+	case u.FailureRate < 0 || u.FailureRate > 1:
+		return fmt.Errorf("failure_rate must be between 0 and 1, got %v", u.FailureRate)
+	case u.FailureStatus != 0 && (u.FailureStatus < 400 || u.FailureStatus > 599):
+		return fmt.Errorf("failure_status must be an HTTP error status (400..599), got %d", u.FailureStatus)
+	case u.Status != 0 && (u.Status < 200 || u.Status > 599):
+		return fmt.Errorf("status must be an HTTP status (200..599), got %d", u.Status)
+	}
+	for _, tmpl := range append([]string{u.BaseURL}, sortedValues(u.Headers)...) {
+		for _, m := range templateRE.FindAllStringSubmatch(tmpl, -1) {
+			if m[1] != TemplateParameters && m[1] != TemplateCustomerSecrets {
+				return fmt.Errorf("template %s: only ${ parameters.NAME } and ${ customer_secrets.NAME } are supported", m[0])
+			}
+		}
+	}
+	return nil
+}
+
+// SummaryPrice is the service's list price as one number, per 1M tokens:
+// (input + 4 × output) / 5, the input price alone when there is no
+// output price (embeddings), and ok=false without a list price.
+func (s *Service) SummaryPrice() (price float64, ok bool) {
+	var lp struct {
+		Input  *string `json:"input"`
+		Output *string `json:"output"`
+	}
+	if len(s.ListPrice) == 0 || json.Unmarshal(s.ListPrice, &lp) != nil || lp.Input == nil {
+		return 0, false
+	}
+	in, err := strconv.ParseFloat(*lp.Input, 64)
+	if err != nil {
+		return 0, false
+	}
+	if lp.Output == nil {
+		return in, true
+	}
+	out, err := strconv.ParseFloat(*lp.Output, 64)
+	if err != nil {
+		return 0, false
+	}
+	return (in + 4*out) / 5, true
+}
+
+// Model is the service's native model id (its routing key's "model").
+func (s *Service) Model() string {
+	m, _ := s.RoutingKey["model"].(string)
+	return m
 }

@@ -60,6 +60,13 @@ func TestParseRejectsBrokenCatalogs(t *testing.T) {
 		"duplicate id":   `{"services":[{"id":"a","name":"x"},{"id":"a","name":"y"}]}`,
 		"unknown member": `{"services":[{"id":"a","name":"x"}],"groups":[{"id":"g","name":"g","services":["nope"]}]}`,
 		"group no name":  `{"groups":[{"id":"g"}]}`,
+		"failure rate":   `{"services":[{"id":"a","name":"x","upstream":{"failure_rate":1.5}}]}`,
+		"failure status": `{"services":[{"id":"a","name":"x","upstream":{"failure_status":200}}]}`,
+		"forced status":  `{"services":[{"id":"a","name":"x","upstream":{"status":99}}]}`,
+		"negative delay": `{"services":[{"id":"a","name":"x","upstream":{"latency_ms":-1}}]}`,
+		"seller secret":  `{"services":[{"id":"a","name":"x","upstream":{"base_url":"https://h","headers":{"Authorization":"Bearer ${ secrets.K }"}}}]}`,
+		"policy":         `{"groups":[{"id":"g","name":"g","routing_policy":{"parameters":{}}}]}`,
+		"policy params":  `{"groups":[{"id":"g","name":"g","routing_policy":{"strategy":"by_price","parameters":{"max_price":"cheap"}}}]}`,
 	} {
 		if _, err := Parse([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -83,5 +90,78 @@ func TestLoadFile(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Fatal("a missing catalog file was accepted")
+	}
+}
+
+func TestDefaultCatalogRoutingAndUpstreams(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	strategies := map[string]string{}
+	for _, g := range c.Groups {
+		if g.Policy != nil {
+			strategies[g.Policy.Strategy] = g.Name
+		}
+	}
+	for _, want := range []string{"weighted_random", "by_price", "lowest_latency", "by_content"} {
+		if strategies[want] == "" {
+			t.Errorf("no platform group routes by %s", want)
+		}
+	}
+	router, _ := c.Group("chat-router")
+	if router.Policy.Parameters["max_price"] != 5 {
+		t.Errorf("chat-router policy = %+v", router.Policy)
+	}
+	for _, s := range c.Services {
+		if s.Name == "my-provider-llm" {
+			if s.Upstream.Builtin() || strings.Join(s.Upstream.SecretsUsed(), ",") != "MY_PROVIDER_API_KEY" {
+				t.Errorf("BYOK upstream = %+v", s.Upstream)
+			}
+		} else if !s.Upstream.Builtin() || s.Upstream.FailureRate != 0 || s.Upstream.Status != 0 {
+			t.Errorf("%s: platform services are built in and healthy in the default catalog: %+v", s.Name, s.Upstream)
+		}
+	}
+	gpt, _ := c.Service("1eee2b22-3bc6-599b-8af6-ac644a06b55f")
+	if p, ok := gpt.SummaryPrice(); !ok || p != (2.5+4*10)/5 {
+		t.Errorf("gpt-4o summary price = %v %v", p, ok)
+	}
+}
+
+func TestExpand(t *testing.T) {
+	got, err := Expand("Bearer ${ customer_secrets.K } at ${parameters.host}", func(kind, name string) (string, error) { return kind + ":" + name, nil })
+	if err != nil || got != "Bearer customer_secrets:K at parameters:host" {
+		t.Fatalf("Expand = %q, %v", got, err)
+	}
+}
+
+func TestParseDocuments(t *testing.T) {
+	svc := `"services":[{"id":"5b1e3f8e-0000-4000-8000-000000000001","name":"s","routing_key":{"model":"m"}}]`
+	bad := map[string]string{
+		`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"recipe","mime_type":"x"}]}`:                          `unknown category "recipe"`,
+		`{` + svc + `,"documents":[{"key":"k","services":["nope"],"title":"T","category":"other","mime_type":"x"}]}`:                        `unknown service "nope"`,
+		`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"code_example","mime_type":"x","content":"{{ .a "}]}`: `document k`,
+		`{` + svc + `,"documents":[{"services":["s"],"title":"T","category":"other","mime_type":"x"}]}`:                                     `needs a key`,
+	}
+	for doc, want := range bad {
+		if _, err := Parse([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%s) = %v, want an error with %q", doc, err, want)
+		}
+	}
+	c, err := Parse([]byte(`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"code_example","mime_type":"bash","filename":"x.sh.j2","content":"curl {{ .base_url }} {{ .model }} {{ .nope }}","is_public":true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := c.Service("5b1e3f8e-0000-4000-8000-000000000001")
+	d := c.Documents(s.ID)[0]
+	if content, renderErr := d.Render(s, "canonical", "http://gw/p/x"); content != nil || renderErr == nil || !strings.Contains(*renderErr, "nope") {
+		t.Fatalf("a template naming an unknown field: content %v, render error %v", content, renderErr)
+	}
+	if f := d.RenderedFilename(); *f != "x.sh" {
+		t.Fatalf("rendered filename %s", *f)
+	}
+	again, _ := Parse([]byte(`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"other","mime_type":"x"}]}`))
+	if again.Documents(s.ID)[0].ID != d.ID {
+		t.Fatal("document ids must be stable across loads")
 	}
 }

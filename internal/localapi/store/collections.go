@@ -161,6 +161,7 @@ func insertCollection(ctx context.Context, tx *sql.Tx, p Principal, w Collection
 // CreateCollection creates an enabled, empty collection; ErrConflict when
 // the scope already holds one of that name.
 func (s *Store) CreateCollection(ctx context.Context, p Principal, w CollectionWrite) (*Collection, error) {
+	defer s.collectionsChanged() // dispatch.go: after the write is committed
 	var id string
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -175,6 +176,7 @@ func (s *Store) CreateCollection(ctx context.Context, p Principal, w CollectionW
 
 // UpdateCollection changes a collection visible to p.
 func (s *Store) UpdateCollection(ctx context.Context, p Principal, id string, u CollectionUpdate) (*Collection, error) {
+	defer s.collectionsChanged() // dispatch.go: after the write is committed
 	c, err := s.GetCollection(ctx, p, id)
 	if err != nil {
 		return nil, err
@@ -197,6 +199,7 @@ func (s *Store) UpdateCollection(ctx context.Context, p Principal, id string, u 
 
 // DeleteCollection deletes a collection visible to p and its members.
 func (s *Store) DeleteCollection(ctx context.Context, p Principal, id string) error {
+	defer s.collectionsChanged() // dispatch.go: after the write is committed
 	c, err := s.GetCollection(ctx, p, id)
 	if err != nil {
 		return err
@@ -270,6 +273,7 @@ func addMember(ctx context.Context, tx *sql.Tx, c *Collection, w MemberWrite, li
 // *CollectionError wrapping ErrConflict when the service is already a
 // member, or ErrMemberLimit when the collection holds limit members.
 func (s *Store) AddMember(ctx context.Context, p Principal, collectionID string, w MemberWrite, limit int) (*Member, error) {
+	defer s.collectionsChanged() // dispatch.go: after the write is committed
 	var id string
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := getCollection(ctx, tx, p, collectionID)
@@ -297,6 +301,7 @@ func (s *Store) AddMember(ctx context.Context, p Principal, collectionID string,
 // RemoveMember removes a service from a collection; ErrNotFound when it
 // is not a member.
 func (s *Store) RemoveMember(ctx context.Context, collectionID, serviceID string) error {
+	defer s.collectionsChanged() // dispatch.go: after the write is committed
 	res, err := s.db.ExecContext(ctx, `DELETE FROM collection_members WHERE collection_id = ? AND service_id = ?`,
 		strings.ToLower(collectionID), strings.ToLower(serviceID))
 	if err != nil {
@@ -352,6 +357,7 @@ func (s *Store) ServiceMemberships(ctx context.Context, p Principal, serviceID s
 // ErrMemberLimit. An id in want that p cannot see is ErrNotFound
 // (wrapped with the id). All or nothing.
 func (s *Store) SetServiceMemberships(ctx context.Context, p Principal, serviceID string, want []string, includeDefault, eligible bool, limit int) ([]Membership, error) {
+	defer s.collectionsChanged() // dispatch.go: after the write is committed
 	serviceID = strings.ToLower(serviceID)
 	wanted := map[string]bool{}
 	for _, id := range want {

@@ -29,16 +29,20 @@ type RecurrentRequest struct {
 	LastStatusCode *int64
 	CreatedAt      string
 	UpdatedAt      *string
+	// NextRunAt is when the scheduler runs it next (nil unless active);
+	// LastError is why its last run failed (nil when it got an answer).
+	NextRunAt *string
+	LastError *string
 }
 
 const recurrentCols = `id, customer_id, created_by, service_id, enrollment_id, request_path, http_method, body_template, request_headers,
-	schedule, schedule_anchor, name, status, run_count, last_run_at, last_status_code, created_at, updated_at`
+	schedule, schedule_anchor, name, status, run_count, last_run_at, last_status_code, created_at, updated_at, next_run_at, last_error`
 
 func scanRecurrent(row interface{ Scan(...any) error }) (*RecurrentRequest, error) {
 	var r RecurrentRequest
 	if err := row.Scan(&r.ID, &r.CustomerID, &r.CreatedBy, &r.ServiceID, &r.EnrollmentID, &r.RequestPath, &r.HTTPMethod, &r.BodyTemplate,
 		&r.RequestHeaders, &r.Schedule, &r.ScheduleAnchor, &r.Name, &r.Status, &r.RunCount, &r.LastRunAt, &r.LastStatusCode,
-		&r.CreatedAt, &r.UpdatedAt); err != nil {
+		&r.CreatedAt, &r.UpdatedAt, &r.NextRunAt, &r.LastError); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -60,14 +64,49 @@ func (s *Store) CreateRecurrentRequest(ctx context.Context, p Principal, r Recur
 	r.CustomerID = p.CustomerID
 	r.CreatedBy = &p.UserID
 	r.CreatedAt = ts(s.Now())
-	r.RunCount, r.LastRunAt, r.LastStatusCode, r.UpdatedAt = 0, nil, nil, nil
-	_, err := s.db.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL)`,
-		r.ID, r.CustomerID, r.CreatedBy, r.ServiceID, r.EnrollmentID, r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders,
-		r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt)
+	r.RunCount, r.LastRunAt, r.LastStatusCode, r.UpdatedAt, r.LastError = 0, nil, nil, nil, nil
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := recurrentNameFree(ctx, tx, r.CustomerID, r.Name, ""); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL, ?, NULL)`,
+			r.ID, r.CustomerID, r.CreatedBy, r.ServiceID, r.EnrollmentID, r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders,
+			r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt, r.NextRunAt)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// RecurrentNameTakenError is ErrConflict for a recurrent request name
+// another live request of the customer has.
+type RecurrentNameTakenError struct{ ExistingID string }
+
+func (e *RecurrentNameTakenError) Error() string {
+	return "name taken by recurrent request " + e.ExistingID
+}
+func (e *RecurrentNameTakenError) Unwrap() error { return ErrConflict }
+
+// recurrentNameFree checks that no recurrent request of the customer
+// other than except, and not cancelled, is named name. Names are unique
+// per customer among live requests, so a client can find the request a
+// lost create made; an unnamed request never clashes.
+func recurrentNameFree(ctx context.Context, tx *sql.Tx, customerID string, name *string, except string) error {
+	if name == nil {
+		return nil
+	}
+	var id string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM recurrent_requests WHERE customer_id = ? AND name = ? AND status != 'cancelled' AND id != ? LIMIT 1`,
+		customerID, *name, except).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return &RecurrentNameTakenError{ExistingID: id}
 }
 
 // GetRecurrentRequest returns one of p's customer's recurrent requests.
@@ -92,7 +131,12 @@ func (s *Store) ListRecurrentRequests(ctx context.Context, p Principal, f Recurr
 		q += ` AND status = ?`
 		args = append(args, *f.Status)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY created_at, rowid`, args...)
+	return s.queryRecurrent(ctx, q+` ORDER BY created_at, rowid`, args...)
+}
+
+// queryRecurrent runs a SELECT of recurrentCols and scans every row.
+func (s *Store) queryRecurrent(ctx context.Context, query string, args ...any) ([]*RecurrentRequest, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +154,8 @@ func (s *Store) ListRecurrentRequests(ctx context.Context, p Principal, f Recurr
 
 // UpdateRecurrentRequest applies fn to the request id and saves it,
 // atomically. fn's error aborts the update and is returned as is. fn may
-// change the template fields, schedule, schedule anchor, name and status.
+// change the template fields, schedule, schedule anchor, name, status and
+// next run.
 func (s *Store) UpdateRecurrentRequest(ctx context.Context, p Principal, id string, fn func(r *RecurrentRequest) error) (*RecurrentRequest, error) {
 	var out *RecurrentRequest
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
@@ -118,14 +163,20 @@ func (s *Store) UpdateRecurrentRequest(ctx context.Context, p Principal, id stri
 		if err != nil {
 			return err
 		}
+		oldName := r.Name
 		if err := fn(r); err != nil {
 			return err
+		}
+		if r.Name != nil && (oldName == nil || *oldName != *r.Name) {
+			if err := recurrentNameFree(ctx, tx, r.CustomerID, r.Name, r.ID); err != nil {
+				return err
+			}
 		}
 		now := ts(s.Now())
 		r.UpdatedAt = &now
 		_, err = tx.ExecContext(ctx, `UPDATE recurrent_requests SET request_path = ?, http_method = ?, body_template = ?, request_headers = ?,
-			schedule = ?, schedule_anchor = ?, name = ?, status = ?, updated_at = ? WHERE id = ?`,
-			r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders, r.Schedule, r.ScheduleAnchor, r.Name, r.Status, now, r.ID)
+			schedule = ?, schedule_anchor = ?, name = ?, status = ?, updated_at = ?, next_run_at = ? WHERE id = ?`,
+			r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders, r.Schedule, r.ScheduleAnchor, r.Name, r.Status, now, r.NextRunAt, r.ID)
 		out = r
 		return err
 	})

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -21,9 +22,15 @@ var ErrConflict = errors.New("conflict")
 
 // Store is an open unitysvc-local database.
 type Store struct {
-	db     *sql.DB
-	sealer *sealer
-	now    func() time.Time
+	db      *sql.DB
+	sealer  *sealer
+	now     func() time.Time
+	logging loggingCache // request_logs.go
+	stmts   stmtCache    // stmts.go
+	// dispatch caches what /g/<name> reaches (dispatch.go).
+	dispatch dispatchCache
+	// principals remembers authenticated keys by hash (principals.go).
+	principals sync.Map
 }
 
 // Options configures Open.

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 )
@@ -85,5 +86,50 @@ func TestSecondCustomerIsIsolated(t *testing.T) {
 	}
 	if _, err := s.GetSecret(ctx, b, "K"); err != ErrNotFound {
 		t.Fatalf("customer b read customer a's shared secret: %v", err)
+	}
+}
+
+func TestFindCollectionSeesEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p, _ := s.EnsureAPIKey(ctx, "acme", "k")
+	if _, _, err := s.FindCollection(ctx, p, "mine"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("before create: %v", err)
+	}
+	c, err := s.CreateCollection(ctx, p, CollectionWrite{Name: "mine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ms, err := s.FindCollection(ctx, p, "mine"); err != nil || got.ID != c.ID || len(ms) != 0 {
+		t.Fatalf("after create: %v %v %v", got, ms, err)
+	}
+	if _, err := s.AddMember(ctx, p, c.ID, MemberWrite{ServiceID: "00000000-0000-0000-0000-000000000001"}, 20); err != nil {
+		t.Fatal(err)
+	}
+	if _, ms, _ := s.FindCollection(ctx, p, "mine"); len(ms) != 1 {
+		t.Fatalf("after add: %d members", len(ms))
+	}
+	if err := s.RemoveMember(ctx, c.ID, "00000000-0000-0000-0000-000000000001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ms, _ := s.FindCollection(ctx, p, "mine"); len(ms) != 0 {
+		t.Fatalf("after remove: %d members", len(ms))
+	}
+	off := false
+	if _, err := s.UpdateCollection(ctx, p, c.ID, CollectionUpdate{Enabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := s.FindCollection(ctx, p, "mine"); got.Enabled {
+		t.Fatal("after disabling: still enabled")
+	}
+	if err := s.DeleteCollection(ctx, p, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.FindCollection(ctx, p, "mine"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after delete: %v", err)
 	}
 }

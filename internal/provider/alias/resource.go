@@ -3,10 +3,12 @@ package alias
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -170,9 +172,30 @@ func (r *aliasResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := r.pd.Client.CreateAlias(ctx, plan.Shared.ValueBool(), body)
-	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to create alias "+name, err)
+	shared := plan.Shared.ValueBool()
+	a := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create alias "+name, tfutil.Creation[client.ServiceAliasPublic]{
+		Resource: "unitysvc_alias",
+		What:     tfutil.Named("alias", name, shared) + " to " + body.TargetPath,
+		Create: func(ctx context.Context) (*client.ServiceAliasPublic, error) {
+			return r.pd.Client.CreateAlias(ctx, shared, body)
+		},
+		Find: func(ctx context.Context) ([]client.ServiceAliasPublic, error) {
+			found, err := r.pd.Client.ListAliases(ctx, client.ListAliasesOptions{Name: name})
+			return slices.DeleteFunc(found, func(a client.ServiceAliasPublic) bool { return a.Shared() != shared || a.Deactivated() }), err
+		},
+		Differences: func(a *client.ServiceAliasPublic) []string {
+			var m tfutil.Mismatches
+			m.Check("target_path", a.TargetPath == body.TargetPath)
+			m.Check("description", tfutil.SameJSON(body.Description, a.Description))
+			m.Check("request_routing_key", tfutil.SameJSON(body.RequestRoutingKey, a.RequestRoutingKey))
+			m.Check("routing_key_override", tfutil.SameJSON(body.RoutingKeyOverride, a.RoutingKeyOverride))
+			return m
+		},
+		ID:        func(a *client.ServiceAliasPublic) string { return a.ID },
+		ImportID:  func(a *client.ServiceAliasPublic) string { return a.ID },
+		CreatedAt: func(a *client.ServiceAliasPublic) string { return a.CreatedAt },
+	})
+	if a == nil {
 		return
 	}
 	// Store the object at once, so a failure below leaves it tracked.
@@ -183,21 +206,42 @@ func (r *aliasResource) Create(ctx context.Context, req resource.CreateRequest, 
 			fmt.Sprintf("Another alias already routes the name %q with this request_routing_key, so the API created alias %s without routing. "+
 				"Set routing = true on this resource to move routing here (Terraform then calls the switch endpoint, demoting the other alias).", name, a.ID))
 	case !plan.Routing.IsUnknown() && a.IsRouting != plan.Routing.ValueBool():
-		a, err = r.switchRouting(ctx, a.ID, plan.Routing.ValueBool())
+		res, err := r.pd.Client.SwitchAliasRouting(ctx, a.ID, plan.Routing.ValueBool(), client.SwitchAliasOptions{})
 		if err != nil {
 			tfutil.AddAPIError(&resp.Diagnostics, "Unable to switch routing of alias "+name, err)
 			return
 		}
+		a = &res.Alias
+		if res.DemotedAliasID != nil {
+			resp.Diagnostics.AddAttributeWarning(path.Root("routing"), "Alias took routing from another alias",
+				fmt.Sprintf("Alias %s (%q) now routes its name and request_routing_key; alias %s, which routed them before, was demoted. %s",
+					a.ID, name, *res.DemotedAliasID, flipFlop))
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(a, r.pd))...)
 	}
+	resp.Diagnostics.Append(recordRouting(ctx, resp.Private, plan, a)...)
 }
 
-func (r *aliasResource) switchRouting(ctx context.Context, id string, on bool) (*client.ServiceAliasPublic, error) {
-	res, err := r.pd.Client.SwitchAliasRouting(ctx, id, on, client.SwitchAliasOptions{})
-	if err != nil {
-		return nil, err
+// flipFlop explains what two resources that both claim routing do.
+const flipFlop = "If that alias is managed by another unitysvc_alias resource that also sets routing = true, the two take routing from each other on every apply " +
+	"(a flip-flop: each apply moves requests to one target, the next moves them back). Set routing = true on only one alias per name and request_routing_key; " +
+	"leave routing unset on the others."
+
+// heldRouting is the private-state key recording that this resource
+// configured routing = true and held it when its last apply ended.
+const heldRouting = "held_routing"
+
+// recordRouting notes in private state whether this resource holds the
+// routing it asks for, so the next Update can tell routing taken away
+// since (another alias claiming it) from routing never held.
+func recordRouting(ctx context.Context, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, plan aliasModel, a *client.ServiceAliasPublic) diag.Diagnostics {
+	held := []byte("false")
+	if !plan.Routing.IsUnknown() && plan.Routing.ValueBool() && a.IsRouting {
+		held = []byte("true")
 	}
-	return &res.Alias, nil
+	return private.SetKey(ctx, heldRouting, held)
 }
 
 func (r *aliasResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -244,13 +288,25 @@ func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	if !plan.Routing.IsUnknown() && a.IsRouting != plan.Routing.ValueBool() {
-		a, err = r.switchRouting(ctx, id, plan.Routing.ValueBool())
+		res, err := r.pd.Client.SwitchAliasRouting(ctx, id, plan.Routing.ValueBool(), client.SwitchAliasOptions{})
 		if err != nil {
 			tfutil.AddAPIError(&resp.Diagnostics, "Unable to switch routing of alias "+name, err)
 			return
 		}
+		a = &res.Alias
+		held, d := req.Private.GetKey(ctx, heldRouting)
+		resp.Diagnostics.Append(d...)
+		if res.DemotedAliasID != nil && string(held) == "true" {
+			// This resource held routing when its last apply ended, and
+			// another alias took it since: the sibling was not this
+			// resource's own prior state.
+			resp.Diagnostics.AddAttributeWarning(path.Root("routing"), "Routing flip-flop between aliases",
+				fmt.Sprintf("Alias %s (%q) routed its name and request_routing_key when the last apply ended, but alias %s took routing since, and this apply took it back. %s",
+					id, name, *res.DemotedAliasID, flipFlop))
+		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(a, r.pd))...)
+	resp.Diagnostics.Append(recordRouting(ctx, resp.Private, plan, a)...)
 }
 
 func mapPtr(m map[string]any) *map[string]any {

@@ -3,6 +3,7 @@ package broadcast
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -157,12 +158,42 @@ func (r *broadcastResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b, err := r.pd.Client.CreateBroadcast(ctx, plan.Shared.ValueBool(), body)
-	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to create broadcast "+body.Name, err)
+	shared := plan.Shared.ValueBool()
+	b := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create broadcast "+body.Name, tfutil.Creation[client.BroadcastPublic]{
+		Resource: "unitysvc_broadcast",
+		What:     tfutil.Named("broadcast", body.Name, shared),
+		Create: func(ctx context.Context) (*client.BroadcastPublic, error) {
+			return r.pd.Client.CreateBroadcast(ctx, shared, body)
+		},
+		Find: func(ctx context.Context) ([]client.BroadcastPublic, error) {
+			found, err := r.pd.Client.FindBroadcastsByName(ctx, body.Name)
+			return slices.DeleteFunc(found, func(b client.BroadcastPublic) bool { return b.Shared() != shared }), err
+		},
+		Differences: func(b *client.BroadcastPublic) []string { return differences(body, b) },
+		ID:          func(b *client.BroadcastPublic) string { return b.ID },
+		ImportID:    func(b *client.BroadcastPublic) string { return b.ID },
+		CreatedAt:   func(b *client.BroadcastPublic) string { return b.CreatedAt },
+	})
+	if b == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(b, r.pd))...)
+}
+
+// differences names the fields in which a broadcast differs from the
+// create body (for a create whose answer was lost).
+func differences(body client.BroadcastCreate, b *client.BroadcastPublic) []string {
+	var m tfutil.Mismatches
+	m.Check("description", tfutil.SameJSON(body.Description, b.Description))
+	m.Check("mode", body.Mode == "" || body.Mode == b.Mode)
+	m.Check("target_timeout_ms", body.TargetTimeoutMS == nil || *body.TargetTimeoutMS == b.TargetTimeoutMS)
+	m.Check("enabled", body.Enabled == nil || *body.Enabled == b.Enabled)
+	targets := make([]client.BroadcastTargetCreate, 0, len(b.Targets))
+	for _, t := range b.Targets {
+		targets = append(targets, client.BroadcastTargetCreate{Name: t.Name, TargetPath: t.TargetPath, RoutingKeyOverride: t.RoutingKeyOverride, SortOrder: t.SortOrder})
+	}
+	m.Check("targets", tfutil.SameJSON(body.Targets, targets))
+	return m
 }
 
 func (r *broadcastResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

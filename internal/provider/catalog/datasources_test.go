@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -53,7 +54,7 @@ data "unitysvc_groups" "llm" {
 }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.unitysvc_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue("data.unitysvc_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(5)),
 					statecheck.ExpectKnownValue("data.unitysvc_groups.llm", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"name":         knownvalue.StringExact("llm"),
@@ -85,6 +86,27 @@ func TestAccGroupDataSource(t *testing.T) {
 				Config:      e.Config(`data "unitysvc_group" "x" {}`),
 				ExpectError: acctest.ErrorText("Exactly one of these attributes must be configured: [id,name]"),
 			},
+			// An empty name or id is an error, not a read of the listing.
+			{
+				Config:      e.Config(`data "unitysvc_group" "x" { name = "" }`),
+				ExpectError: acctest.ErrorText(`name is empty: it is set to "", so there is nothing to look up. Set name to a group's name`),
+			},
+			{
+				Config:      e.Config(`data "unitysvc_group" "x" { id = "" }`),
+				ExpectError: acctest.ErrorText(`id is empty: it is set to "", so there is nothing to look up.`),
+			},
+			// The same when the empty value is known only at apply time.
+			{
+				Config: e.Config(`
+resource "terraform_data" "empty" {
+  input = ""
+}
+data "unitysvc_group" "x" {
+  name = terraform_data.empty.output
+}
+`),
+				ExpectError: acctest.ErrorText(`name is empty`),
+			},
 			{
 				Config: e.Config(fmt.Sprintf(`
 data "unitysvc_group" "by_name" {
@@ -104,7 +126,26 @@ output "strategy" {
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("interface").AtMapKey("base_url"), knownvalue.StringExact(e.GatewayURL+"/g/llm")),
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("interface").AtMapKey("name"), knownvalue.StringExact("openai-compatible")),
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_id", tfjsonpath.New("name"), knownvalue.StringExact("llm")),
+					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("enabled"), knownvalue.Null()),
 					statecheck.ExpectKnownOutputValue("strategy", knownvalue.StringExact("weighted_random")),
+				},
+			},
+			// A name finds your own collection first (as /g/<name> does).
+			{
+				Config: e.Config(`
+resource "unitysvc_collection" "mine" {
+  name = "group-ds-mine"
+}
+data "unitysvc_group" "mine" {
+  name = unitysvc_collection.mine.name
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.CompareValuePairs("data.unitysvc_group.mine", tfjsonpath.New("id"), "unitysvc_collection.mine", tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("owner_type"), knownvalue.StringExact("customer")),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("interface"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("routing_policy"), knownvalue.Null()),
 				},
 			},
 		},
@@ -169,6 +210,22 @@ func TestAccServiceDataSource(t *testing.T) {
 			{
 				Config:      e.Config(`data "unitysvc_service" "x" { name = "gpt-4o-mini" }`),
 				ExpectError: acctest.ErrorText(`Attribute "group" must be specified when "name" is specified`),
+			},
+			// An empty id says so (it used to read "Group 'services' not found").
+			{
+				Config:      e.Config(`data "unitysvc_service" "x" { id = "" }`),
+				ExpectError: acctest.ErrorText(`id is empty: it is set to "", so there is nothing to look up. Set id to a service's UUID`),
+			},
+			{
+				Config: e.Config(`
+resource "terraform_data" "empty" {
+  input = ""
+}
+data "unitysvc_service" "x" {
+  id = terraform_data.empty.output
+}
+`),
+				ExpectError: acctest.ErrorText(`id is empty`),
 			},
 			{
 				Config: e.Config(fmt.Sprintf(`

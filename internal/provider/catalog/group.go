@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
@@ -60,32 +61,39 @@ func interfaceAttributes() map[string]schema.Attribute {
 
 func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one service group: a platform group by `name` or `id`, or one of your collections by `id`.",
+		MarkdownDescription: "Reads one service group by `name` or `id`: a platform group, or one of your collections. A name is resolved as the gateway resolves `/g/<name>`: your personal collection of that name, then your team's shared one, then the platform group.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Group UUID. Exactly one of `id` and `name` must be set.",
+				MarkdownDescription: "Group UUID. Exactly one of `id` and `name` must be set; neither may be empty.",
 				Optional:            true, Computed: true,
+				Validators: []validator.String{tfutil.NotEmpty(groupIDWant)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Platform group name, such as `llm`.",
+				MarkdownDescription: "Group name, such as `llm`, or the name of one of your collections.",
 				Optional:            true, Computed: true,
+				Validators: []validator.String{tfutil.NotEmpty(groupNameWant)},
 			},
 			"display_name":   schema.StringAttribute{Computed: true, MarkdownDescription: "Human-readable name."},
 			"description":    schema.StringAttribute{Computed: true, MarkdownDescription: "Description."},
 			"owner_type":     schema.StringAttribute{Computed: true, MarkdownDescription: "`platform` or `customer`."},
 			"editable":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether you can change it."},
-			"enabled":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether it serves requests."},
+			"enabled":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether a collection serves requests; null for a platform group."},
 			"member_count":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of member services."},
 			"group_type":     schema.StringAttribute{Computed: true, MarkdownDescription: "`open`, `keyed`, `collection`, `category` or `capability_pool`."},
 			"routing_policy": schema.StringAttribute{Computed: true, MarkdownDescription: "The group's routing policy as a JSON string (for example `{\"strategy\":\"weighted_random\"}`); decode with `jsondecode`. Null when the group has none."},
 			"interface": schema.SingleNestedAttribute{
-				MarkdownDescription: "The group-level access interface, when the group has one.",
+				MarkdownDescription: "The group-level access interface of a platform group, when it has one; null for a collection (reach it at `g/<name>`).",
 				Computed:            true,
 				Attributes:          interfaceAttributes(),
 			},
 		},
 	}
 }
+
+const (
+	groupIDWant   = "Set id to a group's or collection's UUID, or set name instead."
+	groupNameWant = "Set name to a group's name, such as llm, or set id instead."
+)
 
 // ConfigValidators requires exactly one way of naming the object.
 func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -100,6 +108,9 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	var m groupModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if tfutil.CheckNotEmpty(&resp.Diagnostics, path.Root("id"), m.ID, groupIDWant) || tfutil.CheckNotEmpty(&resp.Diagnostics, path.Root("name"), m.Name, groupNameWant) {
 		return
 	}
 	key := m.ID.ValueString()

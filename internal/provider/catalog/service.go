@@ -94,18 +94,19 @@ func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Reads a service: its detail, how to reach it (interfaces), and what using it takes — whether an enrollment is needed, which parameters, and which secrets (for example a BYOK upstream key).\n\nLook it up by `id`, or by `group` and `name`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Service UUID. Set either `id`, or `group` and `name`.",
+				MarkdownDescription: "Service UUID. Set either `id`, or `group` and `name`; none may be empty.",
 				Optional:            true, Computed: true,
+				Validators: []validator.String{tfutil.NotEmpty(serviceIDWant)},
 			},
 			"group": schema.StringAttribute{
 				MarkdownDescription: "Group to find the service in by `name`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("name"))},
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("name")), tfutil.NotEmpty(serviceGroupWant)},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Service name (exact), looked up in `group`.",
 				Optional:            true, Computed: true,
-				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("group"))},
+				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("group")), tfutil.NotEmpty(serviceNameWant)},
 			},
 			"display_name":       computedString("Human-readable name."),
 			"description":        computedString("Description."),
@@ -160,6 +161,12 @@ func (d *serviceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
+const (
+	serviceIDWant    = "Set id to a service's UUID (for example another unitysvc_service's id), or look the service up by group and name instead."
+	serviceGroupWant = "Set group to the name of the group to look the service up in, such as llm."
+	serviceNameWant  = "Set name to the service's exact name in group, such as gpt-4o-mini."
+)
+
 // ConfigValidators requires exactly one way of naming the object.
 func (d *serviceDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
@@ -173,6 +180,11 @@ func (d *serviceDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	var m serviceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if tfutil.CheckNotEmpty(&resp.Diagnostics, path.Root("id"), m.ID, serviceIDWant) ||
+		tfutil.CheckNotEmpty(&resp.Diagnostics, path.Root("group"), m.Group, serviceGroupWant) ||
+		tfutil.CheckNotEmpty(&resp.Diagnostics, path.Root("name"), m.Name, serviceNameWant) {
 		return
 	}
 	id := m.ID.ValueString()

@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -163,12 +164,41 @@ func (r *chainResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c, err := r.pd.Client.CreateChain(ctx, plan.Shared.ValueBool(), body)
-	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to create chain "+body.Name, err)
+	shared := plan.Shared.ValueBool()
+	c := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create chain "+body.Name, tfutil.Creation[client.ChainPublic]{
+		Resource: "unitysvc_chain",
+		What:     tfutil.Named("chain", body.Name, shared),
+		Create: func(ctx context.Context) (*client.ChainPublic, error) {
+			return r.pd.Client.CreateChain(ctx, shared, body)
+		},
+		Find: func(ctx context.Context) ([]client.ChainPublic, error) {
+			found, err := r.pd.Client.FindChainsByName(ctx, body.Name)
+			return slices.DeleteFunc(found, func(c client.ChainPublic) bool { return c.Shared() != shared }), err
+		},
+		Differences: func(c *client.ChainPublic) []string { return differences(body, c) },
+		ID:          func(c *client.ChainPublic) string { return c.ID },
+		ImportID:    func(c *client.ChainPublic) string { return c.ID },
+		CreatedAt:   func(c *client.ChainPublic) string { return c.CreatedAt },
+	})
+	if c == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(c, r.pd))...)
+}
+
+// differences names the fields in which a chain differs from the create
+// body (for a create whose answer was lost).
+func differences(body client.ChainCreate, c *client.ChainPublic) []string {
+	var m tfutil.Mismatches
+	m.Check("description", tfutil.SameJSON(body.Description, c.Description))
+	m.Check("default_timeout_ms", body.DefaultTimeoutMS == nil || *body.DefaultTimeoutMS == c.DefaultTimeoutMS)
+	m.Check("enabled", body.Enabled == nil || *body.Enabled == c.Enabled)
+	steps := make([]client.ChainStepCreate, 0, len(c.Steps))
+	for _, s := range c.Steps {
+		steps = append(steps, client.ChainStepCreate{Name: s.Name, TargetPath: s.TargetPath, OnSuccess: s.OnSuccess, OnFailure: s.OnFailure, TimeoutMS: s.TimeoutMS, SortOrder: s.SortOrder})
+	}
+	m.Check("steps", tfutil.SameJSON(body.Steps, steps))
+	return m
 }
 
 func (r *chainResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -117,7 +117,8 @@ func memberModelFromAPI(collectionID string, m *client.ServiceCollectionMemberPu
 	}
 }
 
-// addMemberError explains the API's member rules in the diagnostic.
+// addMemberError explains the API's member rules in the diagnostic (a
+// 409, the service being a member already, is RunCreate's).
 func addMemberError(resp *resource.CreateResponse, collectionID, serviceID string, err error) {
 	summary := "Unable to add service " + serviceID + " to collection " + collectionID
 	detail := tfutil.APIErrorDetail(err)
@@ -135,10 +136,6 @@ func addMemberError(resp *resource.CreateResponse, collectionID, serviceID strin
 	case apiErr.StatusCode == 422 && strings.Contains(apiDetail, "enrollment"):
 		resp.Diagnostics.AddAttributeError(path.Root("service_id"), summary, detail+
 			"\n\nAdd a unitysvc_enrollment for this service and make the member depend on it (for example service_id = unitysvc_enrollment.<name>.service_id), so the member is added once the enrollment is active.")
-		return
-	case apiErr.StatusCode == 409:
-		resp.Diagnostics.AddAttributeError(path.Root("service_id"), summary, detail+
-			fmt.Sprintf("\n\nThe service is already a member of this collection. Remove the duplicate resource, or import the existing member: terraform import unitysvc_collection_member.<name> %s/%s", collectionID, serviceID))
 		return
 	case apiErr.StatusCode == 403:
 		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+
@@ -165,9 +162,30 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 		}
 	}
 	collectionID := plan.CollectionID.ValueString()
-	m, err := r.pd.Client.AddCollectionMember(ctx, collectionID, body)
-	if err != nil {
-		addMemberError(resp, collectionID, body.ServiceID, err)
+	m := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to add service "+body.ServiceID+" to collection "+collectionID, tfutil.Creation[client.ServiceCollectionMemberPublic]{
+		Resource: "unitysvc_collection_member",
+		What:     fmt.Sprintf("member %s of collection %s", body.ServiceID, collectionID),
+		Create: func(ctx context.Context) (*client.ServiceCollectionMemberPublic, error) {
+			return r.pd.Client.AddCollectionMember(ctx, collectionID, body)
+		},
+		Find: func(ctx context.Context) ([]client.ServiceCollectionMemberPublic, error) {
+			m, err := r.find(ctx, collectionID, body.ServiceID)
+			if m == nil {
+				return nil, err
+			}
+			return []client.ServiceCollectionMemberPublic{*m}, nil
+		},
+		Differences: func(m *client.ServiceCollectionMemberPublic) []string {
+			var d tfutil.Mismatches
+			d.Check("routing_key", tfutil.SameJSON(body.RoutingKey, m.RoutingKey))
+			d.Check("sort_order", body.SortOrder == m.SortOrder)
+			return d
+		},
+		ID:       func(m *client.ServiceCollectionMemberPublic) string { return m.ID },
+		ImportID: func(m *client.ServiceCollectionMemberPublic) string { return collectionID + "/" + m.ServiceID },
+		Fail:     func(err error) { addMemberError(resp, collectionID, body.ServiceID, err) },
+	})
+	if m == nil {
 		return
 	}
 	out := memberModelFromAPI(collectionID, m)

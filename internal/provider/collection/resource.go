@@ -151,18 +151,35 @@ func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := plan.Name.ValueString()
-	created, err := r.pd.Client.CreateCollection(ctx, client.ServiceCollectionCreate{
-		Name: name, DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description),
-	}, plan.Shared.ValueBool())
-	if err != nil {
-		summary := "Unable to create collection " + name
-		if client.IsConflict(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), summary, tfutil.APIErrorDetail(err)+
-				fmt.Sprintf("\n\nTo manage the existing collection, import it: terraform import unitysvc_collection.<name> %s", importName(name, plan.Shared.ValueBool())))
-			return
-		}
-		tfutil.AddAPIError(&resp.Diagnostics, summary, err)
+	name, shared := plan.Name.ValueString(), plan.Shared.ValueBool()
+	body := client.ServiceCollectionCreate{Name: name, DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description)}
+	created := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create collection "+name, tfutil.Creation[client.CustomerGroupDetail]{
+		Resource: "unitysvc_collection",
+		What:     tfutil.Named("collection", name, shared),
+		Create: func(ctx context.Context) (*client.CustomerGroupDetail, error) {
+			v, err := r.pd.Client.CreateCollection(ctx, body, shared)
+			if err != nil {
+				return nil, err
+			}
+			return &client.CustomerGroupDetail{ID: v.ID, Name: v.Name}, nil
+		},
+		Find: func(ctx context.Context) ([]client.CustomerGroupDetail, error) {
+			return findCollections(ctx, r.pd.Client, name, shared)
+		},
+		Differences: func(g *client.CustomerGroupDetail) []string {
+			var m tfutil.Mismatches
+			m.Check("display_name", tfutil.SameJSON(body.DisplayName, g.DisplayName))
+			m.Check("description", tfutil.SameJSON(body.Description, g.Description))
+			m.Check("members (a new collection has none)", g.MemberCount == 0)
+			return m
+		},
+		ID:       func(g *client.CustomerGroupDetail) string { return g.ID },
+		ImportID: func(g *client.CustomerGroupDetail) string { return importName(g.Name, shared) },
+		// The API reports no creation time for collections: what existed
+		// before the create is listed first instead.
+		ListFirst: true,
+	})
+	if created == nil {
 		return
 	}
 	// The create body has no enabled flag: apply it afterwards.
@@ -245,6 +262,27 @@ func (r *collectionResource) ImportState(ctx context.Context, req resource.Impor
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// findCollections reads the caller's collections named exactly name in
+// the given scope (one list call, then one read of each, at most two).
+func findCollections(ctx context.Context, c *client.Client, name string, shared bool) ([]client.CustomerGroupDetail, error) {
+	all, err := c.ListCollections(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []client.CustomerGroupDetail
+	for _, g := range all {
+		if s, known := client.CollectionShared(g.Details); g.Name != name || g.OwnerType == "platform" || (known && s != shared) {
+			continue
+		}
+		d, err := c.GetCollection(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, nil
 }
 
 func importName(name string, shared bool) string {

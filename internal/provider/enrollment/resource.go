@@ -375,9 +375,29 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	serviceID := plan.ServiceID.ValueString()
-	created, err := r.pd.Client.CreateEnrollment(ctx, client.ServiceEnrollmentCreate{ServiceID: serviceID, Parameters: params}, false)
-	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to enroll in service "+serviceID, err)
+	created := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to enroll in service "+serviceID, tfutil.Creation[client.CustomerEnrollment]{
+		Resource: "unitysvc_enrollment",
+		What:     "enrollment in service " + serviceID + " with the configured parameters",
+		Create: func(ctx context.Context) (*client.CustomerEnrollment, error) {
+			c, err := r.pd.Client.CreateEnrollment(ctx, client.ServiceEnrollmentCreate{ServiceID: serviceID, Parameters: params}, false)
+			if err != nil {
+				return nil, err
+			}
+			return &client.CustomerEnrollment{ID: c.ID, ServiceID: c.ServiceID, OwnerID: c.OwnerID, Status: c.Status}, nil
+		},
+		// Enrolling again with the same service and parameters reactivates
+		// the same enrollment: they are its natural key.
+		Find: func(ctx context.Context) ([]client.CustomerEnrollment, error) {
+			all, err := r.pd.Client.ListEnrollments(ctx)
+			return slices.DeleteFunc(all, func(e client.CustomerEnrollment) bool {
+				return e.ServiceID != serviceID || e.OwnerID == nil || e.Status == client.EnrollmentCancelled || !sameParameters(params, e.Parameters)
+			}), err
+		},
+		Differences: func(*client.CustomerEnrollment) []string { return nil },
+		ID:          func(e *client.CustomerEnrollment) string { return e.ID },
+		ImportID:    func(e *client.CustomerEnrollment) string { return e.ID },
+	})
+	if created == nil {
 		return
 	}
 	tflog.Debug(ctx, "enrollment created, waiting for activation", map[string]any{"id": created.ID, "timeout": timeout.String()})
@@ -423,6 +443,22 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
 	resp.Diagnostics.Append(recordMaskedKeys(ctx, e, resp.Private)...)
+}
+
+// sameParameters reports whether an enrollment's parameters, as the API
+// reads them back, are the ones sent: the same keys, and the same values
+// except where the API masks a secret-looking one.
+func sameParameters(sent, read map[string]any) bool {
+	if len(sent) != len(read) {
+		return false
+	}
+	for k, v := range sent {
+		got, ok := read[k]
+		if !ok || (got != client.MaskedValue && !tfutil.SameJSON(v, got)) {
+			return false
+		}
+	}
+	return true
 }
 
 // waitSettled polls the enrollment with exponential backoff until it

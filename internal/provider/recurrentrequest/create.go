@@ -28,28 +28,24 @@ func (e *createError) Error() string {
 
 func (e *createError) Unwrap() error { return e.err }
 
-// createScheduled creates a recurrent request in the state asked for. The
-// API creates drafts; setting the schedule activates it, and a paused
-// request is then paused. If a step after the draft fails, the draft is
-// deleted so no half-configured request is left running or lingering.
-func createScheduled(ctx context.Context, c *client.Client, body client.RecurrentRequestCreate, schedule *client.RecurrentSchedule, status string) (*client.RecurrentRequestPublic, error) {
-	draft, err := c.CreateRecurrentRequest(ctx, body)
-	if err != nil {
-		return nil, err
-	}
+// activate brings a new draft recurrent request into the state asked
+// for: setting the schedule activates it, and a paused request is then
+// paused. If a step fails, the draft is deleted so no half-configured
+// request is left running or lingering.
+func activate(ctx context.Context, c *client.Client, draftID string, schedule *client.RecurrentSchedule, status string) (*client.RecurrentRequestPublic, error) {
 	fail := func(step string, err error) error {
-		cerr := c.DeleteRecurrentRequest(ctx, draft.ID)
+		cerr := c.DeleteRecurrentRequest(ctx, draftID)
 		if client.IsNotFound(cerr) {
 			cerr = nil
 		}
-		return &createError{step: step, draftID: draft.ID, err: err, cleanupErr: cerr}
+		return &createError{step: step, draftID: draftID, err: err, cleanupErr: cerr}
 	}
-	rr, err := c.UpdateRecurrentRequest(ctx, draft.ID, client.RecurrentRequestUpdate{Schedule: schedule})
+	rr, err := c.UpdateRecurrentRequest(ctx, draftID, client.RecurrentRequestUpdate{Schedule: schedule})
 	if err != nil {
 		return nil, fail("Setting the schedule", err)
 	}
 	if rr.Status != status {
-		rr, err = c.UpdateRecurrentRequest(ctx, draft.ID, client.RecurrentRequestUpdate{Status: &status})
+		rr, err = c.UpdateRecurrentRequest(ctx, draftID, client.RecurrentRequestUpdate{Status: &status})
 		if err != nil {
 			return nil, fail("Setting the status to "+status, err)
 		}

@@ -80,6 +80,15 @@ func newFakeClient(t *testing.T, f *fakeAPI) *client.Client {
 
 var createBody = client.RecurrentRequestCreate{RequestPath: "/g/llm"}
 
+// createScheduled creates a draft and activates it, as Create does.
+func createScheduled(ctx context.Context, c *client.Client, body client.RecurrentRequestCreate, schedule *client.RecurrentSchedule, status string) (*client.RecurrentRequestPublic, error) {
+	draft, err := c.CreateRecurrentRequest(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	return activate(ctx, c, draft.ID, schedule, status)
+}
+
 func TestCreateScheduledActivates(t *testing.T) {
 	f := &fakeAPI{}
 	rr, err := createScheduled(context.Background(), newFakeClient(t, f), createBody, client.IntervalSchedule(300), client.RecurrentStatusActive)

@@ -1,9 +1,16 @@
-// Package recurrentrequest implements the unitysvc_recurrent_request resource.
+// Package recurrentrequest implements the unitysvc_recurrent_request
+// resource and data source.
 package recurrentrequest
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // Resources lists the resources of this area.
 func Resources() []func() resource.Resource { return []func() resource.Resource{NewResource} }
+
+// DataSources lists the data sources of this area.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewDataSource}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -70,7 +71,7 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name, 1 to 200 characters. Names need not be unique. Changed in place.",
+				MarkdownDescription: "Name, 1 to 200 characters, unique among your recurrent requests that are not cancelled (a duplicate is refused with 409). If the answer to a create is lost, the provider finds the request it made by this name, so set one. Changed in place.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 200)},
 			},
@@ -178,7 +179,29 @@ func (r *recurrentResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rr, err := createScheduled(ctx, r.pd.Client, body, plan.schedule(), plan.Status.ValueString())
+	draft := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create recurrent request", tfutil.Creation[client.RecurrentRequestPublic]{
+		Resource: "unitysvc_recurrent_request",
+		What:     recurrentWhat(body.Name),
+		Create: func(ctx context.Context) (*client.RecurrentRequestPublic, error) {
+			return r.pd.Client.CreateRecurrentRequest(ctx, body)
+		},
+		// Names are unique per customer among requests that are not
+		// cancelled; an unnamed request is looked for among the unnamed.
+		Find: func(ctx context.Context) ([]client.RecurrentRequestPublic, error) {
+			all, err := r.pd.Client.ListRecurrentRequests(ctx, client.ListRecurrentRequestsOptions{})
+			return slices.DeleteFunc(all, func(rr client.RecurrentRequestPublic) bool {
+				return rr.Status == client.RecurrentStatusCancelled || !tfutil.SameJSON(rr.Name, body.Name)
+			}), err
+		},
+		Differences: func(rr *client.RecurrentRequestPublic) []string { return differences(body, rr) },
+		ID:          func(rr *client.RecurrentRequestPublic) string { return rr.ID },
+		ImportID:    func(rr *client.RecurrentRequestPublic) string { return rr.ID },
+		CreatedAt:   func(rr *client.RecurrentRequestPublic) string { return rr.CreatedAt },
+	})
+	if draft == nil {
+		return
+	}
+	rr, err := activate(ctx, r.pd.Client, draft.ID, plan.schedule(), plan.Status.ValueString())
 	if err != nil {
 		var cerr *createError
 		if errors.As(err, &cerr) {
@@ -263,6 +286,29 @@ func (r *recurrentResource) Delete(ctx context.Context, req resource.DeleteReque
 	if err != nil && !client.IsNotFound(err) {
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to delete recurrent request "+state.ID.ValueString(), err)
 	}
+}
+
+// recurrentWhat names a recurrent request for messages.
+func recurrentWhat(name *string) string {
+	if name == nil {
+		return "unnamed recurrent request"
+	}
+	return fmt.Sprintf("recurrent request %q", *name)
+}
+
+// differences names the fields in which a recurrent request differs from
+// the create body (for a create whose answer was lost). A new one is a
+// draft; one already scheduled is not this create's.
+func differences(body client.RecurrentRequestCreate, rr *client.RecurrentRequestPublic) []string {
+	var m tfutil.Mismatches
+	m.Check("status (a new request is a draft)", rr.Status == client.RecurrentStatusDraft)
+	m.Check("service_id", tfutil.SameJSON(body.ServiceID, rr.ServiceID))
+	m.Check("enrollment_id", tfutil.SameJSON(body.EnrollmentID, rr.EnrollmentID))
+	m.Check("request_path", body.RequestPath == rr.RequestPath)
+	m.Check("http_method", body.HTTPMethod == "" || body.HTTPMethod == rr.HTTPMethod)
+	m.Check("body", tfutil.SameJSON(body.BodyTemplate, rr.BodyTemplate))
+	m.Check("headers", tfutil.SameJSON(body.RequestHeaders, rr.RequestHeaders))
+	return m
 }
 
 // ImportState accepts the recurrent request's UUID.

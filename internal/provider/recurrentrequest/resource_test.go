@@ -20,6 +20,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
 )
 
 var exists = acctest.ExistsByID((*client.Client).GetRecurrentRequest)
@@ -281,5 +282,43 @@ func TestAccRecurrentRequest_example(t *testing.T) {
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 		}},
+	})
+}
+
+// When activation fails (here the schedule PATCH is rate-limited and
+// max_retries is 0), the draft the create made is deleted: the apply
+// fails saying so, and nothing is left on the server.
+func TestAccRecurrentRequest_failedActivationLeavesNothing(t *testing.T) {
+	// Requests of the apply: 1 POST (the draft), 2 PATCH (the schedule:
+	// the 2nd request gets the 429), 3 DELETE (the clean-up).
+	e := acctest.NewWithFaults(t, localapi.Faults{RateLimitEvery: 2})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+provider "unitysvc" {
+  api_url     = %q
+  api_key     = %q
+  max_retries = 0
+}
+`, e.APIURL, e.APIKey) + rrConfig(`  name             = "activation-fails"
+  interval_seconds = 300`),
+				ExpectError: regexp.MustCompile(`(?s)Setting the schedule failed.*HTTP 429.*draft\s+recurrent\s+request\s+[0-9a-f-]+\s+created\s+in\s+the\s+first\s+step\s+was\s+deleted`),
+			},
+			e.CheckServer(func(*terraform.State) error {
+				all, err := e.Client.ListRecurrentRequests(context.Background(), client.ListRecurrentRequestsOptions{})
+				if err != nil {
+					return err
+				}
+				if len(all) != 0 {
+					return fmt.Errorf("%d recurrent requests left after a failed activation, want 0: %+v", len(all), all)
+				}
+				if limited, _ := e.Instance.FaultCounts(); limited == 0 {
+					return fmt.Errorf("no 429 was injected: the test proves nothing")
+				}
+				return nil
+			}),
+		},
 	})
 }

@@ -2,6 +2,7 @@ package secret
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -220,24 +221,80 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	name, shared := plan.Name.ValueString(), plan.Shared.ValueBool()
+	what := tfutil.Named("secret", name, shared)
 	// PUT is an upsert: refuse to take over a secret that already exists
 	// in this scope, so nobody's value is silently overwritten.
 	if existing, err := r.find(ctx, name, shared); err == nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Secret already exists",
-			fmt.Sprintf("A %s secret named %s already exists (id %s). Import it with `terraform import unitysvc_secret.<name> %s` instead of creating it, or choose another name.",
-				scopeWord(shared), name, existing.ID, importID(name, shared)))
+			fmt.Sprintf("The %s already exists (id %s) and is not in this configuration's state. To manage it here instead of creating it: %s Or choose another name.",
+				what, existing.ID, tfutil.ImportAdvice("unitysvc_secret", importID(name, shared))))
 		return
 	} else if !client.IsNotFound(err) {
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to check whether secret "+name+" exists", err)
 		return
 	}
 	sensitive := plan.Sensitive.ValueBool()
-	s, _, err := r.pd.Client.SetSecret(ctx, name, shared, body(cfg, &sensitive))
-	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to create secret "+name, err)
+	b := body(cfg, &sensitive)
+	s := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create secret "+name, tfutil.Creation[client.SecretPublic]{
+		Resource: "unitysvc_secret",
+		What:     what,
+		Create: func(ctx context.Context) (*client.SecretPublic, error) {
+			s, created, err := r.pd.Client.CreateSecret(ctx, name, shared, b)
+			if err == nil && !created {
+				return nil, &overwriteError{what: what, secret: s}
+			}
+			return s, err
+		},
+		Find: func(ctx context.Context) ([]client.SecretPublic, error) {
+			s, err := r.find(ctx, name, shared)
+			if client.IsNotFound(err) {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			return []client.SecretPublic{*s}, nil
+		},
+		Differences: func(s *client.SecretPublic) []string {
+			var m tfutil.Mismatches
+			m.Check("sensitive", s.Sensitive == sensitive)
+			m.Check("description", tfutil.SameJSON(b.Description, s.Description) || (s.Description == nil && *b.Description == ""))
+			m.Check("value", s.Sensitive || s.Value == nil || *s.Value == b.Value)
+			m.Check("updated_at (it was written again after it was created: by another resource, or outside Terraform)", s.Inserted(0))
+			return m
+		},
+		ID:        func(s *client.SecretPublic) string { return s.ID },
+		ImportID:  func(s *client.SecretPublic) string { return importID(s.Name, shared) },
+		CreatedAt: func(s *client.SecretPublic) string { return s.CreatedAt },
+		Fail: func(err error) {
+			var ow *overwriteError
+			if errors.As(err, &ow) {
+				resp.Diagnostics.AddAttributeError(path.Root("name"), "Secret "+name+" was overwritten: it already existed", ow.Error())
+				return
+			}
+			tfutil.AddAPIError(&resp.Diagnostics, "Unable to create secret "+name, err)
+		},
+	})
+	if s == nil {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(s, plan))...)
+}
+
+// overwriteError is a create whose PUT turned out to be an update: the
+// secret appeared between the check that it did not exist and the PUT,
+// most often because two resources of one configuration have the same
+// name and scope. The PUT has replaced that secret's value.
+type overwriteError struct {
+	what   string
+	secret *client.SecretPublic
+}
+
+func (e *overwriteError) Error() string {
+	return fmt.Sprintf("Creating the %s updated an existing secret instead (id %s, created at %s): it did not exist when this create checked, so something else created it at the same moment — "+
+		"most often another unitysvc_secret resource of this configuration with the same name and scope. The API has now stored this resource's value in it, replacing the other one's. "+
+		"It is not added to this resource's state. Give each secret resource its own name (or scope), then apply again; if the other resource's value matters, apply after fixing the names so that it is written again.",
+		e.what, e.secret.ID, e.secret.CreatedAt)
 }
 
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

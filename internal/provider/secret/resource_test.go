@@ -3,10 +3,15 @@ package secret_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -395,7 +400,7 @@ func TestAccSecret_refusesToOverwriteExisting(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      e.Config(config(name, `  value = "clobber"`)),
-				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*Import\s+it\s+with\s+.terraform\s+import\s+unitysvc_secret`),
+				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*terraform\s+import\s+unitysvc_secret.<name>\s+` + name + `.*tofu import.*import\s+\{`),
 			},
 			// The existing value survived.
 			e.CheckServer(storedValue(e, name, false, "precious")),
@@ -499,5 +504,82 @@ func TestAccSecret_importSensitiveSendsValueOnce(t *testing.T) {
 				Check: storedValue(e, name, false, "new"),
 			},
 		},
+	})
+}
+
+// A create whose PUT turns out to be an update has overwritten someone
+// else's secret: here another writer creates the same secret between the
+// provider's check that it does not exist and its PUT (the interleaving
+// two resources of one name in one configuration can take). The apply
+// fails loudly naming the clash, and the secret is not taken into state.
+func TestAccSecret_createThatUpdatesFailsLoudly(t *testing.T) {
+	e := acctest.New(t)
+	if e.Instance == nil {
+		t.Skip("needs unitysvc-local behind a proxy that interleaves another writer")
+	}
+	name := randSecretName()
+	target, err := url.Parse(strings.TrimSuffix(e.APIURL, "/v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxy.ServeHTTP(w, r)
+		if r.Method == http.MethodGet && r.URL.Path == "/v1/secrets/"+name {
+			// The check answered 404; now someone else creates it.
+			once.Do(func() {
+				variable := false
+				if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "theirs", Sensitive: &variable}); err != nil {
+					t.Errorf("the other writer: %v", err)
+				}
+			})
+		}
+	}))
+	t.Cleanup(srv.Close)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf("provider \"unitysvc\" {\n  api_url = %q\n  api_key = %q\n}\n", srv.URL+"/v1", e.APIKey) +
+					config(name, `  value = "ours"
+  sensitive = false`),
+				ExpectError: regexp.MustCompile(`(?s)Secret ` + name + ` was overwritten: it already existed.*updated\s+an\s+existing\s+secret\s+instead.*another\s+unitysvc_secret\s+resource\s+of\s+this\s+configuration\s+with\s+the\s+same\s+name`),
+			},
+			e.CheckServer(func(*terraform.State) error {
+				s, err := e.Client.GetSecret(context.Background(), name)
+				if err != nil {
+					return err
+				}
+				if s.Value == nil || *s.Value != "ours" {
+					return fmt.Errorf("value on the server = %v, want the PUT's (the error says it replaced the other one)", s.Value)
+				}
+				return nil
+			}),
+		},
+	})
+}
+
+// Two resources with one name and scope in one configuration never both
+// "succeed": whichever way their creates interleave, the apply fails
+// naming the clash.
+func TestAccSecret_twoResourcesOneNameFail(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_secret" "one" {
+  name  = %[1]q
+  value = "one"
+}
+resource "unitysvc_secret" "two" {
+  name  = %[1]q
+  value = "two"
+}
+`, name)),
+			ExpectError: regexp.MustCompile(`Secret already exists|was overwritten: it already existed`),
+		}},
 	})
 }

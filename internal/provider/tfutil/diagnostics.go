@@ -36,11 +36,20 @@ func APIErrorDetail(err error) string {
 		return fmt.Sprintf("%s %s answered HTTP %d (%s), which is not an answer of the UnitySVC customer API: that server has no such route, "+
 			"so nothing can be concluded about the object and the state was left as it was.\n\n%s", apiErr.Method, urlOf(apiErr), apiErr.StatusCode, detail, checkAPIURL)
 	}
-	msg := fmt.Sprintf("The UnitySVC API answered HTTP %d to %s %s: %s", apiErr.StatusCode, apiErr.Method, apiErr.Path, detail)
+	msg := apiAnswer(apiErr)
 	if hint := hintFor(apiErr); hint != "" {
 		msg += "\n\n" + hint
 	}
 	return msg
+}
+
+// apiAnswer is the API's answer in one sentence, without advice.
+func apiAnswer(e *client.APIError) string {
+	detail := e.Detail
+	if detail == "" {
+		detail = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("The UnitySVC API answered HTTP %d to %s %s: %s", e.StatusCode, e.Method, e.Path, detail)
 }
 
 // checkAPIURL is the advice for answers that are not the API's own.

@@ -11,9 +11,14 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
 )
+
+// secretKeyEnv names the environment variable that may hold the secret
+// key instead of --secret-key.
+const secretKeyEnv = "UNITYSVC_LOCAL_SECRET_KEY"
 
 type multiFlag []string
 
@@ -34,17 +39,24 @@ func run() error {
 	var verbose bool
 	flag.StringVar(&cfg.APIAddr, "api-addr", "127.0.0.1:8000", "listen address of the customer API")
 	flag.StringVar(&cfg.GatewayAddr, "gateway-addr", "127.0.0.1:8001", "listen address of the gateway")
+	flag.StringVar(&cfg.UpstreamAddr, "upstream-addr", "127.0.0.1:0", "listen address of the built-in upstreams (default: a free loopback port)")
 	flag.StringVar(&cfg.DataDir, "data-dir", ".unitysvc-local", "directory for the SQLite database and the secret key")
 	flag.BoolVar(&cfg.InMemory, "in-memory", false, "keep all state in memory (nothing is written to disk)")
 	flag.StringVar(&cfg.CatalogPath, "catalog", "", "platform catalog JSON file (default: the embedded catalog)")
-	flag.Var(&keys, "api-key", "an API key to accept (repeatable; default "+localapi.DefaultAPIKey+")")
-	flag.StringVar(&secretKey, "secret-key", "", "base64 of the 32-byte key encrypting secrets at rest (default: generated into the data dir)")
+	flag.Var(&keys, "api-key", "an API key to accept, KEY or KEY@customer (repeatable; keys of one customer are users of one team, customers see nothing of each other; default "+localapi.DefaultAPIKey+")")
+	flag.StringVar(&secretKey, "secret-key", "", "base64 of the 32-byte key encrypting secrets at rest (default: $"+secretKeyEnv+", else generated into the data dir)")
 	flag.BoolVar(&verbose, "verbose", false, "log every request")
 	flag.IntVar(&cfg.Faults.RateLimitEvery, "fault-429-every", 0, "answer every Nth API request with 429 and Retry-After: 0, unprocessed (0: never)")
 	flag.IntVar(&cfg.Faults.ErrorAfterEvery, "fault-503-every", 0, "process every Nth GET/PUT/PATCH/DELETE, then answer 503 (0: never)")
-	flag.IntVar(&cfg.Faults.LoseCreateEvery, "fault-lose-create-every", 0, "process every Nth POST, then answer 503: a client must not retry it (0: never)")
+	flag.IntVar(&cfg.Faults.LoseCreateEvery, "fault-lose-create-every", 0, "process every Nth create (a POST that makes an object), then answer 503: a client must not retry it (0: never)")
+	flag.IntVar(&cfg.Faults.CrashAfterCreate, "fault-crash-after-create", 0, "process the Nth create, then die with SIGKILL before answering, as a crash right after a commit (0: never)")
+	flag.DurationVar(&cfg.SchedulerTick, "scheduler-tick", time.Second, "real time one second of schedule time takes: 1s runs recurrent requests in real time, 10ms runs them 100 times faster")
 	flag.Parse()
 	cfg.APIKeys = keys
+	if secretKey == "" {
+		// From the environment, so the key is not visible in ps.
+		secretKey = os.Getenv(secretKeyEnv)
+	}
 	if secretKey != "" {
 		key, err := localapi.ParseSecretKey(secretKey)
 		if err != nil {
@@ -64,7 +76,12 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("unitysvc-local is running\n  API:     %s\n  gateway: %s\n  API key: %s\n", inst.APIURL, inst.GatewayURL, strings.Join(inst.APIKeys, ", "))
+	shown := inst.APIKeys
+	if len(keys) > 0 {
+		shown = keys // as given, with their @customer
+	}
+	fmt.Printf("unitysvc-local is running\n  API:       %s\n  gateway:   %s\n  upstreams: %s/<service-id>/v1/... (the built-in services, called directly)\n  API key:   %s\n",
+		inst.APIURL, inst.GatewayURL, inst.UpstreamURL, strings.Join(shown, ", "))
 	fmt.Printf("Use it with:\n  export UNITYSVC_API_URL=%s UNITYSVC_API_BASE_URL=%s UNITYSVC_API_KEY=%s\n", inst.APIURL, inst.GatewayURL, inst.APIKeys[0])
 	<-ctx.Done()
 	fmt.Println("unitysvc-local: shutting down")

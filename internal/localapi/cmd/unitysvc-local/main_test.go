@@ -2,12 +2,15 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,7 +20,14 @@ import (
 // output once it has printed everything it prints on start.
 func start(t *testing.T, bin string, args ...string) (*exec.Cmd, string, string) {
 	t.Helper()
+	return startEnv(t, bin, nil, args...)
+}
+
+// startEnv is start with extra environment variables.
+func startEnv(t *testing.T, bin string, env []string, args ...string) (*exec.Cmd, string, string) {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--api-addr", "127.0.0.1:0", "--gateway-addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -93,16 +103,47 @@ func request(t *testing.T, method, url, key, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// The binary starts, prints its URLs and key, serves, keeps state in its
-// data dir across restarts, and stops cleanly on SIGTERM.
-func TestBinary(t *testing.T) {
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// build builds the binary once per test run.
+func build(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "unitysvc-local")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "unitysvc-local-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "unitysvc-local")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// The binary starts, prints its URLs and key, serves, keeps state in its
+// data dir across restarts, and stops cleanly on SIGTERM.
+func TestBinary(t *testing.T) {
+	bin := build(t)
 	dataDir := t.TempDir()
 
 	cmd, api, out := start(t, bin, "--data-dir", dataDir, "--api-key", "svcpass_one", "--api-key", "svcpass_two")
@@ -124,5 +165,53 @@ func TestBinary(t *testing.T) {
 	defer stop(t, cmd)
 	if code, body := request(t, "GET", api+"/secrets/KEPT", "svcpass_one", ""); code != 200 || !strings.Contains(body, `"value":"v"`) {
 		t.Fatalf("after restart: %d %s, want the secret kept (and decryptable with the key in the data dir)", code, body)
+	}
+}
+
+// --api-key KEY@customer seeds separate customers, who see nothing of
+// each other; the secret key can come from UNITYSVC_LOCAL_SECRET_KEY (not
+// visible in ps), and is then not written to the data directory.
+func TestBinaryCustomersAndSecretKeyFromEnv(t *testing.T) {
+	bin := build(t)
+	dataDir := t.TempDir()
+	env := []string{"UNITYSVC_LOCAL_SECRET_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}
+	args := []string{"--data-dir", dataDir, "--api-key", "svcpass_alice@acme", "--api-key", "svcpass_bob@other"}
+	cmd, api, out := startEnv(t, bin, env, args...)
+	if !strings.Contains(out, "svcpass_alice@acme, svcpass_bob@other") || !strings.Contains(out, "UNITYSVC_API_KEY=svcpass_alice\n") {
+		t.Errorf("start-up output should list the keys with their customers and export the first key alone:\n%s", out)
+	}
+	if code, body := request(t, "PUT", api+"/secrets/ALICE_ONLY", "svcpass_alice", `{"value":"a","sensitive":false}`); code != 201 {
+		t.Fatalf("alice sets a secret: %d %s", code, body)
+	}
+	if code, _ := request(t, "GET", api+"/secrets/ALICE_ONLY", "svcpass_bob", ""); code != 404 {
+		t.Fatalf("bob reads alice's secret: %d, want 404", code)
+	}
+	stop(t, cmd)
+	if _, err := os.Stat(filepath.Join(dataDir, "secret.key")); !os.IsNotExist(err) {
+		t.Fatalf("secret.key was written to the data dir although the key came from the environment (stat: %v)", err)
+	}
+	cmd, api, _ = startEnv(t, bin, env, args...)
+	defer stop(t, cmd)
+	if code, body := request(t, "GET", api+"/secrets/ALICE_ONLY", "svcpass_alice", ""); code != 200 || !strings.Contains(body, `"value":"a"`) {
+		t.Fatalf("after restart with the key from the environment: %d %s", code, body)
+	}
+}
+
+// A key given to another customer than the one the data directory
+// remembers, or a spec with an empty customer, is refused at start.
+func TestBinaryRefusesBadKeys(t *testing.T) {
+	bin := build(t)
+	dataDir := t.TempDir()
+	cmd, _, _ := start(t, bin, "--data-dir", dataDir, "--api-key", "svcpass_x@acme")
+	stop(t, cmd)
+	for _, tc := range []struct{ spec, want string }{
+		{"svcpass_x@other", `already belongs to customer "acme"`},
+		{"svcpass_y@", "customer after @ is empty"},
+		{"@acme", "KEY is not empty"},
+	} {
+		out, err := exec.Command(bin, "--data-dir", dataDir, "--api-addr", "127.0.0.1:0", "--gateway-addr", "127.0.0.1:0", "--api-key", tc.spec).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tc.want) {
+			t.Errorf("--api-key %s: err %v, output %q; want a failure saying %q", tc.spec, err, out, tc.want)
+		}
 	}
 }

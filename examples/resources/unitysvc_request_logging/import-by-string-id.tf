@@ -1,0 +1,4 @@
+import {
+  to = unitysvc_request_logging.this
+  id = "current"
+}

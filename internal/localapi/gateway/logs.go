@@ -1,0 +1,154 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
+)
+
+// Body capture for request logs: an 8 KB preview in truncated mode; in
+// complete mode the whole body, up to 10 MiB.
+const (
+	previewBytes  = 8 << 10
+	completeBytes = 10 << 20
+)
+
+func captureLimit(p store.LoggingPreference) int {
+	if !p.Enabled {
+		return 0
+	}
+	if p.Truncate {
+		return previewBytes
+	}
+	return completeBytes
+}
+
+// attempt is one upstream call (or refusal) being recorded.
+type attempt struct {
+	g     *Gateway
+	req   *request
+	path  string
+	cand  *routing.Candidate
+	start time.Time
+}
+
+func (g *Gateway) attempt(req *request, path string, cand *routing.Candidate) *attempt {
+	return &attempt{g: g, req: req, path: path, cand: cand, start: time.Now()}
+}
+
+// redacted is a header set safe to store: credentials and anything named
+// like a key, token, secret or cookie are replaced.
+func redacted(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		lk := strings.ToLower(k)
+		v := strings.Join(vs, ", ")
+		for _, part := range []string{"authorization", "key", "token", "secret", "cookie", "signature", "password"} {
+			if strings.Contains(lk, part) {
+				v = "[redacted]"
+				break
+			}
+		}
+		out[lk] = v
+	}
+	return out
+}
+
+func preview(b []byte, limit int) *string {
+	if len(b) == 0 {
+		return nil
+	}
+	if len(b) > limit {
+		b = b[:limit]
+	}
+	s := string(b)
+	return &s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// done writes the attempt's request-log row, when the caller's user
+// started logging. body is the upstream's body as read, nil without one.
+func (a *attempt) done(res *result, body *loggedBody) {
+	req := a.req
+	if !req.logging.Enabled {
+		return
+	}
+	limit := captureLimit(req.logging)
+	row := &store.RequestLog{
+		ID: uuid.NewString(), EventID: req.event, CustomerID: req.principal.CustomerID, UserID: req.principal.UserID,
+		Timestamp: a.start, GatewaySource: req.source, Method: req.method, Path: req.userPath,
+		RecurrentRequestID: req.recurrentID, RequestHeaders: redacted(req.header), RequestBody: preview(req.body, limit),
+		RequestContentType: req.header.Get("Content-Type"),
+		TimeMS:             ptr(math.Round(float64(time.Since(a.start).Microseconds())) / 1000),
+	}
+	if target := "/" + strings.TrimLeft(a.path, "/"); target != req.userPath {
+		row.TargetPath = &target
+	}
+	if a.cand != nil {
+		row.ServiceID = &a.cand.Service.ID
+		if a.cand.Enrollment != nil {
+			row.EnrollmentID = &a.cand.Enrollment.ID
+		}
+	}
+	if res.err != nil {
+		row.StatusCode = &res.err.status
+		row.ErrorSource, row.ErrorType, row.ErrorDetail = &res.err.source, &res.err.typ, &res.err.detail
+	} else {
+		row.StatusCode, row.HasResponse = &res.status, true
+		row.ResponseHeaders = redacted(res.header)
+		if body != nil {
+			row.ResponseBody = preview(body.capture.Bytes(), limit)
+			if body.err == nil && body.total == int64(body.capture.Len()) && a.cand != nil {
+				row.UsageCharge, row.UsageMetrics = usage(a.cand.Service, body.capture.Bytes())
+			}
+		}
+		if res.status >= 400 {
+			row.ErrorSource, row.ErrorType = ptr("upstream"), ptr(errUpstream)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.g.store.InsertRequestLogs(ctx, []*store.RequestLog{row}); err != nil {
+		a.g.log.Error("gateway: writing a request-log row", "error", err)
+	}
+}
+
+// usage is the usage event of an OpenAI answer: the charge at the
+// service's list price (per 1M tokens) and the token counts.
+func usage(s *catalog.Service, body []byte) (charge, metrics *string) {
+	var u struct {
+		Usage *struct {
+			PromptTokens     int `json:"prompt_tokens"`
+			CompletionTokens int `json:"completion_tokens"`
+			TotalTokens      int `json:"total_tokens"`
+		} `json:"usage"`
+	}
+	if json.Unmarshal(body, &u) != nil || u.Usage == nil {
+		return nil, nil
+	}
+	var lp struct {
+		Input, Output *string
+	}
+	_ = json.Unmarshal(s.ListPrice, &lp)
+	price := func(p *string) float64 {
+		if p == nil {
+			return 0
+		}
+		f, _ := strconv.ParseFloat(*p, 64)
+		return f
+	}
+	c := (float64(u.Usage.PromptTokens)*price(lp.Input) + float64(u.Usage.CompletionTokens)*price(lp.Output)) / 1e6
+	m, _ := json.Marshal(u.Usage)
+	return ptr(strconv.FormatFloat(c, 'f', 8, 64)), ptr(string(m))
+}

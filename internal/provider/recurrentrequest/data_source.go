@@ -1,0 +1,182 @@
+package recurrentrequest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+var (
+	_ datasource.DataSource                     = &recurrentDataSource{}
+	_ datasource.DataSourceWithConfigure        = &recurrentDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &recurrentDataSource{}
+)
+
+// NewDataSource returns the unitysvc_recurrent_request data source.
+func NewDataSource() datasource.DataSource { return &recurrentDataSource{} }
+
+type recurrentDataSource struct{ pd *tfutil.ProviderData }
+
+// runStateModel is the run state the resource deliberately keeps out of
+// its own state: it changes with every run.
+type runStateModel struct {
+	NextRunAt      types.String `tfsdk:"next_run_at"`
+	LastRunAt      types.String `tfsdk:"last_run_at"`
+	RunCount       types.Int64  `tfsdk:"run_count"`
+	LastStatusCode types.Int64  `tfsdk:"last_status_code"`
+	LastError      types.String `tfsdk:"last_error"`
+}
+
+type recurrentDataModel struct {
+	ID              types.String   `tfsdk:"id"`
+	Name            types.String   `tfsdk:"name"`
+	Status          types.String   `tfsdk:"status"`
+	ServiceID       types.String   `tfsdk:"service_id"`
+	EnrollmentID    types.String   `tfsdk:"enrollment_id"`
+	RequestPath     types.String   `tfsdk:"request_path"`
+	HTTPMethod      types.String   `tfsdk:"http_method"`
+	Body            types.String   `tfsdk:"body"`
+	Headers         types.Map      `tfsdk:"headers"`
+	IntervalSeconds types.Int64    `tfsdk:"interval_seconds"`
+	CronExpression  types.String   `tfsdk:"cron_expression"`
+	Timezone        types.String   `tfsdk:"timezone"`
+	CreatedAt       types.String   `tfsdk:"created_at"`
+	UpdatedAt       types.String   `tfsdk:"updated_at"`
+	State           *runStateModel `tfsdk:"state"`
+}
+
+func (d *recurrentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_recurrent_request"
+}
+
+func (d *recurrentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one of your recurrent requests by `id` or `name`, with its **run state**: when it runs next, " +
+			"when it ran last, how often it ran and how the last run went. The `unitysvc_recurrent_request` resource keeps " +
+			"these out of its own state (they change on every run); read them here, for example in an output or a `check`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The recurrent request's UUID. Exactly one of `id` and `name` must be set.",
+				Optional:            true, Computed: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(tfutil.UUIDRegexp, "must be a UUID")},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The recurrent request's exact name.",
+				Optional:            true, Computed: true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"status":           computed("`draft`, `active`, `paused` or `cancelled`."),
+			"service_id":       computed("Service the request targets, if one."),
+			"enrollment_id":    computed("Enrollment the request goes through, if one."),
+			"request_path":     computed("Gateway-relative path the request is sent to."),
+			"http_method":      computed("HTTP method."),
+			"body":             computed("Body template as a JSON string, if any."),
+			"headers":          schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Request headers."},
+			"interval_seconds": schema.Int64Attribute{Computed: true, MarkdownDescription: "Interval of an interval schedule."},
+			"cron_expression":  computed("Cron expression of a cron schedule."),
+			"timezone":         computed("Time zone of a cron schedule."),
+			"created_at":       computed("Creation time."),
+			"updated_at":       computed("Last change."),
+			"state": schema.SingleNestedAttribute{
+				MarkdownDescription: "Run state. Null until the API reports one (a draft).",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"next_run_at":      computed("When it runs next (RFC 3339); null while paused, cancelled or a draft."),
+					"last_run_at":      computed("When it last ran."),
+					"run_count":        schema.Int64Attribute{Computed: true, MarkdownDescription: "How many times it ran (scheduled runs and triggers)."},
+					"last_status_code": schema.Int64Attribute{Computed: true, MarkdownDescription: "HTTP status of the last run."},
+					"last_error":       computed("Why the last run failed, when it did."),
+				},
+			},
+		},
+	}
+}
+
+// ConfigValidators requires exactly one way of naming the object.
+func (d *recurrentDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
+}
+
+func (d *recurrentDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.pd = tfutil.ConfigureDataSource(req, resp)
+}
+
+func (d *recurrentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m recurrentDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var rr *client.RecurrentRequestPublic
+	if id := m.ID.ValueString(); id != "" {
+		var err error
+		if rr, err = d.pd.Client.GetRecurrentRequest(ctx, id); err != nil {
+			tfutil.AddAPIError(&resp.Diagnostics, "Unable to read recurrent request "+id, err)
+			return
+		}
+	} else {
+		name := m.Name.ValueString()
+		matches, err := d.pd.Client.FindRecurrentRequestsByName(ctx, name)
+		if err != nil {
+			tfutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to look up recurrent request %q", name), err)
+			return
+		}
+		switch len(matches) {
+		case 0:
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Recurrent request not found",
+				fmt.Sprintf("No recurrent request named %q is visible to this API key.", name))
+			return
+		case 1:
+			rr = &matches[0]
+		default:
+			ids := make([]string, 0, len(matches))
+			for _, x := range matches {
+				ids = append(ids, x.ID+" ("+x.Status+")")
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Ambiguous recurrent request name",
+				fmt.Sprintf("%d recurrent requests are named %q: %s. Set id to the one you mean.", len(matches), name, strings.Join(ids, ", ")))
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, dataModelFromAPI(rr))...)
+}
+
+// dataModelFromAPI is the data source's converter; the schedule fields
+// come from the resource's converter so the two read the API alike.
+func dataModelFromAPI(rr *client.RecurrentRequestPublic) recurrentDataModel {
+	r := modelFromAPI(rr)
+	m := recurrentDataModel{
+		ID: r.ID, Name: r.Name, Status: r.Status, ServiceID: r.ServiceID, EnrollmentID: r.EnrollmentID,
+		RequestPath: r.RequestPath, HTTPMethod: r.HTTPMethod, Body: types.StringNull(), Headers: r.Headers,
+		IntervalSeconds: r.IntervalSeconds, CronExpression: r.CronExpression, Timezone: r.Timezone,
+		CreatedAt: types.StringValue(rr.CreatedAt), UpdatedAt: tfutil.StringOrNull(rr.UpdatedAt),
+	}
+	if r.IntervalSeconds.IsNull() && r.CronExpression.IsNull() {
+		m.Timezone = types.StringNull()
+	}
+	if !r.Body.IsNull() {
+		m.Body = types.StringValue(r.Body.ValueString())
+	}
+	if s := rr.State; s != nil {
+		m.State = &runStateModel{
+			NextRunAt: tfutil.StringOrNull(s.NextRunAt), LastRunAt: tfutil.StringOrNull(s.LastRunAt),
+			RunCount: types.Int64PointerValue(s.RunCount), LastStatusCode: types.Int64PointerValue(s.LastStatusCode),
+			LastError: tfutil.StringOrNull(s.LastError),
+		}
+	}
+	return m
+}

@@ -1,0 +1,206 @@
+package requestlog_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+const addr = "unitysvc_request_logging.this"
+
+// send makes one chat completion through the gateway as the test's key
+// and returns its status.
+func send(e *acctest.Env, path, text string) error {
+	body := `{"model":"llama-3.1-8b","messages":[{"role":"user","content":"` + text + `"}]}`
+	req, err := http.NewRequest(http.MethodPost, e.GatewayURL+"/"+path+"/v1/chat/completions", strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+e.APIKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("gateway answered %d: %s", resp.StatusCode, out)
+	}
+	return nil
+}
+
+// logCount is how many logs the API holds for path (a prefix).
+func logCount(e *acctest.Env, path string) (int, error) {
+	_, n, err := e.Client.ListRequestLogs(context.Background(), client.RequestLogFilter{PathPrefix: path}, 1)
+	return n, err
+}
+
+func expectLogs(e *acctest.Env, path string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		n, err := logCount(e, path)
+		if err != nil {
+			return err
+		}
+		if n != want {
+			return fmt.Errorf("%d logs of %s, want %d", n, path, want)
+		}
+		return nil
+	}
+}
+
+func sendCheck(e *acctest.Env, path, text string) resource.TestCheckFunc {
+	return func(*terraform.State) error { return send(e, path, text) }
+}
+
+// Request logging is switched on and off by the resource, keeps the
+// configured values without drift (the API cannot read them back),
+// imports by the fixed id "current", and destroying it stops logging;
+// the logs data sources read what was recorded, with every filter.
+func TestAccRequestLogging_lifecycle(t *testing.T) {
+	e := acctest.New(t)
+	if acctest.Remote() {
+		t.Skip("sends requests through unitysvc-local's gateway and counts its logs")
+	}
+	const path = "g/llm"
+	logs := `
+data "unitysvc_request_logs" "llm" {
+  path_prefix = "/g/llm"
+  status_min  = 200
+  status_max  = 299
+  start_time  = timeadd(plantimestamp(), "-1h")
+  max_items   = 1
+}
+data "unitysvc_request_log" "newest" {
+  id = data.unitysvc_request_logs.llm.items[0].id
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			// Destroyed: logging is off, so nothing more is recorded.
+			before, err := logCount(e, "/"+path)
+			if err != nil {
+				return err
+			}
+			if err := send(e, path, "after destroy"); err != nil {
+				return err
+			}
+			after, err := logCount(e, "/"+path)
+			if err != nil {
+				return err
+			}
+			if after != before {
+				return fmt.Errorf("a request after destroy was logged (%d logs, then %d): logging is still on", before, after)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(`resource "unitysvc_request_logging" "this" {}`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("current")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("truncate_long_message"), knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectLogs(e, "/"+path, 0),
+					sendCheck(e, path, "one"), sendCheck(e, path, "two"),
+					expectLogs(e, "/"+path, 2),
+				),
+			},
+			{
+				// The logs just recorded, read with filters; the bodies are sensitive.
+				Config: e.Config(`resource "unitysvc_request_logging" "this" {}` + logs),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.unitysvc_request_logs.llm", tfjsonpath.New("total_count"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue("data.unitysvc_request_logs.llm", tfjsonpath.New("items"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"method":         knownvalue.StringExact("POST"),
+							"path":           knownvalue.StringExact("/g/llm/v1/chat/completions"),
+							"status_code":    knownvalue.Int64Exact(200),
+							"gateway_source": knownvalue.StringExact("apisix"),
+							"error_type":     knownvalue.Null(),
+							"service_id":     knownvalue.NotNull(),
+						}),
+					})),
+					statecheck.ExpectSensitiveValue("data.unitysvc_request_log.newest", tfjsonpath.New("request_body")),
+					statecheck.ExpectSensitiveValue("data.unitysvc_request_log.newest", tfjsonpath.New("response_body")),
+					statecheck.ExpectKnownValue("data.unitysvc_request_log.newest", tfjsonpath.New("request_body"), knownvalue.StringRegexp(regexp.MustCompile(`"content":"two"`))),
+					statecheck.ExpectKnownValue("data.unitysvc_request_log.newest", tfjsonpath.New("response_body"), knownvalue.StringRegexp(regexp.MustCompile(`answered: two`))),
+					statecheck.ExpectKnownValue("data.unitysvc_request_log.newest", tfjsonpath.New("status_code"), knownvalue.Int64Exact(200)),
+				},
+			},
+			{
+				// Off, in place: requests are no longer logged, older logs stay.
+				Config: e.Config(`resource "unitysvc_request_logging" "this" {
+  enabled               = false
+  truncate_long_message = false
+}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("truncate_long_message"), knownvalue.Bool(false)),
+				},
+				Check: resource.ComposeTestCheckFunc(sendCheck(e, path, "three"), expectLogs(e, "/"+path, 2)),
+			},
+			{
+				// On again, keeping full bodies; no drift on the next plan.
+				Config: e.Config(`resource "unitysvc_request_logging" "this" {
+  truncate_long_message = false
+}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            resource.ComposeTestCheckFunc(sendCheck(e, path, "four"), expectLogs(e, "/"+path, 3)),
+			},
+			{
+				ResourceName:  addr,
+				ImportState:   true,
+				ImportStateId: "settings",
+				ExpectError:   acctest.ErrorText(`Unexpected import ID "settings": request logging is one setting per user, imported with the ID "current".`),
+			},
+			{
+				// The API cannot say how bodies are kept: an import knows only
+				// that the setting exists (assumed on) until the next apply.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateId:           "current",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"truncate_long_message"},
+			},
+		},
+	})
+}
+
+func TestAccRequestLogs_validation(t *testing.T) {
+	e := acctest.New(t)
+	cfg := func(args string) string { return e.Config("data \"unitysvc_request_logs\" \"l\" {\n" + args + "\n}") }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(`service_id = "gpt"`), ExpectError: acctest.ErrorText("must be a UUID")},
+			{Config: cfg(`status_min = 99`), ExpectError: acctest.ErrorText("value must be between 100 and 599, got: 99")},
+			{Config: cfg("status_min = 500\n  status_max = 400"), ExpectError: acctest.ErrorText("status_min (500) is greater than status_max (400): no log could match.")},
+			{Config: cfg(`start_time = "yesterday"`), ExpectError: acctest.ErrorText("Invalid RFC3339 String Value")},
+			{Config: cfg("start_time = \"2026-11-24T10:00:00Z\"\n  end_time = \"2026-11-24T09:00:00Z\""), ExpectError: acctest.ErrorText("start_time (2026-11-24T10:00:00Z) is after end_time (2026-11-24T09:00:00Z): no log could match.")},
+			{Config: cfg(`error_source = "client"`), ExpectError: regexp.MustCompile(`value must be one of: \["gateway"\s+"upstream"\]`)},
+			{Config: cfg(`gateway_source = "nginx"`), ExpectError: regexp.MustCompile(`value must be one of: \["apisix"\s+"backend"\]`)},
+			{Config: cfg(`max_items = 0`), ExpectError: acctest.ErrorText("value must be between 1 and 10000, got: 0")},
+			{Config: e.Config(`data "unitysvc_request_log" "l" { id = "nope" }`), ExpectError: acctest.ErrorText("must be a UUID")},
+			{Config: e.Config(`data "unitysvc_request_log" "l" { id = "00000000-0000-4000-8000-000000000000" }`), ExpectError: acctest.ErrorText("HTTP 404")},
+		},
+	})
+}

@@ -1,0 +1,290 @@
+package resolve_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+)
+
+// Services of unitysvc-local's embedded catalog.
+const (
+	gpt4oMini = "f9be74cf-42e7-54f2-a600-d7420174d368"
+	gpt4o     = "1eee2b22-3bc6-599b-8af6-ac644a06b55f"
+	byokSvc   = "d175bccd-8530-54b0-bd66-a4f8e6510e25" // my-provider-llm
+)
+
+func skipRemote(t *testing.T) {
+	if acctest.Remote() {
+		t.Skip("asserts the contents of unitysvc-local's embedded catalog")
+	}
+}
+
+func TestAccResolve_validation(t *testing.T) {
+	e := acctest.New(t)
+	cfg := func(args string) string { return e.Config(`data "unitysvc_resolve" "r" {` + "\n" + args + "\n}") }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(`path = "g/llm"
+  strategy = "cheapest"`), ExpectError: regexp.MustCompile(`value must be one of: \["weighted_random"\s+"by_price"\s+"lowest_latency"\s+"by_content"\],\s+got:\s+"cheapest"`)},
+			{Config: cfg(`path = "g/llm"
+  gateway = "ftp"`), ExpectError: regexp.MustCompile(`value must be one of: \["api"\s+"s3"\s+"smtp"\]`)},
+			{Config: cfg(`path = "c/failover"`), ExpectError: acctest.ErrorText(`path "c/failover" is a chain: a chain runs several paths, so it cannot be resolved as one. Resolve each step's or target's target_path instead`)},
+			{Config: cfg(`path = "/b/fanout"`), ExpectError: acctest.ErrorText(`is a broadcast`)},
+			{Config: cfg(`path = ""`), ExpectError: acctest.ErrorText(`names no gateway path`)},
+			{Config: cfg(`routing_key = { model = "x" }`), ExpectError: acctest.ErrorText(`The argument "path" is required`)},
+		},
+	})
+}
+
+// What a collection, a platform group and a content-dependent group
+// resolve to, with and without a routing key and a strategy override.
+func TestAccResolve_collectionAndGroups(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
+	name := acctest.RandName("resolve-")
+	same := statecheck.CompareValue(compare.ValuesSame())
+	differ := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_collection" "c" {
+  name = %q
+}
+resource "unitysvc_collection_member" "fast" {
+  collection_id = unitysvc_collection.c.id
+  service_id    = %q
+  routing_key   = { model = "fast" }
+}
+resource "unitysvc_collection_member" "big" {
+  collection_id = unitysvc_collection.c.id
+  service_id    = %q
+  sort_order    = 1
+}
+locals {
+  members = [unitysvc_collection_member.fast, unitysvc_collection_member.big]
+}
+
+data "unitysvc_resolve" "fast" {
+  path        = unitysvc_collection.c.gateway_path
+  routing_key = { model = "fast" }
+  depends_on  = [local.members]
+}
+# The same inputs, written with a leading slash: normalised, same id.
+data "unitysvc_resolve" "fast_again" {
+  path        = "/${unitysvc_collection.c.gateway_path}"
+  routing_key = { model = "fast" }
+  depends_on  = [local.members]
+}
+data "unitysvc_resolve" "any" {
+  path       = unitysvc_collection.c.gateway_path
+  depends_on = [local.members]
+}
+data "unitysvc_resolve" "cheapest" {
+  path       = unitysvc_collection.c.gateway_path
+  strategy   = "by_price"
+  depends_on = [local.members]
+}
+data "unitysvc_resolve" "unknown_model" {
+  path        = unitysvc_collection.c.gateway_path
+  routing_key = { model = "nope" }
+  depends_on  = [local.members]
+}
+data "unitysvc_resolve" "llama" {
+  path        = "g/llm"
+  routing_key = { model = "llama-3.1-8b" }
+  strategy    = "by_price"
+}
+data "unitysvc_resolve" "router" {
+  path = "g/chat-router"
+}
+`, name, gpt4oMini, gpt4o)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("path"), knownvalue.StringExact("g/"+name)),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("candidate_service_ids"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(gpt4oMini)})),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("selected_service_id"), knownvalue.StringExact(gpt4oMini)),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("selected"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"service_id": knownvalue.StringExact(gpt4oMini), "service_name": knownvalue.StringExact("gpt-4o-mini"),
+					"provider_name": knownvalue.StringExact("openai"), "weight": knownvalue.Int64Exact(10), "enrollment_id": knownvalue.Null(),
+				})),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("strategy"), knownvalue.StringExact("weighted_random")),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("content_dependent"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("gateway"), knownvalue.StringExact("api")),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast_again", tfjsonpath.New("path"), knownvalue.StringExact("g/"+name)),
+				same.AddStateValue("data.unitysvc_resolve.fast", tfjsonpath.New("id")),
+				same.AddStateValue("data.unitysvc_resolve.fast_again", tfjsonpath.New("id")),
+				differ.AddStateValue("data.unitysvc_resolve.fast", tfjsonpath.New("id")),
+				differ.AddStateValue("data.unitysvc_resolve.any", tfjsonpath.New("id")),
+				// Two candidates, picked at random per request: nothing selected.
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.any", tfjsonpath.New("candidate_service_ids"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(gpt4oMini), knownvalue.StringExact(gpt4o)})),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.any", tfjsonpath.New("selected"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.any", tfjsonpath.New("selected_service_id"), knownvalue.Null()),
+				// by_price decides before the request: the cheaper member.
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.cheapest", tfjsonpath.New("strategy"), knownvalue.StringExact("by_price")),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.cheapest", tfjsonpath.New("selected_service_id"), knownvalue.StringExact(gpt4oMini)),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.unknown_model", tfjsonpath.New("candidates"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.unknown_model", tfjsonpath.New("selected"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.llama", tfjsonpath.New("candidates"), knownvalue.ListSizeExact(3)),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.llama", tfjsonpath.New("selected").AtMapKey("provider_name"), knownvalue.StringExact("groq")),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.router", tfjsonpath.New("strategy"), knownvalue.StringExact("by_content")),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.router", tfjsonpath.New("content_dependent"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.unitysvc_resolve.router", tfjsonpath.New("selected"), knownvalue.Null()),
+			},
+		}},
+	})
+}
+
+// A check block warns when routing changes under it without blocking the
+// apply; a postcondition fails the plan with the user's message; a path
+// known only after apply is resolved then, with no error at plan time.
+func TestAccResolve_checksAndPostconditions(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
+	name := acctest.RandName("checks-")
+	// The big member is added by "another team", outside this
+	// configuration; the check guards that it stays.
+	base := fmt.Sprintf(`
+resource "unitysvc_collection" "c" {
+  name = %q
+}
+resource "unitysvc_collection_member" "fast" {
+  collection_id = unitysvc_collection.c.id
+  service_id    = %q
+  routing_key   = { model = "fast" }
+}
+check "fast_routes_to_mini" {
+  data "unitysvc_resolve" "fast" {
+    path        = unitysvc_collection.c.gateway_path
+    routing_key = { model = "fast" }
+    depends_on  = [unitysvc_collection_member.fast]
+  }
+  assert {
+    condition     = data.unitysvc_resolve.fast.selected_service_id == %q
+    error_message = "model fast does not reach gpt-4o-mini"
+  }
+}
+check "big_model_present" {
+  data "unitysvc_resolve" "big" {
+    path        = unitysvc_collection.c.gateway_path
+    routing_key = { model = "gpt-4o" }
+    depends_on  = [unitysvc_collection_member.fast]
+  }
+  assert {
+    condition     = length(data.unitysvc_resolve.big.candidates) == 1
+    error_message = "nothing serves gpt-4o in the collection any more"
+  }
+}
+`, name, gpt4oMini, gpt4oMini)
+	collectionID := func() string {
+		cols, err := e.Client.ListCollections(acctest.Ctx(), name)
+		if err != nil || len(cols) != 1 {
+			t.Fatalf("collection %s: %v (%d found)", name, err, len(cols))
+		}
+		return cols[0].ID
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The second member comes from outside: both checks pass.
+				Config: e.Config(`
+resource "unitysvc_collection" "c" {
+  name = "` + name + `"
+}
+`),
+				Check: func(*terraform.State) error {
+					_, err := e.Client.AddCollectionMember(acctest.Ctx(), collectionID(), client.ServiceCollectionMemberCreate{ServiceID: gpt4o, SortOrder: 1})
+					return err
+				},
+			},
+			{
+				Config:             e.Config(base),
+				ExpectNonEmptyPlan: true, // the checks' data sources, read again at every apply
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{acctest.ExpectOnlyCheckReads()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.ExpectCheckStatus("fast_routes_to_mini", tfjson.CheckStatusPass),
+					acctest.ExpectCheckStatus("big_model_present", tfjson.CheckStatusPass),
+				},
+			},
+			{
+				// Removed out of band: the apply succeeds, the check warns.
+				PreConfig: func() {
+					if err := e.Client.RemoveCollectionMember(acctest.Ctx(), collectionID(), gpt4o); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             e.Config(base),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{acctest.ExpectOnlyCheckReads()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.ExpectCheckStatus("fast_routes_to_mini", tfjson.CheckStatusPass),
+					acctest.ExpectCheckStatus("big_model_present", tfjson.CheckStatusFail),
+				},
+			},
+			{
+				// A postcondition is a hard gate: the user's message fails the plan.
+				Config: e.Config(base + `
+data "unitysvc_resolve" "gate" {
+  path        = unitysvc_collection.c.gateway_path
+  routing_key = { model = "gpt-4o" }
+  lifecycle {
+    postcondition {
+      condition     = length(self.candidates) > 0
+      error_message = "Production traffic for gpt-4o would get 404s."
+    }
+  }
+}
+`),
+				ExpectError: acctest.ErrorText("Production traffic for gpt-4o would get 404s."),
+			},
+			{
+				// The path of a new enrollment is known only after apply:
+				// nothing fails at plan, and it resolves to the enrollment.
+				Config: e.Config(base + `
+resource "unitysvc_secret" "key" {
+  name  = "MY_PROVIDER_API_KEY"
+  value = "sk-test"
+}
+resource "unitysvc_enrollment" "byok" {
+  service_id           = "` + byokSvc + `"
+  parameters           = { endpoint = "https://llm.example.com/v1" }
+  sensitive_parameters = { api_key = "k" }
+  depends_on           = [unitysvc_secret.key]
+}
+data "unitysvc_resolve" "mine" {
+  path = "e/${unitysvc_enrollment.byok.code}"
+  lifecycle {
+    postcondition {
+      condition     = self.selected_service_id == "` + byokSvc + `"
+      error_message = "my enrollment does not route to my service"
+    }
+  }
+}
+`),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue("data.unitysvc_resolve.mine", tfjsonpath.New("path"))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{acctest.ExpectOnlyCheckReads()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.unitysvc_resolve.mine", tfjsonpath.New("selected_service_id"), knownvalue.StringExact(byokSvc)),
+					statecheck.ExpectKnownValue("data.unitysvc_resolve.mine", tfjsonpath.New("selected").AtMapKey("enrollment_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue("data.unitysvc_resolve.mine", tfjsonpath.New("path"), knownvalue.StringRegexp(regexp.MustCompile(`^e/[0-9A-Z]{4}$`))),
+				},
+			},
+		},
+	})
+}
