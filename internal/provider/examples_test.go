@@ -10,7 +10,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/hashicorp/go-version"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 )
 
 // moduleRoot finds the directory holding go.mod.
@@ -77,7 +77,7 @@ func TestAccExamplesValidate(t *testing.T) {
 	if len(list) < 17 {
 		t.Fatalf("found %d example directories, expected every resource and data source to have one", len(list))
 	}
-	writeOnly := cliSupportsWriteOnly(t, tofu, env)
+	writeOnly := acctest.SupportsWriteOnly(t)
 	for _, dir := range list {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(rel, func(t *testing.T) {
@@ -101,29 +101,6 @@ func TestAccExamplesValidate(t *testing.T) {
 			}
 		})
 	}
-}
-
-// cliSupportsWriteOnly reports whether the CLI at bin is Terraform or
-// OpenTofu 1.11 or later, the first with write-only attributes.
-func cliSupportsWriteOnly(t *testing.T, bin string, env []string) bool {
-	t.Helper()
-	cmd := exec.Command(bin, "version", "-json")
-	cmd.Env = env
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %q: %v", bin, out, err)
-	}
-	have, err := version.NewVersion(v.Version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return have.GreaterThanOrEqual(version.Must(version.NewVersion("1.11.0")))
 }
 
 // usesWriteOnly reports whether an example directory sets a write-only

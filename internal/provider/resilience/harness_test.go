@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
@@ -56,6 +57,7 @@ func needBinaries(t *testing.T) (tofu string) {
 	if tofu == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name the tofu binary (make test sets it)")
 	}
+	acctest.SkipWithoutWriteOnly(t) // the demo keeps its keys in write-only attributes
 	buildOnce.Do(func() {
 		root, err := filepath.Abs("../../..")
 		if err != nil {
