@@ -53,7 +53,11 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { inst.Close() })
+	b.Cleanup(func() {
+		if err := inst.Close(); err != nil {
+			b.Errorf("closing unitysvc-local: %v", err)
+		}
+	})
 	ctx := context.Background()
 	p, err := inst.Store.Authenticate(ctx, inst.APIKeys[0])
 	if err != nil {

@@ -35,7 +35,11 @@ func newFuzzAPI(tb testing.TB) *fuzzAPI {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
+	tb.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			tb.Errorf("closing the store: %v", err)
+		}
+	})
 	if _, err := st.EnsureAPIKey(ctx, "acme", keyA); err != nil {
 		tb.Fatal(err)
 	}

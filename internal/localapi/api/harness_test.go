@@ -62,7 +62,11 @@ func newTestServerWith(t *testing.T, checked bool) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
 	for key, customer := range map[string]string{keyA: "acme", keyA2: "acme", keyB: "other"} {
 		if _, err := st.EnsureAPIKey(ctx, customer, key); err != nil {
 			t.Fatal(err)

@@ -68,7 +68,11 @@ func newEnv(t *testing.T, tick time.Duration) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
 	p, err := st.EnsureAPIKey(context.Background(), "acme", "k")
 	if err != nil {
 		t.Fatal(err)

@@ -262,11 +262,13 @@ func TestInProcessStreamsAndCancels(t *testing.T) {
 		case "/stream":
 			w.Header().Set("Content-Type", "text/event-stream")
 			w.WriteHeader(201)
-			fmt.Fprint(w, "data: 1\n\n")
-			http.NewResponseController(w).Flush()
+			_, _ = fmt.Fprint(w, "data: 1\n\n")
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				t.Errorf("flush: %v", err)
+			}
 			select {
 			case <-release:
-				fmt.Fprint(w, "data: 2\n\n")
+				_, _ = fmt.Fprint(w, "data: 2\n\n")
 			case <-r.Context().Done():
 				gone <- r.Context().Err()
 			}
