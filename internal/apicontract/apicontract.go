@@ -86,7 +86,7 @@ func load() (*Checker, error) {
 	}
 	b, err := os.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoSpec, err)
+		return nil, fmt.Errorf("%w: %w", ErrNoSpec, err)
 	}
 	doc, err := libopenapi.NewDocument(b)
 	if err != nil {
@@ -98,7 +98,7 @@ func load() (*Checker, error) {
 	}
 	v, errs := validator.NewValidator(doc, config.WithPathTree(lookup))
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("building validator: %v", errors.Join(errs...))
+		return nil, fmt.Errorf("building validator: %w", errors.Join(errs...))
 	}
 	return &Checker{v: v, prefix: "/v1"}, nil
 }

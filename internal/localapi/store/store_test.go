@@ -88,7 +88,7 @@ func TestSecondCustomerIsIsolated(t *testing.T) {
 	if _, _, err := s.SetSecret(ctx, a, "K", true, SecretWrite{Value: "team-a"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.GetSecret(ctx, b, "K"); err != ErrNotFound {
+	if _, err := s.GetSecret(ctx, b, "K"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("customer b read customer a's shared secret: %v", err)
 	}
 }

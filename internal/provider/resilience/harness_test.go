@@ -68,7 +68,7 @@ func needBinaries(t *testing.T) (tofu string) {
 			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, out), pkg)
 			cmd.Dir = root
 			if b, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("building %s: %v\n%s", pkg, err, b)
+				buildErr = fmt.Errorf("building %s: %w\n%s", pkg, err, b)
 				return
 			}
 		}
