@@ -154,7 +154,7 @@ func TestVerboseLoggingKeepsStreaming(t *testing.T) {
 			t.Errorf("closing unitysvc-local: %v", err)
 		}
 	})
-	req, _ := http.NewRequest("POST", inst.GatewayURL+"/p/00000000-0000-0000-0000-0000000000c0/v1/chat/completions",
+	req, _ := http.NewRequest(http.MethodPost, inst.GatewayURL+"/p/00000000-0000-0000-0000-0000000000c0/v1/chat/completions",
 		strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
 	req.Header.Set("Authorization", "Bearer "+inst.APIKeys[0])
 	start := time.Now()

@@ -93,7 +93,7 @@ func TestRequestLogsAreOptInPerUserAndStayAfterStop(t *testing.T) {
 	ts.dispatch(t, "POST", "/p/"+groq+"/v1/chat/completions", keyA2, chat("llama-3.1-8b", "teammate, not logging"))
 	l := ts.logs(t, keyA2, "") // the customer's rows: teammates see them
 	if l.TotalCount != 1 || *l.Items[0].ServiceID != groq || *l.Items[0].StatusCode != 200 || l.Items[0].GatewaySource != "apisix" ||
-		l.Items[0].Method != "POST" || l.Items[0].Path != "/p/"+groq+"/v1/chat/completions" || l.Items[0].ErrorType != nil || *l.Items[0].TimeMS <= 0 {
+		l.Items[0].Method != http.MethodPost || l.Items[0].Path != "/p/"+groq+"/v1/chat/completions" || l.Items[0].ErrorType != nil || *l.Items[0].TimeMS <= 0 {
 		t.Fatalf("after one logged dispatch: %+v", l)
 	}
 	var d requestLogDetail
@@ -105,7 +105,7 @@ func TestRequestLogsAreOptInPerUserAndStayAfterStop(t *testing.T) {
 	if body, _ := d.UserRequest.Body.(map[string]any); body["model"] != "llama-3.1-8b" {
 		t.Fatalf("stored request body: %#v", d.UserRequest.Body)
 	}
-	if d.UpstreamResponse == nil || d.UpstreamResponse.StatusCode != 200 || !strings.Contains(toJSON(d.UpstreamResponse.Body), "llama-3.1-8b-groq (groq) answered: logged") {
+	if d.UpstreamResponse == nil || d.UpstreamResponse.StatusCode != http.StatusOK || !strings.Contains(toJSON(d.UpstreamResponse.Body), "llama-3.1-8b-groq (groq) answered: logged") {
 		t.Fatalf("stored response: %+v", d.UpstreamResponse)
 	}
 	if d.UsageEvent == nil || d.UsageEvent.CustomerCharge == "" || !strings.Contains(d.UsageEvent.UsageMetrics, "prompt_tokens") || d.Error != nil {

@@ -254,7 +254,7 @@ func TestAliases(t *testing.T) {
 
 func TestStreamingPassesThroughUnbuffered(t *testing.T) {
 	e := newEnv(t)
-	req, _ := http.NewRequest("POST", e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{"stream":true}`))
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{"stream":true}`))
 	req.Header.Set("Authorization", "Bearer "+keyA)
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {
@@ -287,7 +287,7 @@ func TestStreamingPassesThroughUnbuffered(t *testing.T) {
 
 	// A built-in upstream's stream (served in process) arrives chunk by
 	// chunk: the first event long before the last.
-	req, _ = http.NewRequest("POST", e.srv.URL+"/p/"+streamID+"/v1/chat/completions", strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	req, _ = http.NewRequest(http.MethodPost, e.srv.URL+"/p/"+streamID+"/v1/chat/completions", strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
 	req.Header.Set("Authorization", "Bearer "+keyA)
 	start := time.Now()
 	if resp, err = e.srv.Client().Do(req); err != nil {
@@ -322,7 +322,7 @@ func readAll(rd *bufio.Reader) (string, error) {
 func TestClientDisconnectCancelsTheUpstreamCall(t *testing.T) {
 	e := newEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "POST", e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{}`))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{}`))
 	req.Header.Set("Authorization", "Bearer "+keyA)
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {
