@@ -52,11 +52,12 @@ func TestChainVerbs(t *testing.T) {
 					wantStep = "second"
 					got := e.ext.last().Body
 					relayed := !first.fails && onSuccess == "relay"
-					if r.status != 200 || !ranSecond {
+					switch {
+					case r.status != 200 || !ranSecond:
 						t.Errorf("%s: %d, second ran %v", name, r.status, ranSecond)
-					} else if relayed && !strings.Contains(got, `"system_fingerprint":"unitysvc-local/fast"`) {
+					case relayed && !strings.Contains(got, `"system_fingerprint":"unitysvc-local/fast"`):
 						t.Errorf("%s: relay must send the first answer to the second step, it got %s", name, got)
-					} else if !relayed && got != chat("m", "original") {
+					case !relayed && got != chat("m", "original"):
 						t.Errorf("%s: the second step must get the original request, it got %s", name, got)
 					}
 				}
