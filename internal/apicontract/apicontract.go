@@ -204,7 +204,7 @@ func successCodes(status int) []int {
 func undocumentedStatus(errs []*validatorError) bool {
 	for _, e := range errs {
 		msg := strings.ToLower(e.Message + " " + e.Reason)
-		if !(strings.Contains(msg, "response code") || strings.Contains(msg, "not defined") || strings.Contains(msg, "no response")) {
+		if !strings.Contains(msg, "response code") && !strings.Contains(msg, "not defined") && !strings.Contains(msg, "no response") {
 			return false
 		}
 	}

@@ -87,7 +87,7 @@ type extRequest struct {
 func newExt(t *testing.T) *ext {
 	e := &ext{release: make(chan struct{}), gone: make(chan string, 16)}
 	e.Server = httptest.NewServer(http.HandlerFunc(e.serve))
-	t.Cleanup(e.Server.Close)
+	t.Cleanup(e.Close)
 	return e
 }
 
