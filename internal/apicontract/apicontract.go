@@ -143,7 +143,7 @@ func (c *Checker) Check(req *http.Request, reqBody []byte, status int, header ht
 		// A request the server rejected as invalid is expected to break the
 		// contract; any other must not.
 		for _, e := range errs {
-			out = append(out, mk("request", e.Error()+describe(e.Reason, e.HowToFix)))
+			out = append(out, mk("request", e.Error()+describe(e.Reason)))
 		}
 	}
 	if status >= 400 && status != http.StatusUnprocessableEntity {
@@ -171,14 +171,14 @@ func (c *Checker) Check(req *http.Request, reqBody []byte, status int, header ht
 			continue
 		}
 		for _, e := range errs {
-			out = append(out, mk("response", e.Error()+describe(e.Reason, e.HowToFix)))
+			out = append(out, mk("response", e.Error()+describe(e.Reason)))
 		}
 		return out
 	}
 	return append(out, mk("response", "status is not documented for this operation"))
 }
 
-func describe(reason, fix string) string {
+func describe(reason string) string {
 	s := ""
 	if reason != "" {
 		s += " (" + reason + ")"

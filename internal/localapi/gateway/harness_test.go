@@ -265,10 +265,10 @@ func (e *env) post(path, body string) response {
 	return e.send("POST", path, keyA, body)
 }
 
-// enroll makes an active enrollment of p in service id.
-func (e *env) enroll(p store.Principal, id string, params map[string]any) *store.Enrollment {
+// enroll makes an active enrollment of p in the BYOK service.
+func (e *env) enroll(p store.Principal, params map[string]any) *store.Enrollment {
 	e.t.Helper()
-	en, _, err := e.st.Enroll(context.Background(), p, store.EnrollmentWrite{ServiceID: id, Parameters: params,
+	en, _, err := e.st.Enroll(context.Background(), p, store.EnrollmentWrite{ServiceID: byokID, Parameters: params,
 		Outcome: store.EnrollmentActive, PendingUntil: time.Now().Add(-time.Second)})
 	if err != nil {
 		e.t.Fatal(err)
