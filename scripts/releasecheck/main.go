@@ -9,12 +9,12 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,21 +82,23 @@ func check(dist string, targets []string) error {
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(b, &m); err != nil || m.Version != 1 || !slices.Contains(m.Metadata.ProtocolVersions, "6.0") {
-		return fmt.Errorf("%s must be version 1 with protocol_versions [\"6.0\"]: %s (%v)", manifest, b, err)
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("%s: %w", manifest, err)
+	}
+	if m.Version != 1 || !slices.Contains(m.Metadata.ProtocolVersions, "6.0") {
+		return fmt.Errorf("%s must be version 1 with protocol_versions [\"6.0\"]: %s", manifest, b)
 	}
 	fmt.Printf("release-check: ok (%s): %d files in %s, all present with matching hashes\n", version, len(listed), filepath.Base(sums[0]))
 	return nil
 }
 
 func readSums(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	out := map[string]string{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		sum, name, ok := strings.Cut(sc.Text(), "  ")
 		if !ok {
@@ -108,24 +110,23 @@ func readSums(path string) (map[string]string, error) {
 }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 func zipHolds(path string, names []string) error {
-	r, err := zip.OpenReader(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return err
+	}
 	var have []string
 	for _, f := range r.File {
 		have = append(have, f.Name)
