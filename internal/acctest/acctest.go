@@ -98,7 +98,9 @@ func start(t *testing.T, faults localapi.Faults) *Env {
 			t.Fatalf("starting unitysvc-local: %v", err)
 		}
 		t.Cleanup(func() {
-			inst.Close()
+			if err := inst.Close(); err != nil {
+				t.Errorf("closing unitysvc-local: %v", err)
+			}
 			violations, n := rec.Violations()
 			for _, v := range violations {
 				t.Errorf("unitysvc-local broke the API contract: %s", v)

@@ -22,7 +22,7 @@ func checker(t *testing.T) *Checker {
 
 func TestCheckerCatchesViolations(t *testing.T) {
 	c := checker(t)
-	req := httptest.NewRequest("GET", "/v1/secrets/MY_KEY", nil)
+	req := httptest.NewRequest(http.MethodGet, "/v1/secrets/MY_KEY", nil)
 	good := `{"name":"MY_KEY","id":"x","owner_type":"customer","role_id":null,"owner_id":null,"sensitive":true,"value":null,"created_at":"2026-01-01T00:00:00Z","updated_at":null,"last_used_at":null}`
 	if v := c.Check(req, nil, 200, http.Header{"Content-Type": {"application/json"}}, []byte(good)); len(v) != 0 {
 		t.Fatalf("good response flagged: %v", v)
@@ -32,7 +32,7 @@ func TestCheckerCatchesViolations(t *testing.T) {
 		t.Fatal("response missing required fields was not flagged")
 	}
 	// An upsert's 201 is checked against the documented 200 schema.
-	put := httptest.NewRequest("PUT", "/v1/secrets/MY_KEY", strings.NewReader(`{"value":"x"}`))
+	put := httptest.NewRequest(http.MethodPut, "/v1/secrets/MY_KEY", strings.NewReader(`{"value":"x"}`))
 	put.Header.Set("Content-Type", "application/json")
 	if v := c.Check(put, []byte(`{"value":"x"}`), 201, http.Header{"Content-Type": {"application/json"}}, []byte(good)); len(v) != 0 {
 		t.Fatalf("201 upsert flagged: %v", v)

@@ -16,7 +16,11 @@ func benchClient(b *testing.B) *client.Client {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { inst.Close() })
+	b.Cleanup(func() {
+		if err := inst.Close(); err != nil {
+			b.Errorf("closing unitysvc-local: %v", err)
+		}
+	})
 	c, err := client.New(client.Config{BaseURL: inst.APIURL, APIKey: inst.APIKeys[0]})
 	if err != nil {
 		b.Fatal(err)

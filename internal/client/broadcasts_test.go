@@ -49,7 +49,7 @@ func TestUpdateBroadcastAsyncRejectedDetail(t *testing.T) {
 	async := "async"
 	_, err := c.UpdateBroadcast(context.Background(), "b1", client.BroadcastUpdate{Mode: &async})
 	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || apiErr.Detail != "body.mode: Broadcast mode 'async' is not available yet" {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity || apiErr.Detail != "body.mode: Broadcast mode 'async' is not available yet" {
 		t.Fatalf("err = %v", err)
 	}
 }

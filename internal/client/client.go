@@ -249,7 +249,8 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 			// Only the UnitySVC API's own 404 means "no such object":
 			// make sure, once, that the base URL is that API.
 			if err := c.verifyBase(ctx); err != nil {
-				if base, ok := err.(*APIError); ok && base.NoSuchRoute {
+				var base *APIError
+				if errors.As(err, &base) && base.NoSuchRoute {
 					apiErr.NoSuchRoute = true
 					return resp.StatusCode, apiErr
 				}

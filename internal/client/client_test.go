@@ -30,7 +30,7 @@ func TestRequestHeadersAndPath(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Clone(context.Background())
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"name":"A_B","id":"1","owner_type":"customer","role_id":"u","owner_id":"c","sensitive":true,"value":null,"created_at":"t","updated_at":null,"last_used_at":null}`)
+		_, _ = fmt.Fprint(w, `{"name":"A_B","id":"1","owner_type":"customer","role_id":"u","owner_id":"c","sensitive":true,"value":null,"created_at":"t","updated_at":null,"last_used_at":null}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 0)
@@ -53,7 +53,7 @@ func TestPathSegmentsAreEscaped(t *testing.T) {
 	srv := httptest.NewServer(ServeBaseCheck(func(w http.ResponseWriter, r *http.Request) {
 		raw = r.URL.EscapedPath()
 		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprint(w, `{"detail":"nope"}`)
+		_, _ = fmt.Fprint(w, `{"detail":"nope"}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 0)
@@ -67,7 +67,7 @@ func TestAnonymousSendsNoAuthorization(t *testing.T) {
 	var hdr []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hdr = r.Header.Values("Authorization")
-		fmt.Fprint(w, `{"data":[],"count":0}`)
+		_, _ = fmt.Fprint(w, `{"data":[],"count":0}`)
 	}))
 	defer srv.Close()
 	c, err := New(Config{BaseURL: srv.URL + "/v1"})
@@ -98,7 +98,7 @@ func TestAPIErrorDetail(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(tc.status)
-				fmt.Fprint(w, tc.body)
+				_, _ = fmt.Fprint(w, tc.body)
 			}))
 			defer srv.Close()
 			_, err := newTestClient(t, srv, 0).GetGroup(context.Background(), "x")
@@ -124,11 +124,11 @@ func TestRetry429HonoursRetryAfter(t *testing.T) {
 			first = time.Now()
 			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusTooManyRequests)
-			fmt.Fprint(w, `{"detail":"slow down"}`)
+			_, _ = fmt.Fprint(w, `{"detail":"slow down"}`)
 			return
 		}
 		second = time.Now()
-		fmt.Fprint(w, `{"data":[],"count":0}`)
+		_, _ = fmt.Fprint(w, `{"data":[],"count":0}`)
 	}))
 	defer srv.Close()
 	if _, err := newTestClient(t, srv, 3).ListSecrets(context.Background()); err != nil {
@@ -152,7 +152,7 @@ func TestRetry429OnPOST(t *testing.T) {
 			return
 		}
 		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, `{}`)
+		_, _ = fmt.Fprint(w, `{}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 3)
@@ -184,7 +184,7 @@ func TestRetry5xxOnIdempotent(t *testing.T) {
 					w.WriteHeader(http.StatusBadGateway)
 					return
 				}
-				fmt.Fprint(w, `{}`)
+				_, _ = fmt.Fprint(w, `{}`)
 			}))
 			defer srv.Close()
 			if _, err := newTestClient(t, srv, 4).do(context.Background(), request{method: method, path: "/x"}, nil); err != nil {
@@ -253,7 +253,7 @@ func TestSetSecretReportsCreated(t *testing.T) {
 		body = nil
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"name":"K","id":"1","owner_type":"customer","role_id":null,"owner_id":"c","sensitive":false,"value":"v","created_at":"2026-01-01T00:00:00.000000Z","updated_at":%s,"last_used_at":null}`, updatedAt)
+		_, _ = fmt.Fprintf(w, `{"name":"K","id":"1","owner_type":"customer","role_id":null,"owner_id":"c","sensitive":false,"value":"v","created_at":"2026-01-01T00:00:00.000000Z","updated_at":%s,"last_used_at":null}`, updatedAt)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 0)
@@ -287,7 +287,9 @@ func TestListGroupServicesFollowsCursor(t *testing.T) {
 		}
 		start := 0
 		if c := r.URL.Query().Get("cursor"); c != "" {
-			fmt.Sscanf(c, "c%d", &start)
+			if _, err := fmt.Sscanf(c, "c%d", &start); err != nil {
+				t.Errorf("cursor %q: %v", c, err)
+			}
 		}
 		limit := GroupServicesPageSize
 		if r.URL.Query().Get("limit") != fmt.Sprint(limit) {

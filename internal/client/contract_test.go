@@ -33,7 +33,9 @@ func contractClient(t *testing.T) (*client.Client, func() int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		inst.Close()
+		if err := inst.Close(); err != nil {
+			t.Errorf("closing unitysvc-local: %v", err)
+		}
 		violations, _ := rec.Violations()
 		for _, v := range violations {
 			t.Errorf("contract violation: %s", v)

@@ -83,7 +83,7 @@ func TestCreateEnrollmentValidationError(t *testing.T) {
 	})
 	_, err := c.CreateEnrollment(context.Background(), ServiceEnrollmentCreate{ServiceID: "s"}, false)
 	var apiErr *APIError
-	if !asAPIError(err, &apiErr) || apiErr.StatusCode != 422 || apiErr.Detail != "body.service_id: Service 'x' does not accept enrollments" {
+	if !asAPIError(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity || apiErr.Detail != "body.service_id: Service 'x' does not accept enrollments" {
 		t.Fatalf("err = %#v", err)
 	}
 }

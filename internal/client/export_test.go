@@ -11,7 +11,7 @@ func ServeBaseCheck(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/groups" && r.URL.Query().Get("name") == baseCheckName {
 			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, `{"data":[],"count":0}`)
+			_, _ = fmt.Fprint(w, `{"data":[],"count":0}`)
 			return
 		}
 		h(w, r)

@@ -38,11 +38,11 @@ func TestNotFoundOnlyFromTheAPI(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/v1/groups" && tc.probeStatus != 0 {
 					w.WriteHeader(tc.probeStatus)
-					fmt.Fprint(w, tc.probeBody)
+					_, _ = fmt.Fprint(w, tc.probeBody)
 					return
 				}
 				w.WriteHeader(http.StatusNotFound)
-				fmt.Fprint(w, tc.body)
+				_, _ = fmt.Fprint(w, tc.body)
 			}))
 			defer srv.Close()
 			_, err := newTestClient(t, srv, 0).GetSecret(context.Background(), "X")
@@ -70,12 +70,12 @@ func TestBaseCheckedOnce(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/groups" {
 			probes.Add(1)
-			fmt.Fprint(w, `{"data":[],"count":0}`)
+			_, _ = fmt.Fprint(w, `{"data":[],"count":0}`)
 			return
 		}
 		calls.Add(1)
 		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprint(w, `{"detail":"Secret not found"}`)
+		_, _ = fmt.Fprint(w, `{"detail":"Secret not found"}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 0)
@@ -98,7 +98,7 @@ func TestAttemptsAndNoRetryOf501(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			calls.Add(1)
 			w.WriteHeader(tc.status)
-			fmt.Fprint(w, `{"detail":"x"}`)
+			_, _ = fmt.Fprint(w, `{"detail":"x"}`)
 		}))
 		_, err := newTestClient(t, srv, 2).ListSecrets(context.Background())
 		srv.Close()

@@ -89,7 +89,7 @@ func TestCreateSecretRetries429(t *testing.T) {
 			return
 		}
 		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, `{"name":"K","id":"1","owner_type":"customer","role_id":"u","owner_id":"c","sensitive":true,"value":null,"created_at":"2026-01-01T00:00:00.000000Z","updated_at":null,"last_used_at":null}`)
+		_, _ = fmt.Fprint(w, `{"name":"K","id":"1","owner_type":"customer","role_id":"u","owner_id":"c","sensitive":true,"value":null,"created_at":"2026-01-01T00:00:00.000000Z","updated_at":null,"last_used_at":null}`)
 	}))
 	defer srv.Close()
 	_, created, err := newTestClient(t, srv, 2).CreateSecret(context.Background(), "K", false, SecretUpdate{Value: "v"})
@@ -129,7 +129,7 @@ func TestSwitchAliasRoutingIsRetried(t *testing.T) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		fmt.Fprint(w, `{"alias":{"id":"a","customer_id":"c","owner_id":null,"name":"n","target_path":"g/x","is_routing":true,"created_at":"t"},"demoted_alias_id":null}`)
+		_, _ = fmt.Fprint(w, `{"alias":{"id":"a","customer_id":"c","owner_id":null,"name":"n","target_path":"g/x","is_routing":true,"created_at":"t"},"demoted_alias_id":null}`)
 	}))
 	defer srv.Close()
 	if _, err := newTestClient(t, srv, 2).SwitchAliasRouting(context.Background(), "a", true, SwitchAliasOptions{}); err != nil || calls.Load() != 2 {
@@ -145,7 +145,7 @@ func answering(t *testing.T, status int, body string) (*httptest.Server, *atomic
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.WriteHeader(status)
-		fmt.Fprint(w, body)
+		_, _ = fmt.Fprint(w, body)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, calls

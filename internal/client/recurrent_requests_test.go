@@ -10,9 +10,9 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
-func recurrentJSON(id string) map[string]any {
+func recurrentJSON() map[string]any {
 	return map[string]any{
-		"id": id, "status": "active", "customer_id": "c1", "request_path": "/g/llm/v1/chat/completions", "http_method": "POST",
+		"id": "r1", "status": "active", "customer_id": "c1", "request_path": "/g/llm/v1/chat/completions", "http_method": "POST",
 		"body_template": map[string]any{"prompt": "ping"}, "request_headers": map[string]string{"X-A": "1"},
 		"schedule": map[string]any{"schedule_type": "cron", "cron_expression": "0 */6 * * *", "timezone": "UTC"},
 		"state":    map[string]any{"next_run_at": "2026-01-01T06:00:00Z", "run_count": 0},
@@ -27,7 +27,7 @@ func TestCreateRecurrentRequestSendsTemplate(t *testing.T) {
 			t.Errorf("request %s %s", r.Method, r.URL.Path)
 		}
 		got = scheduleBody(t, r)
-		out := recurrentJSON("r1")
+		out := recurrentJSON()
 		out["status"], out["schedule"] = "draft", nil
 		scheduleJSON(w, http.StatusCreated, out)
 	})
@@ -58,7 +58,7 @@ func TestUpdateRecurrentRequestScheduleAndNulls(t *testing.T) {
 			t.Errorf("request %s %s", r.Method, r.URL.Path)
 		}
 		got = scheduleBody(t, r)
-		scheduleJSON(w, http.StatusOK, recurrentJSON("r1"))
+		scheduleJSON(w, http.StatusOK, recurrentJSON())
 	})
 	paused := client.RecurrentStatusPaused
 	_, err := c.UpdateRecurrentRequest(context.Background(), "r1", client.RecurrentRequestUpdate{
@@ -98,7 +98,7 @@ func TestUpdateRecurrentRequestScheduleAndNulls(t *testing.T) {
 
 func TestGetRecurrentRequestDecodesScheduleAndState(t *testing.T) {
 	c := newScheduleTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		scheduleJSON(w, http.StatusOK, recurrentJSON("r1"))
+		scheduleJSON(w, http.StatusOK, recurrentJSON())
 	})
 	rr, err := c.GetRecurrentRequest(context.Background(), "r1")
 	if err != nil {
@@ -154,7 +154,7 @@ func TestListRecurrentRequestsFilters(t *testing.T) {
 		if q.Get("status") != "active" || q.Get("service_id") != "s1" || q.Has("enrollment_id") {
 			t.Errorf("query %s", r.URL.RawQuery)
 		}
-		scheduleJSON(w, http.StatusOK, map[string]any{"data": []any{recurrentJSON("r1")}, "count": 1})
+		scheduleJSON(w, http.StatusOK, map[string]any{"data": []any{recurrentJSON()}, "count": 1})
 	})
 	all, err := c.ListRecurrentRequests(context.Background(), client.ListRecurrentRequestsOptions{Status: "active", ServiceID: "s1"})
 	if err != nil || len(all) != 1 || all[0].ID != "r1" {

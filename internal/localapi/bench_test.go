@@ -53,7 +53,11 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { inst.Close() })
+	b.Cleanup(func() {
+		if err := inst.Close(); err != nil {
+			b.Errorf("closing unitysvc-local: %v", err)
+		}
+	})
 	ctx := context.Background()
 	p, err := inst.Store.Authenticate(ctx, inst.APIKeys[0])
 	if err != nil {
@@ -88,7 +92,7 @@ var streamReq = []byte(`{"model":"bench","stream":true,"messages":[{"role":"user
 // do sends body to url and returns how long until the first byte of the
 // answer arrived and until the whole answer had.
 func (e *benchEnv) do(b *testing.B, url string, body []byte) (first, total time.Duration) {
-	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.key) // ignored by the upstream
 	start := time.Now()
@@ -105,7 +109,7 @@ func (e *benchEnv) do(b *testing.B, url string, body []byte) (first, total time.
 		b.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
+	if resp.StatusCode != http.StatusOK {
 		b.Fatalf("%s: %d", url, resp.StatusCode)
 	}
 	return first, time.Since(start)

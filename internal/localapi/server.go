@@ -169,7 +169,7 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 			_, err = st.EnsureAPIKey(ctx, customer, key)
 		}
 		if err != nil {
-			st.Close()
+			_ = st.Close()
 			apiLn.Close()
 			gwLn.Close()
 			return nil, fmt.Errorf("seeding API key: %w", err)
@@ -179,14 +179,14 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 	// The built-in upstreams the gateway routes platform services to.
 	upLn, err := net.Listen("tcp", orDefault(cfg.UpstreamAddr, "127.0.0.1:0"))
 	if err != nil {
-		st.Close()
+		_ = st.Close()
 		apiLn.Close()
 		gwLn.Close()
 		return nil, fmt.Errorf("upstream listener: %w", err)
 	}
 	router, err := routing.New(st, cat, routing.NewLatency())
 	if err != nil {
-		st.Close()
+		_ = st.Close()
 		apiLn.Close()
 		gwLn.Close()
 		upLn.Close()
@@ -226,7 +226,7 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 	}()
 	go func() {
 		<-ctx.Done()
-		inst.Close()
+		_ = inst.Close() // nobody waits for it: the caller cancelled ctx
 	}()
 	return inst, nil
 }

@@ -48,7 +48,11 @@ func TestScheduledRunsThroughTheGateway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer inst.Close()
+	t.Cleanup(func() {
+		if err := inst.Close(); err != nil {
+			t.Errorf("closing unitysvc-local: %v", err)
+		}
+	})
 	key := inst.APIKeys[0]
 	if status, body := call(t, "POST", inst.APIURL+"/request-logs/start", key, nil); status != 200 {
 		t.Fatalf("start logging: %d %s", status, body)
@@ -112,7 +116,11 @@ func TestGatewayPort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer inst.Close()
+	t.Cleanup(func() {
+		if err := inst.Close(); err != nil {
+			t.Errorf("closing unitysvc-local: %v", err)
+		}
+	})
 	status, body := call(t, "GET", inst.GatewayURL+"/v1/groups?owner=system&name=llm", inst.APIKeys[0], nil)
 	if status != 404 || !strings.Contains(string(body), "The control-plane API is served at "+inst.APIURL) {
 		t.Fatalf("the API's path on the gateway: %d %s", status, body)
@@ -141,8 +149,12 @@ func TestVerboseLoggingKeepsStreaming(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer inst.Close()
-	req, _ := http.NewRequest("POST", inst.GatewayURL+"/p/00000000-0000-0000-0000-0000000000c0/v1/chat/completions",
+	t.Cleanup(func() {
+		if err := inst.Close(); err != nil {
+			t.Errorf("closing unitysvc-local: %v", err)
+		}
+	})
+	req, _ := http.NewRequest(http.MethodPost, inst.GatewayURL+"/p/00000000-0000-0000-0000-0000000000c0/v1/chat/completions",
 		strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
 	req.Header.Set("Authorization", "Bearer "+inst.APIKeys[0])
 	start := time.Now()

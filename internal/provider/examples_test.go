@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"testing"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 )
 
 // moduleRoot finds the directory holding go.mod.
@@ -45,7 +48,7 @@ func TestAccExamplesValidate(t *testing.T) {
 	}
 	rc := filepath.Join(t.TempDir(), "tofurc")
 	overrides := ""
-	for _, addr := range []string{"registry.opentofu.org/unitysvc/unitysvc", "registry.opentofu.org/hashicorp/unitysvc", "registry.terraform.io/unitysvc/unitysvc"} {
+	for _, addr := range []string{"registry.opentofu.org/unitysvc/unitysvc", "registry.opentofu.org/hashicorp/unitysvc", "registry.terraform.io/unitysvc/unitysvc", "registry.terraform.io/hashicorp/unitysvc"} {
 		overrides += fmt.Sprintf("    %q = %q\n", addr, bin)
 	}
 	if err := os.WriteFile(rc, []byte("provider_installation {\n  dev_overrides {\n"+overrides+"  }\n  direct {}\n}\n"), 0o600); err != nil {
@@ -74,9 +77,13 @@ func TestAccExamplesValidate(t *testing.T) {
 	if len(list) < 17 {
 		t.Fatalf("found %d example directories, expected every resource and data source to have one", len(list))
 	}
+	writeOnly := acctest.SupportsWriteOnly(t)
 	for _, dir := range list {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(rel, func(t *testing.T) {
+			if !writeOnly && usesWriteOnly(t, dir) {
+				t.Skipf("uses write-only attributes or ephemeral variables, which need Terraform 1.11+ or OpenTofu 1.11+ (the CLI is older)")
+			}
 			cmd := exec.Command(tofu, "validate", "-json", "-no-color")
 			cmd.Dir, cmd.Env = dir, env
 			out, _ := cmd.Output()
@@ -95,3 +102,22 @@ func TestAccExamplesValidate(t *testing.T) {
 		})
 	}
 }
+
+// usesWriteOnly reports whether an example directory sets a write-only
+// attribute or declares an ephemeral variable.
+func usesWriteOnly(t *testing.T, dir string) bool {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if writeOnlyRE.Match(b) {
+			return true
+		}
+	}
+	return false
+}
+
+var writeOnlyRE = regexp.MustCompile(`(?m)^\s*(\w+_wo|ephemeral)\s*=`)

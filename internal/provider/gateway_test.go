@@ -122,8 +122,11 @@ resource "unitysvc_broadcast" "fan" {
 			Check: resource.ComposeTestCheckFunc(
 				func(*terraform.State) error {
 					status, _, out, err := gatewayCall("POST", e.APIURL+"/request-logs/start", e.APIKey, nil)
-					if err != nil || status != 200 || out["enabled"] != true {
-						return fmt.Errorf("starting request logging: %d %v %v", status, out, err)
+					if err != nil {
+						return fmt.Errorf("starting request logging: %w", err)
+					}
+					if status != 200 || out["enabled"] != true {
+						return fmt.Errorf("starting request logging: %d %v", status, out)
 					}
 					return nil
 				},
@@ -139,8 +142,11 @@ resource "unitysvc_broadcast" "fan" {
 						}
 					}
 					status, _, out, err := gatewayCall("GET", e.GatewayURL+"/g/"+coll+"/v1/models", e.APIKey, nil)
-					if err != nil || status != 200 || fmt.Sprint(out["data"]) != "[map[created:0 id:fast-gpt object:model owned_by:unitysvc] map[created:0 id:llama-3.1-8b object:model owned_by:unitysvc]]" {
-						return fmt.Errorf("models: %d %v %v", status, out, err)
+					if err != nil {
+						return fmt.Errorf("models: %w", err)
+					}
+					if status != 200 || fmt.Sprint(out["data"]) != "[map[created:0 id:fast-gpt object:model owned_by:unitysvc] map[created:0 id:llama-3.1-8b object:model owned_by:unitysvc]]" {
+						return fmt.Errorf("models: %d %v", status, out)
 					}
 					return nil
 				},
@@ -155,8 +161,11 @@ resource "unitysvc_broadcast" "fan" {
 					}
 					// Both attempts are in the request logs: the timeout, then the answer.
 					status, _, logs, err := gatewayCall("GET", e.APIURL+"/request-logs?user_request_path=/c/"+chain, e.APIKey, nil)
-					if err != nil || status != 200 {
-						return fmt.Errorf("request logs: %d %v", status, err)
+					if err != nil {
+						return fmt.Errorf("request logs: %w", err)
+					}
+					if status != 200 {
+						return fmt.Errorf("request logs: %d", status)
 					}
 					items, _ := logs["items"].([]any)
 					if len(items) != 2 {

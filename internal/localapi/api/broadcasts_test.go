@@ -56,27 +56,27 @@ func TestBroadcastsCreateAppliesDefaults(t *testing.T) {
 func TestBroadcastsNameAndDescriptionLength(t *testing.T) {
 	ts := newTestServer(t)
 	createBroadcast(t, ts, keyA, "", map[string]any{"name": strings.Repeat("n", 64), "description": strings.Repeat("d", 500)})
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": strings.Repeat("n", 65)}, `["body","name"] String should have at most 64 characters`)
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": "x", "description": strings.Repeat("d", 501)}, `["body","description"] String should have at most 500 characters`)
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{}, `["body","name"] Field required`)
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": strings.Repeat("n", 65)}, `["body","name"] String should have at most 64 characters`)
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": "x", "description": strings.Repeat("d", 501)}, `["body","description"] String should have at most 500 characters`)
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{}, `["body","name"] Field required`)
 }
 
 func TestBroadcastsTargetLimits(t *testing.T) {
 	ts := newTestServer(t)
 	createBroadcast(t, ts, keyA, "", map[string]any{"name": "ok", "targets": []any{target(strings.Repeat("t", 64), strings.Repeat("p", 500))}})
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": "b", "targets": []any{target(strings.Repeat("t", 65), "g/llm")}},
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": "b", "targets": []any{target(strings.Repeat("t", 65), "g/llm")}},
 		`["body","targets",0,"name"] String should have at most 64 characters`)
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": "b", "targets": []any{target("a", strings.Repeat("p", 501))}},
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": "b", "targets": []any{target("a", strings.Repeat("p", 501))}},
 		`["body","targets",0,"target_path"] String should have at most 500 characters`)
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": "b", "targets": []any{map[string]any{"name": "a"}}},
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": "b", "targets": []any{map[string]any{"name": "a"}}},
 		`["body","targets",0,"target_path"] Field required`)
 }
 
 func TestBroadcastsAsyncModeRejected(t *testing.T) {
 	ts := newTestServer(t)
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": "a", "mode": "async"}, "'async' is not available yet")
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": "a", "mode": "async"}, "'async' is not available yet")
 	b := createBroadcast(t, ts, keyA, "", map[string]any{"name": "a", "mode": "sync"})
-	expect422(t, ts, "PATCH", "/broadcasts/"+b.ID, keyA, map[string]any{"mode": "async"}, `["body","mode"] Broadcast mode 'async' is not available yet`)
+	expect422(t, ts, "PATCH", "/broadcasts/"+b.ID, map[string]any{"mode": "async"}, `["body","mode"] Broadcast mode 'async' is not available yet`)
 	var got broadcastBody
 	ts.doJSON(t, "PATCH", "/broadcasts/"+b.ID, keyA, map[string]any{"mode": "sync"}, http.StatusOK, &got)
 	if got.Mode != "sync" {
@@ -86,12 +86,12 @@ func TestBroadcastsAsyncModeRejected(t *testing.T) {
 
 func TestBroadcastsModeEnum(t *testing.T) {
 	ts := newTestServer(t)
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": "a", "mode": "fanout"}, "Input should be 'sync' or 'async'")
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": "a", "mode": "fanout"}, "Input should be 'sync' or 'async'")
 }
 
 func TestBroadcastsTargetTimeoutPositive(t *testing.T) {
 	ts := newTestServer(t)
-	expect422(t, ts, "POST", "/broadcasts/", keyA, map[string]any{"name": "a", "target_timeout_ms": 0}, `["body","target_timeout_ms"]`)
+	expect422(t, ts, "POST", "/broadcasts/", map[string]any{"name": "a", "target_timeout_ms": 0}, `["body","target_timeout_ms"]`)
 }
 
 func TestBroadcastsNameUniquePerScope(t *testing.T) {
@@ -165,7 +165,7 @@ func TestBroadcastsReplaceTargetsAtomically(t *testing.T) {
 	if len(got.Targets) != 2 || got.Targets[0].Name != "c" || got.Targets[1].Name != "b" || got.Targets[0].RoutingKeyOverride["model"] != "gpt-4o-mini" {
 		t.Fatalf("targets after replace = %+v", got.Targets)
 	}
-	expect422(t, ts, "PUT", "/broadcasts/"+b.ID+"/targets", keyA, []any{target("x", "g/x"), target("", "g/y")}, `["body",1,"name"]`)
+	expect422(t, ts, "PUT", "/broadcasts/"+b.ID+"/targets", []any{target("x", "g/x"), target("", "g/y")}, `["body",1,"name"]`)
 	ts.doJSON(t, "GET", "/broadcasts/"+b.ID, keyA, nil, http.StatusOK, &got)
 	if len(got.Targets) != 2 {
 		t.Fatalf("targets after rejected replace = %+v", got.Targets)
@@ -207,7 +207,7 @@ func TestBroadcastsDelete(t *testing.T) {
 
 func TestBroadcastsIDMustBeUUID(t *testing.T) {
 	ts := newTestServer(t)
-	expect422(t, ts, "PATCH", "/broadcasts/xyz", keyA, map[string]any{"enabled": true}, `["path","broadcast_id"] Input should be a valid UUID`)
+	expect422(t, ts, "PATCH", "/broadcasts/xyz", map[string]any{"enabled": true}, `["path","broadcast_id"] Input should be a valid UUID`)
 	if status, _ := ts.do(t, "GET", "/broadcasts/", noAuth, nil); status != http.StatusUnauthorized {
 		t.Fatalf("anonymous list: %d, want 401", status)
 	}

@@ -45,10 +45,10 @@ func step(name, target string, sort int) map[string]any {
 	return map[string]any{"name": name, "target_path": target, "sort_order": sort}
 }
 
-// expect422 asserts a 422 whose detail mentions want.
-func expect422(t *testing.T, ts *testServer, method, path, key string, body any, want string) {
+// expect422 asserts a 422 to keyA's request whose detail mentions want.
+func expect422(t *testing.T, ts *testServer, method, path string, body any, want string) {
 	t.Helper()
-	status, data := ts.do(t, method, path, key, body)
+	status, data := ts.do(t, method, path, keyA, body)
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("%s %s: status %d, want 422; body %s", method, path, status, data)
 	}
@@ -83,26 +83,26 @@ func TestChainsCreateWithoutSteps(t *testing.T) {
 func TestChainsNameLength(t *testing.T) {
 	ts := newTestServer(t)
 	createChain(t, ts, keyA, "", map[string]any{"name": strings.Repeat("n", 64)})
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": strings.Repeat("n", 65)}, `["body","name"] String should have at most 64 characters`)
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": ""}, `["body","name"] String should have at least 1 character`)
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"description": "x"}, `["body","name"] Field required`)
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": strings.Repeat("n", 65)}, `["body","name"] String should have at most 64 characters`)
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": ""}, `["body","name"] String should have at least 1 character`)
+	expect422(t, ts, "POST", "/chains/", map[string]any{"description": "x"}, `["body","name"] Field required`)
 }
 
 func TestChainsDescriptionLength(t *testing.T) {
 	ts := newTestServer(t)
 	c := createChain(t, ts, keyA, "", map[string]any{"name": "d", "description": strings.Repeat("d", 500)})
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "d2", "description": strings.Repeat("d", 501)}, "at most 500 characters")
-	expect422(t, ts, "PATCH", "/chains/"+c.ID, keyA, map[string]any{"description": strings.Repeat("d", 501)}, `["body","description"] String should have at most 500`)
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "d2", "description": strings.Repeat("d", 501)}, "at most 500 characters")
+	expect422(t, ts, "PATCH", "/chains/"+c.ID, map[string]any{"description": strings.Repeat("d", 501)}, `["body","description"] String should have at most 500`)
 }
 
 func TestChainsStepLimits(t *testing.T) {
 	ts := newTestServer(t)
 	createChain(t, ts, keyA, "", map[string]any{"name": "ok", "steps": []any{step(strings.Repeat("s", 64), strings.Repeat("p", 500), 0)}})
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "c", "steps": []any{step(strings.Repeat("s", 65), "g/llm", 0)}},
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "c", "steps": []any{step(strings.Repeat("s", 65), "g/llm", 0)}},
 		`["body","steps",0,"name"] String should have at most 64 characters`)
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "c", "steps": []any{step("a", "g/llm", 0), step("b", strings.Repeat("p", 501), 1)}},
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "c", "steps": []any{step("a", "g/llm", 0), step("b", strings.Repeat("p", 501), 1)}},
 		`["body","steps",1,"target_path"] String should have at most 500 characters`)
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "c", "steps": []any{map[string]any{"name": "a", "target_path": "g/llm"}}},
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "c", "steps": []any{map[string]any{"name": "a", "target_path": "g/llm"}}},
 		`["body","steps",0,"sort_order"] Field required`)
 }
 
@@ -110,10 +110,10 @@ func TestChainsStepOutcomeValues(t *testing.T) {
 	ts := newTestServer(t)
 	bad := step("a", "g/llm", 0)
 	bad["on_success"] = "retry"
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "c", "steps": []any{bad}}, "Input should be 'stop', 'continue' or 'relay'")
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "c", "steps": []any{bad}}, "Input should be 'stop', 'continue' or 'relay'")
 	bad = step("a", "g/llm", 0)
 	bad["on_failure"] = "panic"
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "c", "steps": []any{bad}}, "Input should be 'continue', 'relay' or 'stop'")
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "c", "steps": []any{bad}}, "Input should be 'continue', 'relay' or 'stop'")
 	good := step("a", "g/llm", 0)
 	good["on_success"], good["on_failure"], good["timeout_ms"] = "relay", "stop", 2500
 	c := createChain(t, ts, keyA, "", map[string]any{"name": "c", "steps": []any{good}})
@@ -124,10 +124,10 @@ func TestChainsStepOutcomeValues(t *testing.T) {
 
 func TestChainsTimeoutsPositive(t *testing.T) {
 	ts := newTestServer(t)
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "c", "default_timeout_ms": 0}, "greater than or equal to 1")
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "c", "default_timeout_ms": 0}, "greater than or equal to 1")
 	bad := step("a", "g/llm", 0)
 	bad["timeout_ms"] = -5
-	expect422(t, ts, "POST", "/chains/", keyA, map[string]any{"name": "c", "steps": []any{bad}}, `["body","steps",0,"timeout_ms"]`)
+	expect422(t, ts, "POST", "/chains/", map[string]any{"name": "c", "steps": []any{bad}}, `["body","steps",0,"timeout_ms"]`)
 }
 
 func TestChainsNameUniquePerScope(t *testing.T) {
@@ -195,7 +195,7 @@ func TestChainsListPaging(t *testing.T) {
 	if list.Count != 3 || len(list.Data) != 1 || list.Data[0].Name != "c2" || len(list.Data[0].Steps) != 1 {
 		t.Fatalf("page = %+v, want count 3 and c2 with its step", list)
 	}
-	expect422(t, ts, "GET", "/chains/?skip=-1", keyA, nil, "greater than or equal to 0")
+	expect422(t, ts, "GET", "/chains/?skip=-1", nil, "greater than or equal to 0")
 }
 
 func TestChainsPatchLeavesOmittedFields(t *testing.T) {
@@ -230,7 +230,7 @@ func TestChainsReplaceStepsAtomically(t *testing.T) {
 		t.Fatalf("steps after replace = %v, want b,c,z (sort_order)", names)
 	}
 	// An invalid list changes nothing.
-	expect422(t, ts, "PUT", "/chains/"+c.ID+"/steps", keyA, []any{step("ok", "g/ok", 0), step(strings.Repeat("x", 65), "g/x", 1)}, `["body",1,"name"]`)
+	expect422(t, ts, "PUT", "/chains/"+c.ID+"/steps", []any{step("ok", "g/ok", 0), step(strings.Repeat("x", 65), "g/x", 1)}, `["body",1,"name"]`)
 	ts.doJSON(t, "GET", "/chains/"+c.ID, keyA, nil, http.StatusOK, &got)
 	if len(got.Steps) != 3 {
 		t.Fatalf("steps after rejected replace = %+v", got.Steps)
@@ -264,7 +264,7 @@ func TestChainsStepSubRoutes(t *testing.T) {
 	if updated.TimeoutMS != nil {
 		t.Fatalf("timeout after clearing = %v", *updated.TimeoutMS)
 	}
-	expect422(t, ts, "PATCH", "/chains/"+c.ID+"/steps/"+added.ID, keyA, map[string]any{"on_success": "maybe"}, "on_success")
+	expect422(t, ts, "PATCH", "/chains/"+c.ID+"/steps/"+added.ID, map[string]any{"on_success": "maybe"}, "on_success")
 	ts.doJSON(t, "DELETE", "/chains/"+c.ID+"/steps/"+added.ID, keyA, nil, http.StatusOK, nil)
 	if status, _ := ts.do(t, "DELETE", "/chains/"+c.ID+"/steps/"+added.ID, keyA, nil); status != http.StatusNotFound {
 		t.Fatalf("second step delete: %d, want 404", status)
@@ -296,8 +296,8 @@ func TestChainsDeleteRemovesSteps(t *testing.T) {
 
 func TestChainsIDMustBeUUID(t *testing.T) {
 	ts := newTestServer(t)
-	expect422(t, ts, "GET", "/chains/not-a-uuid", keyA, nil, `["path","chain_id"] Input should be a valid UUID`)
-	expect422(t, ts, "DELETE", "/chains/00000000-0000-0000-0000-000000000000/steps/nope", keyA, nil, `["path","step_id"]`)
+	expect422(t, ts, "GET", "/chains/not-a-uuid", nil, `["path","chain_id"] Input should be a valid UUID`)
+	expect422(t, ts, "DELETE", "/chains/00000000-0000-0000-0000-000000000000/steps/nope", nil, `["path","step_id"]`)
 	if status, _ := ts.do(t, "GET", "/chains/00000000-0000-0000-0000-000000000000", keyA, nil); status != http.StatusNotFound {
 		t.Fatalf("unknown chain: %d, want 404", status)
 	}

@@ -396,13 +396,13 @@ type membershipBody struct {
 	} `json:"groups"`
 }
 
-func (m membershipBody) member(name string) (found, member bool) {
+func (m membershipBody) member(name string) bool {
 	for _, g := range m.Groups {
 		if g.Name == name {
-			return true, g.Member
+			return g.Member
 		}
 	}
-	return false, false
+	return false
 }
 
 func TestCollectionsServiceMembershipView(t *testing.T) {
@@ -417,15 +417,15 @@ func TestCollectionsServiceMembershipView(t *testing.T) {
 	if !m.Eligible || len(m.Groups) != 3 || !m.Groups[0].IsDefault || m.Groups[0].ID != nil {
 		t.Fatalf("membership = %+v; want eligible, synthetic favorites first, then a and b", m)
 	}
-	if _, member := m.member("a"); !member {
+	if !m.member("a") {
 		t.Fatal("a not flagged as holding the service")
 	}
 	// Move it from a to b and into favorites (created on first use).
 	ts.doJSON(t, "PUT", "/services/"+gpt+"/groups", keyA, map[string]any{"group_ids": []string{b.ID}, "include_default": true}, http.StatusOK, &m)
-	if _, member := m.member("a"); member {
+	if m.member("a") {
 		t.Fatal("still in a")
 	}
-	if _, member := m.member("b"); !member {
+	if !m.member("b") {
 		t.Fatal("not in b")
 	}
 	if m.Groups[0].ID == nil || !m.Groups[0].Member || m.Groups[0].Name != "favorites" {

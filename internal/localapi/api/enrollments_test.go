@@ -62,10 +62,11 @@ func activateNow(t *testing.T, ts *testServer) {
 	}
 }
 
-func getEnrollment(t *testing.T, ts *testServer, key, id string) enrollmentBody {
+// getEnrollment reads enrollment id as keyA.
+func getEnrollment(t *testing.T, ts *testServer, id string) enrollmentBody {
 	t.Helper()
 	var e enrollmentBody
-	ts.doJSON(t, "GET", "/enrollments/"+id, key, nil, http.StatusOK, &e)
+	ts.doJSON(t, "GET", "/enrollments/"+id, keyA, nil, http.StatusOK, &e)
 	return e
 }
 
@@ -76,11 +77,11 @@ func TestEnrollmentsActivateAfterDelay(t *testing.T) {
 	if e.Status != "pending" || e.ID == "" || e.TaskID == "" || e.Message == "" || e.ServiceID != byokServiceID {
 		t.Fatalf("enroll response = %+v; want pending with id, task_id, message", e)
 	}
-	if got := getEnrollment(t, ts, keyA, e.ID); got.Status != "pending" {
+	if got := getEnrollment(t, ts, e.ID); got.Status != "pending" {
 		t.Fatalf("status right after enrolling = %s, want pending", got.Status)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for getEnrollment(t, ts, keyA, e.ID).Status != "active" {
+	for getEnrollment(t, ts, e.ID).Status != "active" {
 		if time.Now().After(deadline) {
 			t.Fatal("enrollment did not become active within 5s (default delay is 1s)")
 		}
@@ -91,7 +92,7 @@ func TestEnrollmentsActivateAfterDelay(t *testing.T) {
 func TestEnrollmentsReadShape(t *testing.T) {
 	ts := newTestServer(t)
 	e := enrollBYOK(t, ts, keyA, map[string]any{"endpoint": "https://llm.example.com/v1", "api_key": "sk-live-123", "region": "eu"})
-	got := getEnrollment(t, ts, keyA, e.ID)
+	got := getEnrollment(t, ts, e.ID)
 	if got.Code == nil || !crockfordCodeRE.MatchString(*got.Code) {
 		t.Fatalf("code = %v, want 4 Crockford base32 characters", got.Code)
 	}
@@ -114,7 +115,7 @@ func TestEnrollmentsMaskSecretLookingKeys(t *testing.T) {
 	ts := newTestServer(t)
 	params := map[string]any{"endpoint": "https://x", "api_key": "a", "PASSWORD": "b", "access_token": "c", "client_secret": "d", "SecretKey": "e", "region": "eu"}
 	e := enrollBYOK(t, ts, keyA, params)
-	got := getEnrollment(t, ts, keyA, e.ID)
+	got := getEnrollment(t, ts, e.ID)
 	for k, v := range params {
 		masked := k != "endpoint" && k != "region"
 		if masked && got.Parameters[k] != "***masked***" {
@@ -145,12 +146,12 @@ func TestEnrollmentsIncompleteWhenRequiredParameterMissing(t *testing.T) {
 		t.Fatalf("status = %s, want pending first", e.Status)
 	}
 	activateNow(t, ts)
-	if got := getEnrollment(t, ts, keyA, e.ID); got.Status != "incomplete" {
+	if got := getEnrollment(t, ts, e.ID); got.Status != "incomplete" {
 		t.Fatalf("status = %s, want incomplete (endpoint is required)", got.Status)
 	}
 	e2 := enrollBYOK(t, ts, keyA, map[string]any{"endpoint": "", "api_key": "k"})
 	activateNow(t, ts)
-	if got := getEnrollment(t, ts, keyA, e2.ID); got.Status != "incomplete" {
+	if got := getEnrollment(t, ts, e2.ID); got.Status != "incomplete" {
 		t.Fatalf("status with empty endpoint = %s, want incomplete", got.Status)
 	}
 }
@@ -199,7 +200,7 @@ func TestEnrollmentsCancelKeepsRowAndReenrollReactivates(t *testing.T) {
 	params := map[string]any{"endpoint": "https://llm.example.com/v1", "api_key": "sk"}
 	e := enrollBYOK(t, ts, keyA, params)
 	activateNow(t, ts)
-	first := getEnrollment(t, ts, keyA, e.ID)
+	first := getEnrollment(t, ts, e.ID)
 	var cancel struct {
 		EnrollmentID string `json:"enrollment_id"`
 		Status       string `json:"status"`
@@ -209,7 +210,7 @@ func TestEnrollmentsCancelKeepsRowAndReenrollReactivates(t *testing.T) {
 	if cancel.EnrollmentID != e.ID || cancel.Status != "cancelled" {
 		t.Fatalf("cancel = %+v", cancel)
 	}
-	if got := getEnrollment(t, ts, keyA, e.ID); got.Status != "cancelled" {
+	if got := getEnrollment(t, ts, e.ID); got.Status != "cancelled" {
 		t.Fatalf("after cancel status = %s, want cancelled (row kept)", got.Status)
 	}
 	// Cancelling again is harmless.
@@ -219,7 +220,7 @@ func TestEnrollmentsCancelKeepsRowAndReenrollReactivates(t *testing.T) {
 		t.Fatalf("re-enroll = %+v, want the same enrollment %s pending again", again, e.ID)
 	}
 	activateNow(t, ts)
-	got := getEnrollment(t, ts, keyA, e.ID)
+	got := getEnrollment(t, ts, e.ID)
 	if got.Status != "active" || *got.Code != *first.Code {
 		t.Fatalf("reactivated = %s code %v, want active with code %s", got.Status, *got.Code, *first.Code)
 	}
@@ -251,7 +252,7 @@ func TestEnrollmentsUniqueCodes(t *testing.T) {
 	seen := map[string]bool{}
 	for i := range 40 {
 		e := enrollBYOK(t, ts, keyA, map[string]any{"endpoint": fmt.Sprintf("https://e%d.example.com", i)})
-		code := *getEnrollment(t, ts, keyA, e.ID).Code
+		code := *getEnrollment(t, ts, e.ID).Code
 		if !crockfordCodeRE.MatchString(code) || seen[code] {
 			t.Fatalf("code %q invalid or repeated", code)
 		}
@@ -318,7 +319,7 @@ func TestEnrollmentsInterfacesListActiveEnrollment(t *testing.T) {
 		t.Fatalf("interfaces while pending = %+v, want none", ifaces)
 	}
 	activateNow(t, ts)
-	code := *getEnrollment(t, ts, keyA, e.ID).Code
+	code := *getEnrollment(t, ts, e.ID).Code
 	ts.doJSON(t, "GET", "/services/"+byokServiceID+"/interfaces", keyA, nil, http.StatusOK, &ifaces)
 	if len(ifaces) != 1 || ifaces[0].EnrollmentID == nil || *ifaces[0].EnrollmentID != e.ID || *ifaces[0].BaseURL != gateway+"/e/"+code {
 		t.Fatalf("interfaces after activation = %+v, want the enrollment's", ifaces)

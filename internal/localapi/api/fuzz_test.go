@@ -35,7 +35,11 @@ func newFuzzAPI(tb testing.TB) *fuzzAPI {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
+	tb.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			tb.Errorf("closing the store: %v", err)
+		}
+	})
 	if _, err := st.EnsureAPIKey(ctx, "acme", keyA); err != nil {
 		tb.Fatal(err)
 	}
@@ -45,10 +49,10 @@ func newFuzzAPI(tb testing.TB) *fuzzAPI {
 	}
 	h, _ := newWiredAPI(tb, st, cat)
 	f := &fuzzAPI{h: h, ids: map[string]string{}}
-	create := func(placeholder, method, path, body string, pick func(map[string]any) string) {
-		status, out := f.do(method, path, body)
+	create := func(placeholder, path, body string, pick func(map[string]any) string) {
+		status, out := f.do("POST", path, body)
 		if status >= 300 {
-			tb.Fatalf("fixture %s %s: %d %s", method, path, status, out)
+			tb.Fatalf("fixture POST %s: %d %s", path, status, out)
 		}
 		var v map[string]any
 		if err := json.Unmarshal(out, &v); err != nil {
@@ -57,12 +61,12 @@ func newFuzzAPI(tb testing.TB) *fuzzAPI {
 		f.ids[placeholder] = pick(v)
 	}
 	id := func(v map[string]any) string { return v["id"].(string) }
-	create("{collection}", "POST", "/groups", `{"name":"fuzz"}`, id)
-	create("{chain}", "POST", "/chains/", `{"name":"fuzz","steps":[{"name":"s","target_path":"g/llm","sort_order":0}]}`, id)
+	create("{collection}", "/groups", `{"name":"fuzz"}`, id)
+	create("{chain}", "/chains/", `{"name":"fuzz","steps":[{"name":"s","target_path":"g/llm","sort_order":0}]}`, id)
 	f.ids["{step}"] = f.get("/chains/"+f.ids["{chain}"], "steps")
-	create("{broadcast}", "POST", "/broadcasts/", `{"name":"fuzz","targets":[{"name":"t","target_path":"g/llm","sort_order":0}]}`, id)
-	create("{alias}", "POST", "/aliases/", `{"name":"fuzz","target_path":"g/llm"}`, id)
-	create("{recurrent}", "POST", "/recurrent-requests/", `{"name":"fuzz","request_path":"/g/llm"}`, id)
+	create("{broadcast}", "/broadcasts/", `{"name":"fuzz","targets":[{"name":"t","target_path":"g/llm","sort_order":0}]}`, id)
+	create("{alias}", "/aliases/", `{"name":"fuzz","target_path":"g/llm"}`, id)
+	create("{recurrent}", "/recurrent-requests/", `{"name":"fuzz","request_path":"/g/llm"}`, id)
 	f.ids["{service}"] = gpt4oMiniID
 	f.body = []bodyRoute{
 		{"PUT /secrets/{name}", "PUT", "/secrets/FUZZ", `{"value":"v","sensitive":false,"description":"d"}`},

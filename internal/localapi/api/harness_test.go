@@ -62,7 +62,11 @@ func newTestServerWith(t *testing.T, checked bool) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
 	for key, customer := range map[string]string{keyA: "acme", keyA2: "acme", keyB: "other"} {
 		if _, err := st.EnsureAPIKey(ctx, customer, key); err != nil {
 			t.Fatal(err)
@@ -205,15 +209,15 @@ func detail(t *testing.T, data []byte) string {
 	return out
 }
 
-// dispatch sends a request through the gateway as key and returns the
+// dispatch POSTs a request through the gateway as key and returns the
 // status and body.
-func (ts *testServer) dispatch(t *testing.T, method, path, key string, body string, header ...string) (int, []byte) {
+func (ts *testServer) dispatch(t *testing.T, path, key string, body string, header ...string) (int, []byte) {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, ts.Gateway.URL+path, rd)
+	req, err := http.NewRequest(http.MethodPost, ts.Gateway.URL+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}

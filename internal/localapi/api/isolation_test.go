@@ -51,10 +51,10 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 	rr := createRecurrent(t, ts, keyA, map[string]any{"name": "iso-a-job", "request_path": "/g/llm/v1/chat/completions"})
 	ts.doJSON(t, "PATCH", "/recurrent-requests/"+rr.ID, keyA, interval(300), http.StatusOK, nil)
 
-	ePersonal = getEnrollment(t, ts, keyA, ePersonal.ID) // now active, with its code
+	ePersonal = getEnrollment(t, ts, ePersonal.ID) // now active, with its code
 	// A request of A's, logged, through A's collection.
 	ts.doJSON(t, "POST", "/request-logs/start", keyA, nil, http.StatusOK, nil)
-	if status, out := ts.dispatch(t, "POST", "/g/iso-a-personal/v1/chat/completions", keyA, chat("gpt-4o-mini", "from A")); status != http.StatusOK {
+	if status, out := ts.dispatch(t, "/g/iso-a-personal/v1/chat/completions", keyA, chat("gpt-4o-mini", "from A")); status != http.StatusOK {
 		t.Fatalf("A's dispatch: %d %s", status, out)
 	}
 	aLogs := ts.logs(t, keyA, "")
@@ -63,7 +63,7 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 	}
 	aLog := aLogs.Items[0].LogID
 
-	secretIDs := func(names ...string) []string {
+	secretIDs := func() []string {
 		var ids []string
 		var list struct {
 			Data []struct{ ID, Name string } `json:"data"`
@@ -229,7 +229,7 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 		t.Errorf("A's shared secret holds %q after B's PUT of its name", shared.Value)
 	}
 	// B's logging switch left A's alone: A's next request is logged.
-	ts.dispatch(t, "POST", "/g/iso-a-personal/v1/chat/completions", keyA, chat("gpt-4o-mini", "from A again"))
+	ts.dispatch(t, "/g/iso-a-personal/v1/chat/completions", keyA, chat("gpt-4o-mini", "from A again"))
 	if l := ts.logs(t, keyA, ""); l.TotalCount != 2 {
 		t.Errorf("A's logs after B stopped logging: %d, want 2", l.TotalCount)
 	}

@@ -74,7 +74,7 @@ func chat(model, text string) string {
 func TestRequestLogsAreOptInPerUserAndStayAfterStop(t *testing.T) {
 	ts := newTestServer(t)
 	groq := ts.serviceID(t, "llama-3.1-8b-groq")
-	if status, _ := ts.dispatch(t, "POST", "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "before")); status != 200 {
+	if status, _ := ts.dispatch(t, "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "before")); status != 200 {
 		t.Fatalf("dispatch: %d", status)
 	}
 	if l := ts.logs(t, keyA, ""); l.TotalCount != 0 || l.Limit != 50 || l.Skip != 0 {
@@ -89,11 +89,11 @@ func TestRequestLogsAreOptInPerUserAndStayAfterStop(t *testing.T) {
 			t.Fatal("start: enabled false")
 		}
 	}
-	ts.dispatch(t, "POST", "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "logged"), "X-Secret-Token", "s3cr3t", "X-Trace", "t-1")
-	ts.dispatch(t, "POST", "/p/"+groq+"/v1/chat/completions", keyA2, chat("llama-3.1-8b", "teammate, not logging"))
+	ts.dispatch(t, "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "logged"), "X-Secret-Token", "s3cr3t", "X-Trace", "t-1")
+	ts.dispatch(t, "/p/"+groq+"/v1/chat/completions", keyA2, chat("llama-3.1-8b", "teammate, not logging"))
 	l := ts.logs(t, keyA2, "") // the customer's rows: teammates see them
 	if l.TotalCount != 1 || *l.Items[0].ServiceID != groq || *l.Items[0].StatusCode != 200 || l.Items[0].GatewaySource != "apisix" ||
-		l.Items[0].Method != "POST" || l.Items[0].Path != "/p/"+groq+"/v1/chat/completions" || l.Items[0].ErrorType != nil || *l.Items[0].TimeMS <= 0 {
+		l.Items[0].Method != http.MethodPost || l.Items[0].Path != "/p/"+groq+"/v1/chat/completions" || l.Items[0].ErrorType != nil || *l.Items[0].TimeMS <= 0 {
 		t.Fatalf("after one logged dispatch: %+v", l)
 	}
 	var d requestLogDetail
@@ -105,7 +105,7 @@ func TestRequestLogsAreOptInPerUserAndStayAfterStop(t *testing.T) {
 	if body, _ := d.UserRequest.Body.(map[string]any); body["model"] != "llama-3.1-8b" {
 		t.Fatalf("stored request body: %#v", d.UserRequest.Body)
 	}
-	if d.UpstreamResponse == nil || d.UpstreamResponse.StatusCode != 200 || !strings.Contains(toJSON(d.UpstreamResponse.Body), "llama-3.1-8b-groq (groq) answered: logged") {
+	if d.UpstreamResponse == nil || d.UpstreamResponse.StatusCode != http.StatusOK || !strings.Contains(toJSON(d.UpstreamResponse.Body), "llama-3.1-8b-groq (groq) answered: logged") {
 		t.Fatalf("stored response: %+v", d.UpstreamResponse)
 	}
 	if d.UsageEvent == nil || d.UsageEvent.CustomerCharge == "" || !strings.Contains(d.UsageEvent.UsageMetrics, "prompt_tokens") || d.Error != nil {
@@ -122,7 +122,7 @@ func TestRequestLogsAreOptInPerUserAndStayAfterStop(t *testing.T) {
 			t.Fatal("stop: enabled true")
 		}
 	}
-	ts.dispatch(t, "POST", "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "after stop"))
+	ts.dispatch(t, "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "after stop"))
 	if l := ts.logs(t, keyA, ""); l.TotalCount != 1 {
 		t.Fatalf("after stop: %d rows, want the one logged before", l.TotalCount)
 	}
@@ -145,7 +145,7 @@ func TestRequestLogsTruncationModeIsKept(t *testing.T) {
 	long := strings.Repeat("word ", 3000) // 15 KB
 	send := func() requestLogDetail {
 		t.Helper()
-		ts.dispatch(t, "POST", "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", long))
+		ts.dispatch(t, "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", long))
 		l := ts.logs(t, keyA, "?limit=1")
 		var d requestLogDetail
 		ts.doJSON(t, "GET", "/request-logs/"+l.Items[0].LogID, keyA, nil, http.StatusOK, &d)
@@ -174,10 +174,10 @@ func TestRequestLogFilters(t *testing.T) {
 	ts.doJSON(t, "POST", "/request-logs/start", keyA, nil, http.StatusOK, nil)
 	groq := ts.serviceID(t, "llama-3.1-8b-groq")
 	fw := ts.serviceID(t, "llama-3.1-8b-fireworks")
-	ts.dispatch(t, "POST", "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "one"))
-	ts.dispatch(t, "POST", "/p/"+fw+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "two"))
-	ts.dispatch(t, "POST", "/p/"+fw+"/v1/images", keyA, `{"prompt":"x"}`) // the upstream's 404
-	ts.dispatch(t, "POST", "/g/no-such-group/v1/chat/completions", keyA, chat("x", "three"))
+	ts.dispatch(t, "/p/"+groq+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "one"))
+	ts.dispatch(t, "/p/"+fw+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "two"))
+	ts.dispatch(t, "/p/"+fw+"/v1/images", keyA, `{"prompt":"x"}`) // the upstream's 404
+	ts.dispatch(t, "/g/no-such-group/v1/chat/completions", keyA, chat("x", "three"))
 	// A row from two days ago: outside the default window.
 	old := &store.RequestLog{ID: "00000000-0000-0000-0000-0000000000aa", EventID: "e-old", CustomerID: customerOf(t, ts, keyA), UserID: userOf(t, ts, keyA),
 		Timestamp: time.Now().Add(-48 * time.Hour), GatewaySource: "backend", Method: "POST", Path: "/g/llm/v1/chat/completions", RequestContentType: "application/json"}

@@ -22,10 +22,11 @@ type resolveResponse struct {
 	Selected        *resolveCandidate  `json:"selected"`
 }
 
-func (ts *testServer) resolve(t *testing.T, key string, body map[string]any) resolveResponse {
+// resolve asks POST /resolve as keyA.
+func (ts *testServer) resolve(t *testing.T, body map[string]any) resolveResponse {
 	t.Helper()
 	var out resolveResponse
-	ts.doJSON(t, "POST", "/resolve", key, body, http.StatusOK, &out)
+	ts.doJSON(t, "POST", "/resolve", keyA, body, http.StatusOK, &out)
 	return out
 }
 
@@ -51,44 +52,44 @@ func fingerprint(t *testing.T, data []byte) string {
 func TestResolveStrategies(t *testing.T) {
 	ts := newTestServer(t)
 	// The llm group's weighted_random is the baseline: no strategy object.
-	r := ts.resolve(t, keyA, map[string]any{"path": "g/llm/v1/chat/completions", "routing_key": map[string]any{"model": "gpt-4o"}})
+	r := ts.resolve(t, map[string]any{"path": "g/llm/v1/chat/completions", "routing_key": map[string]any{"model": "gpt-4o"}})
 	if candidateNames(r) != "gpt-4o" || r.RoutingStrategy != nil || r.Selected == nil || *r.Selected.ServiceName != "gpt-4o" ||
 		r.Candidates[0].Weight != 10 || *r.Candidates[0].ProviderName != "openai" || r.Candidates[0].EnrollmentID != nil {
 		t.Fatalf("one candidate: %+v", r)
 	}
-	r = ts.resolve(t, keyA, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}})
+	r = ts.resolve(t, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}})
 	if len(r.Candidates) != 3 || r.Selected != nil {
 		t.Fatalf("three weighted candidates select none: %+v", r)
 	}
 	// by_price override: the cheapest, and dispatch agrees.
-	r = ts.resolve(t, keyA, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}, "strategy": "by_price"})
+	r = ts.resolve(t, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}, "strategy": "by_price"})
 	if r.RoutingStrategy["name"] != "by_price" || r.RoutingStrategy["content_dependent"] != false || *r.Selected.ServiceName != "llama-3.1-8b-groq" ||
 		*r.Candidates[0].ServiceName != "llama-3.1-8b-groq" {
 		t.Fatalf("by_price: %+v", r)
 	}
 	// The chat-router group: by_content with a max_price threshold.
-	r = ts.resolve(t, keyA, map[string]any{"path": "g/chat-router/v1/chat/completions"})
+	r = ts.resolve(t, map[string]any{"path": "g/chat-router/v1/chat/completions"})
 	if r.RoutingStrategy["name"] != "by_content" || r.RoutingStrategy["content_dependent"] != true || r.Selected != nil ||
 		candidateNames(r) != "claude-3-5-haiku,mistral-small" || r.RoutingStrategy["parameters"].(map[string]any)["max_price"] != float64(5) {
 		t.Fatalf("by_content: %+v", r)
 	}
 	// lowest_latency follows what the gateway measured.
-	r = ts.resolve(t, keyA, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}, "strategy": "lowest_latency"})
+	r = ts.resolve(t, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}, "strategy": "lowest_latency"})
 	if *r.Selected.ServiceName != "llama-3.1-8b-together" {
 		t.Fatalf("nothing measured: member order, got %+v", r.Selected)
 	}
 	for _, name := range []string{"llama-3.1-8b-together", "llama-3.1-8b-groq"} {
-		if status, data := ts.dispatch(t, "POST", "/p/"+ts.serviceID(t, name)+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "hi")); status != 200 {
+		if status, data := ts.dispatch(t, "/p/"+ts.serviceID(t, name)+"/v1/chat/completions", keyA, chat("llama-3.1-8b", "hi")); status != 200 {
 			t.Fatalf("%s: %d %s", name, status, data)
 		}
 	}
-	r = ts.resolve(t, keyA, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}, "strategy": "lowest_latency"})
+	r = ts.resolve(t, map[string]any{"path": "g/llm", "routing_key": map[string]any{"model": "llama-3.1-8b"}, "strategy": "lowest_latency"})
 	if candidateNames(r) != "llama-3.1-8b-groq,llama-3.1-8b-together,llama-3.1-8b-fireworks" || *r.Selected.ServiceName != "llama-3.1-8b-groq" {
 		t.Fatalf("measured (groq 60 ms, together 160 ms) first, unmeasured last: %s", candidateNames(r))
 	}
 	// The embeddings group is keyed: without a key every candidate is
 	// listed and none is selected (a dispatch needs the key).
-	r = ts.resolve(t, keyA, map[string]any{"path": "g/embeddings"})
+	r = ts.resolve(t, map[string]any{"path": "g/embeddings"})
 	if len(r.Candidates) != 2 || r.Selected != nil || r.RoutingStrategy["name"] != "by_price" {
 		t.Fatalf("keyed without a key: %+v", r)
 	}
@@ -113,8 +114,8 @@ func TestResolveAndDispatchAgree(t *testing.T) {
 		if c.model != "" {
 			body["routing_key"] = map[string]any{"model": c.model}
 		}
-		r := ts.resolve(t, keyA, body)
-		status, data := ts.dispatch(t, "POST", "/"+c.path, keyA, chat(c.model, "agree?"))
+		r := ts.resolve(t, body)
+		status, data := ts.dispatch(t, "/"+c.path, keyA, chat(c.model, "agree?"))
 		if status != 200 {
 			t.Fatalf("%s: %d %s", c.path, status, data)
 		}
@@ -145,7 +146,7 @@ func TestResolveBYOKEnrollmentAndNoSecrets(t *testing.T) {
 		ts.doJSON(t, "GET", "/enrollments/"+enr.ID, keyA, nil, http.StatusOK, &got)
 	}
 	// Without the BYOK secret the enrollment cannot be dispatched.
-	if r := ts.resolve(t, keyA, map[string]any{"path": "e/" + got.Code}); len(r.Candidates) != 0 || r.Selected != nil {
+	if r := ts.resolve(t, map[string]any{"path": "e/" + got.Code}); len(r.Candidates) != 0 || r.Selected != nil {
 		t.Fatalf("without the secret: %+v", r)
 	}
 	ts.doJSON(t, "PUT", "/secrets/MY_PROVIDER_API_KEY", keyA, map[string]any{"value": "sk-very-secret"}, http.StatusCreated, nil)
@@ -189,7 +190,7 @@ func TestResolveRefusals(t *testing.T) {
 		{"path": "a/no-such-alias"},
 		{"path": "g/llm", "gateway": "s3"},
 	} {
-		if r := ts.resolve(t, keyA, body); len(r.Candidates) != 0 || r.Selected != nil {
+		if r := ts.resolve(t, body); len(r.Candidates) != 0 || r.Selected != nil {
 			t.Errorf("%v: %+v, want no candidates", body, r)
 		}
 	}

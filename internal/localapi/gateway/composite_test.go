@@ -52,11 +52,12 @@ func TestChainVerbs(t *testing.T) {
 					wantStep = "second"
 					got := e.ext.last().Body
 					relayed := !first.fails && onSuccess == "relay"
-					if r.status != 200 || !ranSecond {
+					switch {
+					case r.status != 200 || !ranSecond:
 						t.Errorf("%s: %d, second ran %v", name, r.status, ranSecond)
-					} else if relayed && !strings.Contains(got, `"system_fingerprint":"unitysvc-local/fast"`) {
+					case relayed && !strings.Contains(got, `"system_fingerprint":"unitysvc-local/fast"`):
 						t.Errorf("%s: relay must send the first answer to the second step, it got %s", name, got)
-					} else if !relayed && got != chat("m", "original") {
+					case !relayed && got != chat("m", "original"):
 						t.Errorf("%s: the second step must get the original request, it got %s", name, got)
 					}
 				}
@@ -216,7 +217,7 @@ func TestRequestLogRows(t *testing.T) {
 	e.send("POST", "/p/"+fastID+"/v1/chat/completions", keyA, chat("", "logged"), "X-Api-Key", keyA, "X-Trace", "t1")
 	e.post("/g/nope/v1/chat/completions", chat("", "no route"))
 	e.post("/g/mixed/v1/chat/completions", chat("m-byok", "needs an enrollment"))
-	dead := e.enroll(e.p, byokID, map[string]any{"endpoint": "http://127.0.0.1:1"})
+	dead := e.enroll(e.p, map[string]any{"endpoint": "http://127.0.0.1:1"})
 	e.secret(e.p, "BYOK_KEY", "sk-must-not-be-logged")
 	e.post("/e/"+dead.Code+"/v1/chat/completions", chat("", "transport"))
 	rows := e.rows()

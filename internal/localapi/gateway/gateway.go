@@ -194,7 +194,7 @@ func (g *Gateway) notARoute(path string) string {
 	if strings.HasPrefix(path, "/v1/") || path == "/v1" {
 		msg += ": set api_url (UNITYSVC_API_URL) to the API's URL and gateway_url (UNITYSVC_API_BASE_URL) to this gateway's"
 	}
-	if p := strings.SplitN(strings.TrimLeft(path, "/"), "/", 2)[0]; len(p) == 1 && strings.Contains("dflmrt", p) {
+	if p := strings.SplitN(strings.TrimLeft(path, "/"), "/", 2)[0]; len(p) == 1 && strings.ContainsAny(p, "dflmrt") {
 		msg = fmt.Sprintf("the gateway prefix /%s/ is reserved but not served by unitysvc-local, which serves %s", p, routes)
 	}
 	return msg

@@ -82,7 +82,7 @@ func TestServiceAndEnrollmentPrefixes(t *testing.T) {
 
 	// /e/<code>: a BYOK enrollment calls the endpoint in its parameters
 	// with the customer's secret; the caller's key never goes upstream.
-	en := e.enroll(e.p, byokID, map[string]any{"endpoint": e.ext.URL + "/v1"})
+	en := e.enroll(e.p, map[string]any{"endpoint": e.ext.URL + "/v1"})
 	r = e.post("/e/"+en.Code+"/v1/echo", `{"model":"m-byok"}`)
 	if r.status != 400 || !strings.Contains(r.detail(t), "BYOK_KEY") {
 		t.Fatalf("BYOK without its secret: %d %s", r.status, r.body)
@@ -113,7 +113,7 @@ func TestServiceAndEnrollmentPrefixes(t *testing.T) {
 		t.Fatalf("cancelled enrollment: %d %s", r.status, r.body)
 	}
 	// An unreachable BYOK endpoint is a 502 naming the service and host.
-	dead := e.enroll(e.p, byokID, map[string]any{"endpoint": "http://127.0.0.1:1"})
+	dead := e.enroll(e.p, map[string]any{"endpoint": "http://127.0.0.1:1"})
 	if r := e.post("/e/"+dead.Code+"/v1/chat/completions", chat("", "hi")); r.status != 502 ||
 		!strings.Contains(r.detail(t), "could not reach the upstream of service 'byok' at http://127.0.0.1:1") {
 		t.Fatalf("unreachable: %d %s", r.status, r.body)
@@ -185,7 +185,7 @@ func TestGroupsAndCollections(t *testing.T) {
 		t.Fatalf("disabled collection: %d %s", r.status, r.body)
 	}
 	// A BYOK member without its secret is skipped.
-	e.enroll(e.p, byokID, map[string]any{"endpoint": e.ext.URL})
+	e.enroll(e.p, map[string]any{"endpoint": e.ext.URL})
 	for range 10 {
 		if r := e.post("/g/mixed/v1/chat/completions", chat("", "hi")); r.status != 200 || r.who(t) != "fast" {
 			t.Fatalf("mixed without the BYOK secret: %d %s", r.status, r.body)
@@ -254,7 +254,7 @@ func TestAliases(t *testing.T) {
 
 func TestStreamingPassesThroughUnbuffered(t *testing.T) {
 	e := newEnv(t)
-	req, _ := http.NewRequest("POST", e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{"stream":true}`))
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{"stream":true}`))
 	req.Header.Set("Authorization", "Bearer "+keyA)
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {
@@ -287,7 +287,7 @@ func TestStreamingPassesThroughUnbuffered(t *testing.T) {
 
 	// A built-in upstream's stream (served in process) arrives chunk by
 	// chunk: the first event long before the last.
-	req, _ = http.NewRequest("POST", e.srv.URL+"/p/"+streamID+"/v1/chat/completions", strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	req, _ = http.NewRequest(http.MethodPost, e.srv.URL+"/p/"+streamID+"/v1/chat/completions", strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"x"}]}`))
 	req.Header.Set("Authorization", "Bearer "+keyA)
 	start := time.Now()
 	if resp, err = e.srv.Client().Do(req); err != nil {
@@ -322,7 +322,7 @@ func readAll(rd *bufio.Reader) (string, error) {
 func TestClientDisconnectCancelsTheUpstreamCall(t *testing.T) {
 	e := newEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "POST", e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{}`))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.srv.URL+"/p/"+extID+"/v1/hold", strings.NewReader(`{}`))
 	req.Header.Set("Authorization", "Bearer "+keyA)
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {

@@ -87,7 +87,7 @@ type extRequest struct {
 func newExt(t *testing.T) *ext {
 	e := &ext{release: make(chan struct{}), gone: make(chan string, 16)}
 	e.Server = httptest.NewServer(http.HandlerFunc(e.serve))
-	t.Cleanup(e.Server.Close)
+	t.Cleanup(e.Close)
 	return e
 }
 
@@ -101,11 +101,11 @@ func (e *ext) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(r.URL.Path, "/hold"):
 		// One event now, the rest once released; notes a caller that left.
 		w.Header().Set("Content-Type", "text/event-stream")
-		fmt.Fprint(w, "data: {\"n\":1}\n\n")
+		_, _ = fmt.Fprint(w, "data: {\"n\":1}\n\n")
 		_ = rc.Flush()
 		select {
 		case <-e.release:
-			fmt.Fprint(w, "data: {\"n\":2}\n\ndata: [DONE]\n\n")
+			_, _ = fmt.Fprint(w, "data: {\"n\":2}\n\ndata: [DONE]\n\n")
 		case <-r.Context().Done():
 			e.gone <- r.URL.Path
 		}
@@ -115,7 +115,7 @@ func (e *ext) serve(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"echo": string(body), "authorization": r.Header.Get("Authorization")})
 	default:
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"answered_by":"ext","path":%q,"body":%q}`, r.URL.Path, body)
+		_, _ = fmt.Fprintf(w, `{"answered_by":"ext","path":%q,"body":%q}`, r.URL.Path, body)
 	}
 }
 
@@ -161,7 +161,11 @@ func newEnvWithTimeout(t *testing.T, timeout time.Duration) *env {
 	if e.st, err = store.Open(ctx, store.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { e.st.Close() })
+	t.Cleanup(func() {
+		if err := e.st.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
 	for key, customer := range map[string]string{keyA: "acme", keyA2: "acme", keyB: "other"} {
 		p, err := e.st.EnsureAPIKey(ctx, customer, key)
 		if err != nil {
@@ -261,10 +265,10 @@ func (e *env) post(path, body string) response {
 	return e.send("POST", path, keyA, body)
 }
 
-// enroll makes an active enrollment of p in service id.
-func (e *env) enroll(p store.Principal, id string, params map[string]any) *store.Enrollment {
+// enroll makes an active enrollment of p in the BYOK service.
+func (e *env) enroll(p store.Principal, params map[string]any) *store.Enrollment {
 	e.t.Helper()
-	en, _, err := e.st.Enroll(context.Background(), p, store.EnrollmentWrite{ServiceID: id, Parameters: params,
+	en, _, err := e.st.Enroll(context.Background(), p, store.EnrollmentWrite{ServiceID: byokID, Parameters: params,
 		Outcome: store.EnrollmentActive, PendingUntil: time.Now().Add(-time.Second)})
 	if err != nil {
 		e.t.Fatal(err)

@@ -50,7 +50,11 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
 	cat, err := catalog.Parse([]byte(testCatalog))
 	if err != nil {
 		t.Fatal(err)

@@ -68,7 +68,11 @@ func newEnv(t *testing.T, tick time.Duration) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
 	p, err := st.EnsureAPIKey(context.Background(), "acme", "k")
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +162,7 @@ func TestIntervalRunsOnScheduleWithoutCatchUp(t *testing.T) {
 		t.Fatalf("%d runs at 61 s, want 1", e.gw.count())
 	}
 	c := e.gw.calls[0]
-	if c.Path != "g/llm/v1/chat/completions" || c.Method != "POST" || string(c.Body) != `{"model":"m"}` || c.Header.Get("X-Trace") != "sched" ||
+	if c.Path != "g/llm/v1/chat/completions" || c.Method != http.MethodPost || string(c.Body) != `{"model":"m"}` || c.Header.Get("X-Trace") != "sched" ||
 		c.Header.Get("Content-Type") != "application/json" || c.Principal != e.p || c.RecurrentRequestID != rr.ID {
 		t.Fatalf("call %+v", c)
 	}
@@ -246,7 +250,7 @@ func TestTriggerCountsARunAndKeepsTheNextRun(t *testing.T) {
 	rr = e.patch(t, rr.ID, activate(`{"schedule_type":"interval","interval_seconds":60}`, t0))
 	next := str(rr.NextRunAt)
 	resp := e.s.Trigger(context.Background(), rr)
-	if resp.Status != 200 || e.gw.calls[0].Path != "p/"+svc+"/v1/embeddings" || e.gw.calls[0].Method != "PUT" {
+	if resp.Status != 200 || e.gw.calls[0].Path != "p/"+svc+"/v1/embeddings" || e.gw.calls[0].Method != http.MethodPut {
 		t.Fatalf("trigger: %+v %+v", resp, e.gw.calls)
 	}
 	if rr = e.get(t, rr.ID); rr.RunCount != 1 || str(rr.NextRunAt) != next {

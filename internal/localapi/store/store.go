@@ -69,7 +69,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	sl, err := newSealer(key)
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	now := opts.Now
@@ -78,7 +78,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, sealer: sl, now: now}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return s, nil

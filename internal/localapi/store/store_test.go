@@ -23,13 +23,15 @@ func TestReopenKeepsStateAndMigratesOnce(t *testing.T) {
 	if _, _, err := s.SetSecret(ctx, p, "K", false, SecretWrite{Value: "persisted"}); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	if err := s.Close(); err != nil {
+		t.Fatalf("closing before reopening: %v", err)
+	}
 
 	s, err = Open(ctx, Options{Path: path, SecretKey: key})
 	if err != nil {
 		t.Fatalf("reopening (migrations must be skipped the second time): %v", err)
 	}
-	defer s.Close()
+	defer closeStore(t, s)
 	var n int
 	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(migrations) {
 		t.Fatalf("%d migrations recorded (%v), want %d", n, err, len(migrations))
@@ -55,12 +57,14 @@ func TestWrongSecretKeyCannotDecrypt(t *testing.T) {
 	if _, _, err := s.SetSecret(ctx, p, "K", false, SecretWrite{Value: "v"}); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	if err := s.Close(); err != nil {
+		t.Fatalf("closing before reopening: %v", err)
+	}
 	s, err = Open(ctx, Options{Path: path, SecretKey: bytes.Repeat([]byte{2}, 32)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer closeStore(t, s)
 	if _, err := s.GetSecret(ctx, p, "K"); err == nil {
 		t.Fatal("a secret sealed with another key was decrypted")
 	}
@@ -75,7 +79,7 @@ func TestSecondCustomerIsIsolated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer closeStore(t, s)
 	a, _ := s.EnsureAPIKey(ctx, "acme", "svcpass_a")
 	b, _ := s.EnsureAPIKey(ctx, "other", "svcpass_b")
 	if a.CustomerID == b.CustomerID {
@@ -84,7 +88,7 @@ func TestSecondCustomerIsIsolated(t *testing.T) {
 	if _, _, err := s.SetSecret(ctx, a, "K", true, SecretWrite{Value: "team-a"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.GetSecret(ctx, b, "K"); err != ErrNotFound {
+	if _, err := s.GetSecret(ctx, b, "K"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("customer b read customer a's shared secret: %v", err)
 	}
 }
@@ -95,7 +99,7 @@ func TestFindCollectionSeesEveryWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer closeStore(t, s)
 	p, _ := s.EnsureAPIKey(ctx, "acme", "k")
 	if _, _, err := s.FindCollection(ctx, p, "mine"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("before create: %v", err)
@@ -131,5 +135,13 @@ func TestFindCollectionSeesEveryWrite(t *testing.T) {
 	}
 	if _, _, err := s.FindCollection(ctx, p, "mine"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("after delete: %v", err)
+	}
+}
+
+// closeStore closes s at the end of a test, failing it if that fails.
+func closeStore(t *testing.T, s *Store) {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Errorf("closing the store: %v", err)
 	}
 }

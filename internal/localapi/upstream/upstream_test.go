@@ -56,7 +56,7 @@ func TestChatCompletionNamesTheServiceAndIsDeterministic(t *testing.T) {
 	_, srv := newBuiltin(t)
 	for _, path := range []string{"/v1/chat/completions", "/chat/completions"} {
 		resp, b := post(t, srv.URL+"/00000000-0000-0000-0000-000000000001"+path, chatBody)
-		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
 			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
 		}
 		var out struct {
@@ -132,15 +132,15 @@ func TestProfiles(t *testing.T) {
 	_, srv := newBuiltin(t)
 	start := time.Now()
 	resp, _ := post(t, srv.URL+"/00000000-0000-0000-0000-000000000002/v1/chat/completions", chatBody)
-	if took := time.Since(start); resp.StatusCode != 200 || took < 80*time.Millisecond {
+	if took := time.Since(start); resp.StatusCode != http.StatusOK || took < 80*time.Millisecond {
 		t.Fatalf("slow service: %d after %v, want 200 after at least its 80 ms latency", resp.StatusCode, took)
 	}
 	resp, b := post(t, srv.URL+"/00000000-0000-0000-0000-000000000003/v1/chat/completions", chatBody)
-	if resp.StatusCode != 502 || !strings.Contains(string(b), `"error"`) || !strings.Contains(string(b), "failing answered 502") {
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(b), `"error"`) || !strings.Contains(string(b), "failing answered 502") {
 		t.Fatalf("failing service: %d %s", resp.StatusCode, b)
 	}
 	resp, _ = post(t, srv.URL+"/00000000-0000-0000-0000-000000000004/v1/embeddings", `{"input":"x"}`)
-	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("forced 429: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }
@@ -158,7 +158,7 @@ func TestEmbeddingsAndModels(t *testing.T) {
 			TotalTokens int `json:"total_tokens"`
 		}
 	}
-	if err := json.Unmarshal(b, &emb); resp.StatusCode != 200 || err != nil || len(emb.Data) != 2 || emb.Usage.TotalTokens != 3 {
+	if err := json.Unmarshal(b, &emb); resp.StatusCode != http.StatusOK || err != nil || len(emb.Data) != 2 || emb.Usage.TotalTokens != 3 {
 		t.Fatalf("embeddings: %d %s", resp.StatusCode, b)
 	}
 	s, _ := cat.Service("00000000-0000-0000-0000-000000000001")
@@ -166,7 +166,7 @@ func TestEmbeddingsAndModels(t *testing.T) {
 		t.Fatalf("embedding %v, want %v", got, want)
 	}
 	resp, b = post(t, base+"/v1/embeddings", `{"input":[]}`)
-	if resp.StatusCode != 400 {
+	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("empty input: %d %s", resp.StatusCode, b)
 	}
 	r, err := http.Get(base + "/v1/models")
@@ -204,7 +204,7 @@ func TestBuiltinRefusals(t *testing.T) {
 		}
 	}
 	resp, b := post(t, srv.URL+"/00000000-0000-0000-0000-000000000001/v1/chat/completions", `{"messages":[]}`)
-	if resp.StatusCode != 400 || !strings.Contains(string(b), "messages is required") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "messages is required") {
 		t.Fatalf("no messages: %d %s", resp.StatusCode, b)
 	}
 }
@@ -261,12 +261,14 @@ func TestInProcessStreamsAndCancels(t *testing.T) {
 		switch r.URL.Path {
 		case "/stream":
 			w.Header().Set("Content-Type", "text/event-stream")
-			w.WriteHeader(201)
-			fmt.Fprint(w, "data: 1\n\n")
-			http.NewResponseController(w).Flush()
+			w.WriteHeader(http.StatusCreated)
+			_, _ = fmt.Fprint(w, "data: 1\n\n")
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				t.Errorf("flush: %v", err)
+			}
 			select {
 			case <-release:
-				fmt.Fprint(w, "data: 2\n\n")
+				_, _ = fmt.Fprint(w, "data: 2\n\n")
 			case <-r.Context().Done():
 				gone <- r.Context().Err()
 			}
@@ -280,7 +282,7 @@ func TestInProcessStreamsAndCancels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != 201 || resp.Header.Get("Content-Type") != "text/event-stream" || resp.ContentLength != -1 {
+	if resp.StatusCode != http.StatusCreated || resp.Header.Get("Content-Type") != "text/event-stream" || resp.ContentLength != -1 {
 		t.Fatalf("response %d %v", resp.StatusCode, resp.Header)
 	}
 	line, _ := bufio.NewReader(resp.Body).ReadString('\n')
@@ -295,7 +297,7 @@ func TestInProcessStreamsAndCancels(t *testing.T) {
 	resp.Body.Close()
 
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", "http://builtin.local/stream", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://builtin.local/stream", nil)
 	release = make(chan struct{})
 	if resp, err = client.Do(req); err != nil {
 		t.Fatal(err)
@@ -311,7 +313,7 @@ func TestInProcessStreamsAndCancels(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	if resp, err = client.Get("http://builtin.local/empty"); err != nil || resp.StatusCode != 200 {
+	if resp, err = client.Get("http://builtin.local/empty"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("a handler that writes nothing: %v %v", resp, err)
 	}
 	resp, err = client.Get("http://builtin.local/panic")

@@ -135,11 +135,7 @@ func (r *aliasResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Name.IsUnknown() {
-		gp := gatewayPath(plan.Name.ValueString())
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), r.pd.GatewayURLOf(gp))...)
-	}
+	tfutil.PlanGatewayPath(ctx, r.pd, gatewayPath, req, resp)
 	if !cfg.Routing.IsNull() || req.State.Raw.IsNull() {
 		return
 	}

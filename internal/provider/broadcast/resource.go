@@ -138,19 +138,7 @@ func (r *broadcastResource) Configure(_ context.Context, req resource.ConfigureR
 // ModifyPlan makes gateway_path and gateway_url known at plan time (they
 // follow from the name).
 func (r *broadcastResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var name types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if resp.Diagnostics.HasError() || name.IsUnknown() || name.IsNull() {
-		return
-	}
-	gp := gatewayPath(name.ValueString())
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
-	if r.pd != nil {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), r.pd.GatewayURLOf(gp))...)
-	}
+	tfutil.PlanGatewayPath(ctx, r.pd, gatewayPath, req, resp)
 }
 
 func (r *broadcastResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -144,8 +144,12 @@ resource "unitysvc_broadcast" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(true)),
 				},
 				Check: func(*terraform.State) error {
-					if ok, err := exists(context.Background(), e.Client, map[string]string{"id": id}); err != nil || ok {
-						return fmt.Errorf("old broadcast %s still exists (err %v)", id, err)
+					ok, err := exists(context.Background(), e.Client, map[string]string{"id": id})
+					if err != nil {
+						return fmt.Errorf("looking for the old broadcast %s: %w", id, err)
+					}
+					if ok {
+						return fmt.Errorf("old broadcast %s still exists", id)
 					}
 					return nil
 				},

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
@@ -146,19 +145,7 @@ func (r *chainResource) Configure(_ context.Context, req resource.ConfigureReque
 // follow from the name), so other steps and targets can reference a new
 // chain's path in the same apply.
 func (r *chainResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var name types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if resp.Diagnostics.HasError() || name.IsUnknown() || name.IsNull() {
-		return
-	}
-	gp := gatewayPath(name.ValueString())
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
-	if r.pd != nil {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), r.pd.GatewayURLOf(gp))...)
-	}
+	tfutil.PlanGatewayPath(ctx, r.pd, gatewayPath, req, resp)
 }
 
 func (r *chainResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -162,8 +162,12 @@ resource "unitysvc_chain" "test" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+renamed)),
 				},
 				Check: func(s *terraform.State) error {
-					if ok, err := exists(context.Background(), e.Client, map[string]string{"id": id}); err != nil || ok {
-						return fmt.Errorf("old chain %s still exists (err %v)", id, err)
+					ok, err := exists(context.Background(), e.Client, map[string]string{"id": id})
+					if err != nil {
+						return fmt.Errorf("looking for the old chain %s: %w", id, err)
+					}
+					if ok {
+						return fmt.Errorf("old chain %s still exists", id)
 					}
 					return nil
 				},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -130,18 +131,18 @@ func addMemberError(resp *resource.CreateResponse, collectionID, serviceID strin
 	}
 	switch {
 	case apiErr == nil:
-	case apiErr.StatusCode == 422 && strings.Contains(apiDetail, "up to 20 members"):
+	case apiErr.StatusCode == http.StatusUnprocessableEntity && strings.Contains(apiDetail, "up to 20 members"):
 		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+"\n\nRemove a unitysvc_collection_member from this collection, or put the service in another collection.")
 		return
-	case apiErr.StatusCode == 422 && strings.Contains(apiDetail, "enrollment"):
+	case apiErr.StatusCode == http.StatusUnprocessableEntity && strings.Contains(apiDetail, "enrollment"):
 		resp.Diagnostics.AddAttributeError(path.Root("service_id"), summary, detail+
 			"\n\nAdd a unitysvc_enrollment for this service and make the member depend on it (for example service_id = unitysvc_enrollment.<name>.service_id), so the member is added once the enrollment is active.")
 		return
-	case apiErr.StatusCode == 403:
+	case apiErr.StatusCode == http.StatusForbidden:
 		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+
 			"\n\ncollection_id names a platform group, which cannot be changed. Create a unitysvc_collection and use its id.")
 		return
-	case apiErr.StatusCode == 404:
+	case apiErr.StatusCode == http.StatusNotFound:
 		resp.Diagnostics.AddError(summary, detail+"\n\nCheck that collection_id is one of your collections and service_id a catalog service.")
 		return
 	}

@@ -23,6 +23,7 @@ var (
 	_ resource.Resource                = &collectionResource{}
 	_ resource.ResourceWithConfigure   = &collectionResource{}
 	_ resource.ResourceWithImportState = &collectionResource{}
+	_ resource.ResourceWithModifyPlan  = &collectionResource{}
 )
 
 // NewResource returns the unitysvc_collection resource.
@@ -112,6 +113,17 @@ func (r *collectionResource) Configure(_ context.Context, req resource.Configure
 	r.pd = tfutil.ConfigureResource(req, resp)
 }
 
+// gatewayPath is a collection's gateway-relative path: /g/<name>
+// dispatches to the caller's collection of that name first.
+func gatewayPath(name string) string { return "g/" + name }
+
+// ModifyPlan makes gateway_path and gateway_url known at plan time (they
+// follow from the name), so chain steps, aliases and broadcast targets
+// that point at a new collection are not shown as unknown.
+func (r *collectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	tfutil.PlanGatewayPath(ctx, r.pd, gatewayPath, req, resp)
+}
+
 // modelFromAPI is the one converter from the API's collection to state.
 func (r *collectionResource) modelFromAPI(g *client.CustomerGroupDetail, prior collectionModel) collectionModel {
 	m := prior
@@ -128,7 +140,7 @@ func (r *collectionResource) modelFromAPI(g *client.CustomerGroupDetail, prior c
 		m.Shared = types.BoolValue(false)
 	}
 	m.GroupType = tfutil.StringOrNull(g.GroupType)
-	m.GatewayPath = types.StringValue("g/" + g.Name)
+	m.GatewayPath = types.StringValue(gatewayPath(g.Name))
 	m.GatewayURL = r.pd.GatewayURLOf(m.GatewayPath.ValueString())
 	return m
 }

@@ -34,10 +34,10 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(v)
 	}
 	rr := map[string]any{"id": "11111111-1111-1111-1111-111111111111", "status": "draft", "customer_id": "c", "request_path": "/g/llm", "http_method": "POST", "created_at": "t"}
-	switch {
-	case r.Method == http.MethodPost:
+	switch r.Method {
+	case http.MethodPost:
 		reply(http.StatusCreated, rr)
-	case r.Method == http.MethodPatch:
+	case http.MethodPatch:
 		var body map[string]any
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		if _, ok := body["schedule"]; ok {
@@ -55,7 +55,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rr["status"] = body["status"]
 		reply(http.StatusOK, rr)
-	case r.Method == http.MethodDelete:
+	case http.MethodDelete:
 		if f.failDelete != 0 {
 			reply(f.failDelete, map[string]any{"detail": "delete refused by the test"})
 			return

@@ -22,6 +22,9 @@ import (
 
 const addr = "unitysvc_request_logging.this"
 
+// llmPath is the collection the test's requests go through.
+const llmPath = "g/llm"
+
 // send makes one chat completion through the gateway as the test's key
 // and returns its status.
 func send(e *acctest.Env, path, text string) error {
@@ -50,21 +53,23 @@ func logCount(e *acctest.Env, path string) (int, error) {
 	return n, err
 }
 
-func expectLogs(e *acctest.Env, path string, want int) resource.TestCheckFunc {
+// expectLogs checks that the API holds want logs of llmPath.
+func expectLogs(e *acctest.Env, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		n, err := logCount(e, path)
+		n, err := logCount(e, "/"+llmPath)
 		if err != nil {
 			return err
 		}
 		if n != want {
-			return fmt.Errorf("%d logs of %s, want %d", n, path, want)
+			return fmt.Errorf("%d logs of /%s, want %d", n, llmPath, want)
 		}
 		return nil
 	}
 }
 
-func sendCheck(e *acctest.Env, path, text string) resource.TestCheckFunc {
-	return func(*terraform.State) error { return send(e, path, text) }
+// sendCheck sends text through llmPath.
+func sendCheck(e *acctest.Env, text string) resource.TestCheckFunc {
+	return func(*terraform.State) error { return send(e, llmPath, text) }
 }
 
 // Request logging is switched on and off by the resource, keeps the
@@ -76,7 +81,6 @@ func TestAccRequestLogging_lifecycle(t *testing.T) {
 	if acctest.Remote() {
 		t.Skip("sends requests through unitysvc-local's gateway and counts its logs")
 	}
-	const path = "g/llm"
 	logs := `
 data "unitysvc_request_logs" "llm" {
   path_prefix = "/g/llm"
@@ -93,14 +97,14 @@ data "unitysvc_request_log" "newest" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			// Destroyed: logging is off, so nothing more is recorded.
-			before, err := logCount(e, "/"+path)
+			before, err := logCount(e, "/"+llmPath)
 			if err != nil {
 				return err
 			}
-			if err := send(e, path, "after destroy"); err != nil {
+			if err := send(e, llmPath, "after destroy"); err != nil {
 				return err
 			}
-			after, err := logCount(e, "/"+path)
+			after, err := logCount(e, "/"+llmPath)
 			if err != nil {
 				return err
 			}
@@ -118,9 +122,9 @@ data "unitysvc_request_log" "newest" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("truncate_long_message"), knownvalue.Null()),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					expectLogs(e, "/"+path, 0),
-					sendCheck(e, path, "one"), sendCheck(e, path, "two"),
-					expectLogs(e, "/"+path, 2),
+					expectLogs(e, 0),
+					sendCheck(e, "one"), sendCheck(e, "two"),
+					expectLogs(e, 2),
 				),
 			},
 			{
@@ -156,7 +160,7 @@ data "unitysvc_request_log" "newest" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("truncate_long_message"), knownvalue.Bool(false)),
 				},
-				Check: resource.ComposeTestCheckFunc(sendCheck(e, path, "three"), expectLogs(e, "/"+path, 2)),
+				Check: resource.ComposeTestCheckFunc(sendCheck(e, "three"), expectLogs(e, 2)),
 			},
 			{
 				// On again, keeping full bodies; no drift on the next plan.
@@ -164,7 +168,7 @@ data "unitysvc_request_log" "newest" {
   truncate_long_message = false
 }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            resource.ComposeTestCheckFunc(sendCheck(e, path, "four"), expectLogs(e, "/"+path, 3)),
+				Check:            resource.ComposeTestCheckFunc(sendCheck(e, "four"), expectLogs(e, 3)),
 			},
 			{
 				ResourceName:  addr,

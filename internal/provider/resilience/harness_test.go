@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 	}
 	binDir = dir
 	code := m.Run()
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir) // a temporary directory left behind fails nothing
 	os.Exit(code)
 }
 
@@ -56,6 +57,7 @@ func needBinaries(t *testing.T) (tofu string) {
 	if tofu == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name the tofu binary (make test sets it)")
 	}
+	acctest.SkipWithoutWriteOnly(t) // the demo keeps its keys in write-only attributes
 	buildOnce.Do(func() {
 		root, err := filepath.Abs("../../..")
 		if err != nil {
@@ -66,7 +68,7 @@ func needBinaries(t *testing.T) (tofu string) {
 			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, out), pkg)
 			cmd.Dir = root
 			if b, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("building %s: %v\n%s", pkg, err, b)
+				buildErr = fmt.Errorf("building %s: %w\n%s", pkg, err, b)
 				return
 			}
 		}

@@ -145,7 +145,7 @@ func normalizePath(raw, gatewayURL string) (p, warning string, err error) {
 		} else {
 			u, perr := url.Parse(p)
 			if perr != nil {
-				return "", "", fmt.Errorf("path %q is neither a gateway-relative path nor a URL: %v", raw, perr)
+				return "", "", fmt.Errorf("path %q is neither a gateway-relative path nor a URL: %w", raw, perr)
 			}
 			rel = strings.TrimLeft(u.Path, "/")
 		}

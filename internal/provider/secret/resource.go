@@ -359,13 +359,6 @@ func (r *secretResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("shared"), shared)...)
 }
 
-func scopeWord(shared bool) string {
-	if shared {
-		return "shared"
-	}
-	return "personal"
-}
-
 func importID(name string, shared bool) string {
 	if shared {
 		return "shared/" + name

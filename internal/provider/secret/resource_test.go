@@ -148,8 +148,12 @@ func TestAccSecret_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					storedValue(e, renamed, false, "v2"),
 					func(*terraform.State) error {
-						if ok, err := exists(context.Background(), e.Client, map[string]string{"name": name, "shared": "false"}); err != nil || ok {
-							return fmt.Errorf("old secret %s still exists (err %v)", name, err)
+						ok, err := exists(context.Background(), e.Client, map[string]string{"name": name, "shared": "false"})
+						if err != nil {
+							return fmt.Errorf("looking for the old secret %s: %w", name, err)
+						}
+						if ok {
+							return fmt.Errorf("old secret %s still exists", name)
 						}
 						return nil
 					},

@@ -143,7 +143,7 @@ func recoverLost[T any](ctx context.Context, diags *diag.Diagnostics, summary st
 	b.WriteString(lost)
 	switch {
 	case len(matches) > 1:
-		b.WriteString(fmt.Sprintf("\n\nIt found %d objects that match every configured field and could each be this create's, so it cannot tell which one to take:", len(matches)))
+		fmt.Fprintf(&b, "\n\nIt found %d objects that match every configured field and could each be this create's, so it cannot tell which one to take:", len(matches))
 		for _, m := range matches {
 			b.WriteString("\n  - id " + c.ID(m.obj))
 		}
@@ -155,7 +155,7 @@ func recoverLost[T any](ctx context.Context, diags *diag.Diagnostics, summary st
 			if why == "" {
 				why = "it differs in " + strings.Join(o.diffs, ", ")
 			}
-			b.WriteString(fmt.Sprintf("\n  - id %s: %s", c.ID(o.obj), why))
+			fmt.Fprintf(&b, "\n  - id %s: %s", c.ID(o.obj), why)
 		}
 		b.WriteString("\n\nIf one of them is the object this resource should manage, import it; otherwise choose another name or scope. " + ImportAdvice(c.Resource, c.ImportID(others[0].obj)))
 	default:

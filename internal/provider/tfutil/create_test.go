@@ -30,7 +30,8 @@ type fakeAPI struct {
 
 var lostAnswer = &client.APIError{StatusCode: 503, Method: "POST", Path: "/things/", Detail: "connection reset after processing"}
 
-func (f *fakeAPI) creation(desc string) Creation[fakeObj] {
+// creation is the create of thing "x", configured with the description "d".
+func (f *fakeAPI) creation() Creation[fakeObj] {
 	return Creation[fakeObj]{
 		Resource: "unitysvc_thing",
 		What:     `thing "x" in your personal scope`,
@@ -54,7 +55,7 @@ func (f *fakeAPI) creation(desc string) Creation[fakeObj] {
 		},
 		Differences: func(o *fakeObj) []string {
 			var m Mismatches
-			m.Check("description", o.Desc == desc)
+			m.Check("description", o.Desc == "d")
 			return m
 		},
 		ID:        func(o *fakeObj) string { return o.ID },
@@ -63,9 +64,9 @@ func (f *fakeAPI) creation(desc string) Creation[fakeObj] {
 	}
 }
 
-func run(f *fakeAPI, desc string, mutate ...func(*Creation[fakeObj])) (*fakeObj, diag.Diagnostics) {
+func run(f *fakeAPI, mutate ...func(*Creation[fakeObj])) (*fakeObj, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	c := f.creation(desc)
+	c := f.creation()
 	for _, m := range mutate {
 		m(&c)
 	}
@@ -82,7 +83,7 @@ func diagText(d diag.Diagnostics) string {
 
 func TestRunCreateSuccessLooksNothingUp(t *testing.T) {
 	f := &fakeAPI{made: &fakeObj{ID: "1", Desc: "d"}}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	if got == nil || got.ID != "1" || diags.HasError() || len(diags) != 0 || f.finds != 0 {
 		t.Fatalf("got %v, diags %s, finds %d", got, diagText(diags), f.finds)
 	}
@@ -90,7 +91,7 @@ func TestRunCreateSuccessLooksNothingUp(t *testing.T) {
 
 func TestRunCreateAdoptsTheObjectALostAnswerMade(t *testing.T) {
 	f := &fakeAPI{made: &fakeObj{ID: "new", Desc: "d"}, createErr: lostAnswer, objs: []fakeObj{{ID: "other", Desc: "zzz", CreatedAt: "2020-01-01T00:00:00Z"}}}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	if got == nil || got.ID != "new" || diags.HasError() {
 		t.Fatalf("got %v, diags %s", got, diagText(diags))
 	}
@@ -106,7 +107,7 @@ func TestRunCreateAdoptsTheObjectALostAnswerMade(t *testing.T) {
 func TestRunCreateUnknownOutcomeKinds(t *testing.T) {
 	reset := &client.TransportError{Method: "POST", Path: "/things/", Err: errors.New("read: connection reset by peer")}
 	f := &fakeAPI{made: &fakeObj{ID: "new", Desc: "d"}, createErr: reset}
-	if got, diags := run(f, "d"); got == nil || diags.HasError() {
+	if got, diags := run(f); got == nil || diags.HasError() {
 		t.Fatalf("a reset after sending: got %v, diags %s", got, diagText(diags))
 	}
 }
@@ -115,7 +116,7 @@ func TestRunCreateNeverAdoptsAnOlderObject(t *testing.T) {
 	// The create lost its answer (it was a conflict); the object with the
 	// name existed long before and matches every field.
 	f := &fakeAPI{createErr: lostAnswer, objs: []fakeObj{{ID: "old", Desc: "d", CreatedAt: "2020-01-01T00:00:00.000000Z"}}}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	text := diagText(diags)
 	if got != nil || !diags.HasError() || !strings.Contains(text, "id old: it was created at 2020-01-01") ||
 		!strings.Contains(text, "terraform import unitysvc_thing.<name> import-old") || !strings.Contains(text, "tofu import") || !strings.Contains(text, `id = "import-old"`) {
@@ -125,7 +126,7 @@ func TestRunCreateNeverAdoptsAnOlderObject(t *testing.T) {
 
 func TestRunCreateRefusesAMismatch(t *testing.T) {
 	f := &fakeAPI{made: &fakeObj{ID: "new", Desc: "someone else's"}, createErr: lostAnswer}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	if text := diagText(diags); got != nil || !strings.Contains(text, "id new: it differs in description") {
 		t.Fatalf("got %v, %s", got, text)
 	}
@@ -133,7 +134,7 @@ func TestRunCreateRefusesAMismatch(t *testing.T) {
 
 func TestRunCreateLostBeforeTakingEffect(t *testing.T) {
 	f := &fakeAPI{createErr: lostAnswer}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	if text := diagText(diags); got != nil || !strings.Contains(text, "did not take effect") || !strings.Contains(text, "apply again") {
 		t.Fatalf("got %v, %s", got, text)
 	}
@@ -142,7 +143,7 @@ func TestRunCreateLostBeforeTakingEffect(t *testing.T) {
 func TestRunCreateAmbiguous(t *testing.T) {
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	f := &fakeAPI{createErr: lostAnswer, objs: []fakeObj{{ID: "a", Desc: "d", CreatedAt: now}, {ID: "b", Desc: "d", CreatedAt: now}}}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	if text := diagText(diags); got != nil || !strings.Contains(text, "2 objects") || !strings.Contains(text, "id a") || !strings.Contains(text, "id b") {
 		t.Fatalf("got %v, %s", got, text)
 	}
@@ -150,7 +151,7 @@ func TestRunCreateAmbiguous(t *testing.T) {
 
 func TestRunCreateLookupFails(t *testing.T) {
 	f := &fakeAPI{createErr: lostAnswer, findErr: &client.APIError{StatusCode: 502, Method: "GET", Path: "/things/"}}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	if text := diagText(diags); got != nil || !strings.Contains(text, "Looking it up failed too") || !strings.Contains(text, "may exist") || !strings.Contains(text, "<id>") {
 		t.Fatalf("got %v, %s", got, text)
 	}
@@ -159,7 +160,7 @@ func TestRunCreateLookupFails(t *testing.T) {
 func TestRunCreateConflictGivesTheImportCommand(t *testing.T) {
 	f := &fakeAPI{createErr: &client.APIError{StatusCode: 409, Detail: "a thing named x exists", Method: "POST", Path: "/things/"},
 		objs: []fakeObj{{ID: "old", Desc: "d", CreatedAt: "2020-01-01T00:00:00Z"}}}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	text := diagText(diags)
 	if got != nil || !strings.Contains(text, "a thing named x exists") || !strings.Contains(text, "already exists (id old)") ||
 		!strings.Contains(text, "terraform import unitysvc_thing.<name> import-old") {
@@ -175,12 +176,12 @@ func TestRunCreateListFirstSkipsWhatExistedBefore(t *testing.T) {
 	// old object from the new one.
 	f := &fakeAPI{createErr: lostAnswer, objs: []fakeObj{{ID: "old", Desc: "d"}}}
 	noTimes := func(c *Creation[fakeObj]) { c.CreatedAt, c.ListFirst = nil, true }
-	got, diags := run(f, "d", noTimes)
+	got, diags := run(f, noTimes)
 	if text := diagText(diags); got != nil || !strings.Contains(text, "id old: it existed before this create was sent") {
 		t.Fatalf("got %v, %s", got, text)
 	}
 	f = &fakeAPI{createErr: lostAnswer, made: &fakeObj{ID: "new", Desc: "d"}, objs: []fakeObj{{ID: "old", Desc: "d"}}}
-	got, diags = run(f, "d", noTimes)
+	got, diags = run(f, noTimes)
 	if got == nil || got.ID != "new" || diags.HasError() {
 		t.Fatalf("got %v, %s", got, diagText(diags))
 	}
@@ -188,12 +189,12 @@ func TestRunCreateListFirstSkipsWhatExistedBefore(t *testing.T) {
 
 func TestRunCreateOtherErrors(t *testing.T) {
 	f := &fakeAPI{createErr: &client.APIError{StatusCode: 422, Detail: "bad name", Method: "POST", Path: "/things/"}}
-	got, diags := run(f, "d")
+	got, diags := run(f)
 	if text := diagText(diags); got != nil || !strings.Contains(text, "bad name") || f.finds != 0 {
 		t.Fatalf("got %v, %s, finds %d", got, text, f.finds)
 	}
 	var failed error
-	_, diags = run(f, "d", func(c *Creation[fakeObj]) { c.Fail = func(err error) { failed = err } })
+	_, diags = run(f, func(c *Creation[fakeObj]) { c.Fail = func(err error) { failed = err } })
 	if failed == nil || diags.HasError() {
 		t.Fatalf("Fail was not called (%v), diags %s", failed, diagText(diags))
 	}

@@ -5,9 +5,11 @@
 package tfutil
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -60,4 +62,24 @@ func ConfigureDataSource(req datasource.ConfigureRequest, resp *datasource.Confi
 		return nil
 	}
 	return pd
+}
+
+// PlanGatewayPath sets gateway_path (pathOf the planned name) and
+// gateway_url in a plan whose name is known. The paths follow from the
+// name alone, so a new object's paths are known at plan time and what
+// targets them (a chain step, an alias) is not shown as unknown.
+func PlanGatewayPath(ctx context.Context, pd *ProviderData, pathOf func(name string) string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	if resp.Diagnostics.HasError() || name.IsUnknown() || name.IsNull() {
+		return
+	}
+	gp := pathOf(name.ValueString())
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_path"), gp)...)
+	if pd != nil {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("gateway_url"), pd.GatewayURLOf(gp))...)
+	}
 }

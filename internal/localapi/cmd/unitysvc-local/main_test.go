@@ -123,7 +123,7 @@ func build(t *testing.T) string {
 		}
 		binPath = filepath.Join(dir, "unitysvc-local")
 		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("build: %w\n%s", err, out)
 		}
 	})
 	if buildErr != nil {
@@ -135,7 +135,7 @@ func build(t *testing.T) string {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
+		_ = os.RemoveAll(filepath.Dir(binPath)) // a temporary directory left behind fails nothing
 	}
 	os.Exit(code)
 }
