@@ -4,6 +4,7 @@
 package localapi
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -143,11 +144,11 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 			opts.SecretKey = key
 		}
 	}
-	apiLn, err := net.Listen("tcp", orDefault(cfg.APIAddr, "127.0.0.1:8000"))
+	apiLn, err := net.Listen("tcp", cmp.Or(cfg.APIAddr, "127.0.0.1:8000"))
 	if err != nil {
 		return nil, fmt.Errorf("API listener: %w", err)
 	}
-	gwLn, err := net.Listen("tcp", orDefault(cfg.GatewayAddr, "127.0.0.1:8001"))
+	gwLn, err := net.Listen("tcp", cmp.Or(cfg.GatewayAddr, "127.0.0.1:8001"))
 	if err != nil {
 		apiLn.Close()
 		return nil, fmt.Errorf("gateway listener: %w", err)
@@ -177,7 +178,7 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		keys = append(keys, key)
 	}
 	// The built-in upstreams the gateway routes platform services to.
-	upLn, err := net.Listen("tcp", orDefault(cfg.UpstreamAddr, "127.0.0.1:0"))
+	upLn, err := net.Listen("tcp", cmp.Or(cfg.UpstreamAddr, "127.0.0.1:0"))
 	if err != nil {
 		_ = st.Close()
 		apiLn.Close()
@@ -283,13 +284,6 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection's Flush, so a
 // logged gateway stream is still flushed as it arrives.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 // loadOrCreateKey reads a base64 AES-256 key, creating it when absent.
 func loadOrCreateKey(path string) ([]byte, error) {

@@ -75,8 +75,6 @@ func preview(b []byte, limit int) *string {
 	return &s
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // done writes the attempt's request-log row, when the caller's user
 // started logging. body is the upstream's body as read, nil without one.
 func (a *attempt) done(res *result, body *loggedBody) {
@@ -90,7 +88,7 @@ func (a *attempt) done(res *result, body *loggedBody) {
 		Timestamp: a.start, GatewaySource: req.source, Method: req.method, Path: req.userPath,
 		RecurrentRequestID: req.recurrentID, RequestHeaders: redacted(req.header), RequestBody: preview(req.body, limit),
 		RequestContentType: req.header.Get("Content-Type"),
-		TimeMS:             ptr(math.Round(float64(time.Since(a.start).Microseconds())) / 1000),
+		TimeMS:             new(math.Round(float64(time.Since(a.start).Microseconds())) / 1000),
 	}
 	if target := "/" + strings.TrimLeft(a.path, "/"); target != req.userPath {
 		row.TargetPath = &target
@@ -114,7 +112,7 @@ func (a *attempt) done(res *result, body *loggedBody) {
 			}
 		}
 		if res.status >= 400 {
-			row.ErrorSource, row.ErrorType = ptr("upstream"), ptr(errUpstream)
+			row.ErrorSource, row.ErrorType = new("upstream"), new(errUpstream)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -150,5 +148,5 @@ func usage(s *catalog.Service, body []byte) (charge, metrics *string) {
 	}
 	c := (float64(u.Usage.PromptTokens)*price(lp.Input) + float64(u.Usage.CompletionTokens)*price(lp.Output)) / 1e6
 	m, _ := json.Marshal(u.Usage)
-	return ptr(strconv.FormatFloat(c, 'f', 8, 64)), ptr(string(m))
+	return new(strconv.FormatFloat(c, 'f', 8, 64)), new(string(m))
 }

@@ -509,7 +509,7 @@ func (r *Router) fill(ctx context.Context, p store.Principal, plan *Plan, member
 			plan.Keys = append(plan.Keys, k)
 		}
 	}
-	sort.Strings(plan.Keys)
+	slices.Sort(plan.Keys)
 	single := plan.Kind == "service" || plan.Kind == "enrollment"
 	elig := &eligibility{router: r, principal: p}
 	for _, m := range members {

@@ -145,8 +145,8 @@ func (s *Store) GetCollection(ctx context.Context, p Principal, id string) (*Col
 
 func insertCollection(ctx context.Context, tx *sql.Tx, p Principal, w CollectionWrite, now string) (string, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM collections WHERE customer_id = ? AND IFNULL(role_id, '') = ? AND name = ?`,
-		p.CustomerID, enrDeref(scopeRole(p, w.Shared)), w.Name).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM collections WHERE customer_id = ? AND IFNULL(role_id, '') = IFNULL(?, '') AND name = ?`,
+		p.CustomerID, scopeRole(p, w.Shared), w.Name).Scan(&n); err != nil {
 		return "", err
 	}
 	if n > 0 {
@@ -384,7 +384,7 @@ func (s *Store) SetServiceMemberships(ctx context.Context, p Principal, serviceI
 			if !eligible {
 				return ErrNotEligible
 			}
-			id, err := insertCollection(ctx, tx, p, CollectionWrite{Name: DefaultCollectionName, DisplayName: collStrPtr("Favorites")}, now)
+			id, err := insertCollection(ctx, tx, p, CollectionWrite{Name: DefaultCollectionName, DisplayName: new("Favorites")}, now)
 			if err != nil {
 				return err
 			}
@@ -417,5 +417,3 @@ func (s *Store) SetServiceMemberships(ctx context.Context, p Principal, serviceI
 	}
 	return s.ServiceMemberships(ctx, p, serviceID)
 }
-
-func collStrPtr(s string) *string { return &s }

@@ -202,8 +202,8 @@ func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *
 	until := ts(w.PendingUntil)
 	var id string
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
-		existing, err := s.queryEnrollments(ctx, tx, `customer_id = ? AND IFNULL(role_id, '') = ? AND service_id = ?`,
-			p.CustomerID, enrDeref(role), w.ServiceID)
+		existing, err := s.queryEnrollments(ctx, tx, `customer_id = ? AND IFNULL(role_id, '') = IFNULL(?, '') AND service_id = ?`,
+			p.CustomerID, role, w.ServiceID)
 		if err != nil {
 			return err
 		}
@@ -237,13 +237,6 @@ func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *
 	}
 	e, err = s.GetEnrollment(ctx, p, id)
 	return e, reactivated, err
-}
-
-func enrDeref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // uniqueCode draws 4-character Crockford base32 codes until one is free.
