@@ -3,9 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
-
-	"github.com/google/uuid"
 )
 
 // Chain is a stored chain with its steps in dispatch order.
@@ -77,296 +74,109 @@ type ChainStepPatch struct {
 const chainCols = `id, customer_id, owner_id, name, description, default_timeout_ms, enabled, created_at, updated_at`
 const chainStepCols = `id, chain_id, name, target_path, on_success, on_failure, timeout_ms, sort_order`
 
-// routingVisible is the WHERE fragment selecting the rows a principal may see:
-// its customer's shared rows and its own personal rows. Its arguments are
-// p.CustomerID, p.UserID.
-const routingVisible = `customer_id = ? AND (owner_id IS NULL OR owner_id = ?)`
-
-type routingQueryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func scanChain(row interface{ Scan(...any) error }) (*Chain, error) {
-	var c Chain
-	if err := row.Scan(&c.ID, &c.CustomerID, &c.OwnerID, &c.Name, &c.Description, &c.DefaultTimeoutMS, &c.Enabled, &c.CreatedAt, &c.UpdatedAt); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
-		}
-		return nil, err
-	}
-	c.Steps = []*ChainStep{}
-	return &c, nil
-}
-
-func scanChainStep(row interface{ Scan(...any) error }) (*ChainStep, error) {
-	var st ChainStep
-	if err := row.Scan(&st.ID, &st.ChainID, &st.Name, &st.TargetPath, &st.OnSuccess, &st.OnFailure, &st.TimeoutMS, &st.SortOrder); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
-		}
-		return nil, err
-	}
-	return &st, nil
-}
-
-// loadChainSteps fills the steps of chains, in dispatch order.
-func loadChainSteps(ctx context.Context, q routingQueryer, chains ...*Chain) error {
-	for _, c := range chains {
-		rows, err := q.QueryContext(ctx, `SELECT `+chainStepCols+` FROM chain_steps WHERE chain_id = ? ORDER BY sort_order, rowid`, c.ID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			st, err := scanChainStep(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			c.Steps = append(c.Steps, st)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func getChain(ctx context.Context, q routingQueryer, p Principal, id string) (*Chain, error) {
-	c, err := scanChain(q.QueryRowContext(ctx, `SELECT `+chainCols+` FROM chains WHERE id = ? AND `+routingVisible, id, p.CustomerID, p.UserID))
-	if err != nil {
-		return nil, err
-	}
-	return c, loadChainSteps(ctx, q, c)
+// chains is the chain flavour of routingObject: chains and their steps.
+var chains = &routingObject[Chain, ChainStep, ChainStepWrite]{
+	table: "chains", cols: chainCols, childTable: "chain_steps", childCols: chainStepCols, parentCol: "chain_id",
+	scan: func(row scanner) (*Chain, error) {
+		c := Chain{Steps: []*ChainStep{}}
+		return &c, row.Scan(&c.ID, &c.CustomerID, &c.OwnerID, &c.Name, &c.Description, &c.DefaultTimeoutMS, &c.Enabled, &c.CreatedAt, &c.UpdatedAt)
+	},
+	scanChild: func(row scanner) (*ChainStep, error) {
+		var st ChainStep
+		return &st, row.Scan(&st.ID, &st.ChainID, &st.Name, &st.TargetPath, &st.OnSuccess, &st.OnFailure, &st.TimeoutMS, &st.SortOrder)
+	},
+	insertChild: func(ctx context.Context, tx *sql.Tx, id, chainID string, st ChainStepWrite) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO chain_steps(`+chainStepCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, chainID, st.Name, st.TargetPath, st.OnSuccess, st.OnFailure, st.TimeoutMS, st.SortOrder)
+		return err
+	},
+	id:     func(c *Chain) string { return c.ID },
+	attach: func(c *Chain, st *ChainStep) { c.Steps = append(c.Steps, st) },
 }
 
 // ListChains returns the chains the caller sees (personal and shared, or
 // only shared when sharedOnly), ordered by name then scope (personal
 // first), with their steps.
 func (s *Store) ListChains(ctx context.Context, p Principal, sharedOnly bool) ([]*Chain, error) {
-	query := `SELECT ` + chainCols + ` FROM chains WHERE ` + routingVisible
-	if sharedOnly {
-		query += ` AND owner_id IS NULL`
-	}
-	rows, err := s.db.QueryContext(ctx, query+` ORDER BY name, owner_id IS NULL, created_at`, p.CustomerID, p.UserID)
-	if err != nil {
-		return nil, err
-	}
-	var out []*Chain
-	for rows.Next() {
-		c, err := scanChain(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return nil, err
-	}
-	return out, loadChainSteps(ctx, s.db, out...)
+	return chains.list(ctx, s.db, p, sharedOnly)
 }
 
 // GetChain returns a chain the caller sees, by id.
 func (s *Store) GetChain(ctx context.Context, p Principal, id string) (*Chain, error) {
-	return getChain(ctx, s.db, p, id)
+	return chains.get(ctx, s.db, p, id)
 }
 
 // ResolveChain returns the chain named name for dispatch: the caller's
 // personal chain if there is one, else the team's shared one.
 func (s *Store) ResolveChain(ctx context.Context, p Principal, name string) (*Chain, error) {
-	c, err := scanChain(s.db.QueryRowContext(ctx, `SELECT `+chainCols+` FROM chains WHERE `+routingVisible+` AND name = ?
-		ORDER BY owner_id IS NULL LIMIT 1`, p.CustomerID, p.UserID, name))
-	if err != nil {
-		return nil, err
-	}
-	return c, loadChainSteps(ctx, s.db, c)
-}
-
-func insertChainSteps(ctx context.Context, tx *sql.Tx, chainID string, steps []ChainStepWrite) error {
-	for _, st := range steps {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO chain_steps(`+chainStepCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			uuid.NewString(), chainID, st.Name, st.TargetPath, st.OnSuccess, st.OnFailure, st.TimeoutMS, st.SortOrder); err != nil {
-			return err
-		}
-	}
-	return nil
+	return chains.resolve(ctx, s.db, p, name)
 }
 
 // CreateChain creates a chain with its steps in the personal or shared
 // scope. A chain of the same name in that scope is ErrConflict.
 func (s *Store) CreateChain(ctx context.Context, p Principal, shared bool, w ChainWrite) (*Chain, error) {
-	var out *Chain
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		owner := scopeRole(p, shared)
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM chains WHERE customer_id = ? AND IFNULL(owner_id, '') = IFNULL(?, '') AND name = ?`,
-			p.CustomerID, owner, w.Name).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrConflict
-		}
-		id := uuid.NewString()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO chains(`+chainCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
-			id, p.CustomerID, owner, w.Name, w.Description, w.DefaultTimeoutMS, w.Enabled, ts(s.Now())); err != nil {
-			return err
-		}
-		if err := insertChainSteps(ctx, tx, id, w.Steps); err != nil {
-			return err
-		}
-		var err error
-		out, err = getChain(ctx, tx, p, id)
+	return chains.create(ctx, s, p, shared, w.Name, func(tx *sql.Tx, id string, owner *string, now string) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO chains(`+chainCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+			id, p.CustomerID, owner, w.Name, w.Description, w.DefaultTimeoutMS, w.Enabled, now)
 		return err
-	})
-	return out, err
+	}, w.Steps)
 }
 
 // UpdateChain applies a partial update to a chain the caller sees.
 func (s *Store) UpdateChain(ctx context.Context, p Principal, id string, w ChainPatch) (*Chain, error) {
-	var out *Chain
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := getChain(ctx, tx, p, id)
-		if err != nil {
-			return err
-		}
+	return chains.update(ctx, s, p, id, func(tx *sql.Tx, c *Chain, now string) error {
 		if w.SetDescription {
 			c.Description = w.Description
 		}
-		if w.DefaultTimeoutMS != nil {
-			c.DefaultTimeoutMS = *w.DefaultTimeoutMS
-		}
-		if w.Enabled != nil {
-			c.Enabled = *w.Enabled
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE chains SET description = ?, default_timeout_ms = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-			c.Description, c.DefaultTimeoutMS, c.Enabled, ts(s.Now()), id); err != nil {
-			return err
-		}
-		out, err = getChain(ctx, tx, p, id)
+		setIf(&c.DefaultTimeoutMS, w.DefaultTimeoutMS)
+		setIf(&c.Enabled, w.Enabled)
+		_, err := tx.ExecContext(ctx, `UPDATE chains SET description = ?, default_timeout_ms = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+			c.Description, c.DefaultTimeoutMS, c.Enabled, now, id)
 		return err
 	})
-	return out, err
 }
 
 // DeleteChain deletes a chain the caller sees, with its steps.
 func (s *Store) DeleteChain(ctx context.Context, p Principal, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM chains WHERE id = ? AND `+routingVisible, id, p.CustomerID, p.UserID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return chains.delete(ctx, s, p, id)
 }
 
 // ReplaceChainSteps replaces every step of a chain atomically.
 func (s *Store) ReplaceChainSteps(ctx context.Context, p Principal, id string, steps []ChainStepWrite) (*Chain, error) {
-	var out *Chain
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := getChain(ctx, tx, p, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM chain_steps WHERE chain_id = ?`, id); err != nil {
-			return err
-		}
-		if err := insertChainSteps(ctx, tx, id, steps); err != nil {
-			return err
-		}
-		if err := routingTouch(ctx, tx, "chains", id, s); err != nil {
-			return err
-		}
-		var err error
-		out, err = getChain(ctx, tx, p, id)
-		return err
-	})
-	return out, err
+	return chains.replaceChildren(ctx, s, p, id, steps)
 }
 
 // AddChainStep appends one step to a chain.
 func (s *Store) AddChainStep(ctx context.Context, p Principal, chainID string, w ChainStepWrite) (*ChainStep, error) {
-	var out *ChainStep
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := getChain(ctx, tx, p, chainID); err != nil {
-			return err
-		}
-		id := uuid.NewString()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO chain_steps(`+chainStepCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, chainID, w.Name, w.TargetPath, w.OnSuccess, w.OnFailure, w.TimeoutMS, w.SortOrder); err != nil {
-			return err
-		}
-		if err := routingTouch(ctx, tx, "chains", chainID, s); err != nil {
-			return err
-		}
-		var err error
-		out, err = scanChainStep(tx.QueryRowContext(ctx, `SELECT `+chainStepCols+` FROM chain_steps WHERE id = ?`, id))
-		return err
-	})
-	return out, err
+	return chains.addChild(ctx, s, p, chainID, w)
 }
 
 // UpdateChainStep applies a partial update to one step. A step that is
 // not in the chain is ErrNotFound.
 func (s *Store) UpdateChainStep(ctx context.Context, p Principal, chainID, stepID string, w ChainStepPatch) (*ChainStep, error) {
-	var out *ChainStep
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := getChain(ctx, tx, p, chainID); err != nil {
-			return err
-		}
-		st, err := scanChainStep(tx.QueryRowContext(ctx, `SELECT `+chainStepCols+` FROM chain_steps WHERE id = ? AND chain_id = ?`, stepID, chainID))
-		if err != nil {
-			return err
-		}
-		set := func(dst *string, v *string) {
-			if v != nil {
-				*dst = *v
-			}
-		}
-		set(&st.Name, w.Name)
-		set(&st.TargetPath, w.TargetPath)
-		set(&st.OnSuccess, w.OnSuccess)
-		set(&st.OnFailure, w.OnFailure)
+	return chains.updateChild(ctx, s, p, chainID, stepID, func(tx *sql.Tx, st *ChainStep) error {
+		setIf(&st.Name, w.Name)
+		setIf(&st.TargetPath, w.TargetPath)
+		setIf(&st.OnSuccess, w.OnSuccess)
+		setIf(&st.OnFailure, w.OnFailure)
 		if w.SetTimeout {
 			st.TimeoutMS = w.TimeoutMS
 		}
-		if w.SortOrder != nil {
-			st.SortOrder = *w.SortOrder
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE chain_steps SET name = ?, target_path = ?, on_success = ?, on_failure = ?, timeout_ms = ?, sort_order = ? WHERE id = ?`,
-			st.Name, st.TargetPath, st.OnSuccess, st.OnFailure, st.TimeoutMS, st.SortOrder, stepID); err != nil {
-			return err
-		}
-		out = st
-		return routingTouch(ctx, tx, "chains", chainID, s)
+		setIf(&st.SortOrder, w.SortOrder)
+		_, err := tx.ExecContext(ctx, `UPDATE chain_steps SET name = ?, target_path = ?, on_success = ?, on_failure = ?, timeout_ms = ?, sort_order = ? WHERE id = ?`,
+			st.Name, st.TargetPath, st.OnSuccess, st.OnFailure, st.TimeoutMS, st.SortOrder, stepID)
+		return err
 	})
-	return out, err
 }
 
 // DeleteChainStep removes one step from a chain.
 func (s *Store) DeleteChainStep(ctx context.Context, p Principal, chainID, stepID string) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := getChain(ctx, tx, p, chainID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM chain_steps WHERE id = ? AND chain_id = ?`, stepID, chainID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return routingTouch(ctx, tx, "chains", chainID, s)
-	})
+	return chains.deleteChild(ctx, s, p, chainID, stepID)
 }
 
-// routingTouch sets updated_at of one row of table (chains or broadcasts).
-func routingTouch(ctx context.Context, tx *sql.Tx, table, id string, s *Store) error {
-	_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET updated_at = ? WHERE id = ?`, ts(s.Now()), id)
-	return err
+// setIf sets *dst to *v when v is not nil (a PATCH field that was sent).
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }
