@@ -80,13 +80,6 @@ func schedCanonicalObject(m map[string]any) *string {
 	return &s
 }
 
-func aliasScope(shared bool) string {
-	if shared {
-		return "shared"
-	}
-	return "personal"
-}
-
 func validAliasDescription(d *string, errs *validationErrors) {
 	if d != nil && utf8.RuneCountInString(*d) > aliasDescriptionMax {
 		errs.add(fmt.Sprintf("String should have at most %d characters", aliasDescriptionMax), "string_too_long", "body", "description")
@@ -112,7 +105,7 @@ func aliasConflict(w http.ResponseWriter, al *store.Alias) {
 		rk = "request_routing_key " + *al.RequestRoutingKey
 	}
 	writeDetail(w, http.StatusConflict, fmt.Sprintf("An alias named '%s' with %s and target_path '%s' already exists in the %s scope",
-		al.Name, rk, al.TargetPath, aliasScope(al.OwnerID == nil)))
+		al.Name, rk, al.TargetPath, scopeName(al.OwnerID == nil)))
 }
 
 func (a *API) listAliases(w http.ResponseWriter, r *http.Request) {

@@ -270,6 +270,20 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any) bool {
 	return true
 }
 
+// readBody decodes the JSON request body into a B and checks it with
+// check, which adds 422 entries to errs (holding any the caller found
+// before, such as path or query errors). It answers check's result, or
+// writes the 413 or 422 and answers false.
+func readBody[B, T any](w http.ResponseWriter, r *http.Request, errs *validationErrors, check func(body *B, errs *validationErrors) T) (T, bool) {
+	var body B
+	if !decodeBody(w, r, &body) {
+		var zero T
+		return zero, false
+	}
+	v := check(&body, errs)
+	return v, !errs.write(w)
+}
+
 // queryBool parses a boolean query parameter (FastAPI's spellings).
 func queryBool(r *http.Request, name string, def bool, errs *validationErrors) bool {
 	v := r.URL.Query().Get(name)

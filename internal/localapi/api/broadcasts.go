@@ -1,10 +1,6 @@
 package api
 
 import (
-	"errors"
-	"fmt"
-	"net/http"
-
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
 
@@ -18,14 +14,14 @@ const (
 var broadcastModes = []string{"sync", "async"}
 
 func (a *API) routeBroadcasts() {
-	a.handle("POST", "/broadcasts/", a.createBroadcast)
-	a.handle("GET", "/broadcasts/", a.listBroadcasts)
-	a.handle("GET", "/broadcasts/{broadcast_id}", a.getBroadcast)
-	a.handle("PATCH", "/broadcasts/{broadcast_id}", a.updateBroadcast)
-	a.handle("DELETE", "/broadcasts/{broadcast_id}", a.deleteBroadcast)
-	a.handle("PUT", "/broadcasts/{broadcast_id}/targets", a.replaceBroadcastTargets)
-	a.handle("POST", "/broadcasts/{broadcast_id}/targets", a.addBroadcastTarget)
-	a.handle("DELETE", "/broadcasts/{broadcast_id}/targets/{target_id}", a.deleteBroadcastTarget)
+	k := &routingObject[store.Broadcast, store.BroadcastTarget, broadcastTargetCreate, store.BroadcastTargetWrite]{
+		noun: "broadcast", idParam: "broadcast_id", childNoun: "target", childParam: "target_id",
+		view:      func(b *store.Broadcast) any { return broadcastView(b) },
+		childView: func(t *store.BroadcastTarget) any { return broadcastTargetView(t) },
+		list:      a.store.ListBroadcasts, get: a.store.GetBroadcast, delete: a.store.DeleteBroadcast,
+		replace: a.store.ReplaceBroadcastTargets, add: a.store.AddBroadcastTarget, deleteChild: a.store.DeleteBroadcastTarget,
+	}
+	k.route(a, createRouting(a, k, checkBroadcastCreate, a.store.CreateBroadcast), updateRouting(a, k, checkBroadcastPatch, a.store.UpdateBroadcast))
 }
 
 // broadcastTargetPublic is the BroadcastTargetPublic schema.
@@ -98,209 +94,52 @@ func broadcastMode(v *string, errs *validationErrors, loc ...any) string {
 	return m
 }
 
-func (a *API) broadcastNotFound(w http.ResponseWriter, id string) {
-	writeDetail(w, http.StatusNotFound, "Broadcast '"+id+"' not found")
+// broadcastCreate is the BroadcastCreate schema as received.
+type broadcastCreate struct {
+	Name            *string                 `json:"name"`
+	Description     *string                 `json:"description"`
+	Mode            *string                 `json:"mode"`
+	TargetTimeoutMS *int64                  `json:"target_timeout_ms"`
+	Enabled         *bool                   `json:"enabled"`
+	Targets         []broadcastTargetCreate `json:"targets"`
 }
 
-func (a *API) createBroadcast(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	shared := queryBool(r, "shared", false, &errs)
-	var body struct {
-		Name            *string                 `json:"name"`
-		Description     *string                 `json:"description"`
-		Mode            *string                 `json:"mode"`
-		TargetTimeoutMS *int64                  `json:"target_timeout_ms"`
-		Enabled         *bool                   `json:"enabled"`
-		Targets         []broadcastTargetCreate `json:"targets"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
+func checkBroadcastCreate(body *broadcastCreate, errs *validationErrors) (store.BroadcastWrite, string) {
 	bw := store.BroadcastWrite{
-		Name:            routingString(body.Name, true, routingNameMax, &errs, "body", "name"),
+		Name:            routingString(body.Name, true, routingNameMax, errs, "body", "name"),
 		Description:     body.Description,
-		Mode:            broadcastMode(body.Mode, &errs, "body", "mode"),
+		Mode:            broadcastMode(body.Mode, errs, "body", "mode"),
 		TargetTimeoutMS: broadcastDefaultTargetTimeoutMS,
 		Enabled:         true,
 	}
-	routingString(body.Description, false, routingDescriptionMax, &errs, "body", "description")
-	routingPositive(body.TargetTimeoutMS, &errs, "body", "target_timeout_ms")
+	routingString(body.Description, false, routingDescriptionMax, errs, "body", "description")
+	routingPositive(body.TargetTimeoutMS, errs, "body", "target_timeout_ms")
 	if body.TargetTimeoutMS != nil {
 		bw.TargetTimeoutMS = *body.TargetTimeoutMS
 	}
 	if body.Enabled != nil {
 		bw.Enabled = *body.Enabled
 	}
-	for i, t := range body.Targets {
-		bw.Targets = append(bw.Targets, t.validate(&errs, "body", "targets", i))
-	}
-	if errs.write(w) {
-		return
-	}
-	b, err := a.store.CreateBroadcast(r.Context(), p, shared, bw)
-	if errors.Is(err, store.ErrConflict) {
-		writeDetail(w, http.StatusConflict, fmt.Sprintf("A broadcast named '%s' already exists in the %s scope; broadcast names are unique per scope (personal or shared). Choose another name, or manage the existing broadcast.", bw.Name, routingScope(shared)))
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, broadcastView(b))
+	bw.Targets = checkChildren(body.Targets, errs, "body", "targets")
+	return bw, bw.Name
 }
 
-func (a *API) listBroadcasts(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	skip := queryInt(r, "skip", 0, 0, 0, &errs)
-	limit := queryInt(r, "limit", 100, 0, 0, &errs)
-	shared := queryBool(r, "shared", false, &errs)
-	if errs.write(w) {
-		return
-	}
-	bs, err := a.store.ListBroadcasts(r.Context(), p, shared)
-	if err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	writePage(w, bs, skip, limit, broadcastView)
+// broadcastUpdate is the BroadcastUpdate schema as received.
+type broadcastUpdate struct {
+	Description     optional[string] `json:"description"`
+	Mode            *string          `json:"mode"`
+	TargetTimeoutMS *int64           `json:"target_timeout_ms"`
+	Enabled         *bool            `json:"enabled"`
 }
 
-func (a *API) getBroadcast(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "broadcast_id")
-	if errs.write(w) {
-		return
-	}
-	b, err := a.store.GetBroadcast(r.Context(), p, ids[0])
-	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, broadcastView(b))
-}
-
-func (a *API) updateBroadcast(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "broadcast_id")
-	var body struct {
-		Description     optional[string] `json:"description"`
-		Mode            *string          `json:"mode"`
-		TargetTimeoutMS *int64           `json:"target_timeout_ms"`
-		Enabled         *bool            `json:"enabled"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	routingString(body.Description.Value, false, routingDescriptionMax, &errs, "body", "description")
+func checkBroadcastPatch(body *broadcastUpdate, errs *validationErrors) store.BroadcastPatch {
+	routingString(body.Description.Value, false, routingDescriptionMax, errs, "body", "description")
 	if body.Mode != nil {
-		broadcastMode(body.Mode, &errs, "body", "mode")
+		broadcastMode(body.Mode, errs, "body", "mode")
 	}
-	routingPositive(body.TargetTimeoutMS, &errs, "body", "target_timeout_ms")
-	if errs.write(w) {
-		return
-	}
-	b, err := a.store.UpdateBroadcast(r.Context(), p, ids[0], store.BroadcastPatch{
+	routingPositive(body.TargetTimeoutMS, errs, "body", "target_timeout_ms")
+	return store.BroadcastPatch{
 		SetDescription: body.Description.Set, Description: body.Description.Value,
 		Mode: body.Mode, TargetTimeoutMS: body.TargetTimeoutMS, Enabled: body.Enabled,
-	})
-	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
-		return
 	}
-	writeJSON(w, http.StatusOK, broadcastView(b))
-}
-
-func (a *API) deleteBroadcast(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "broadcast_id")
-	if errs.write(w) {
-		return
-	}
-	err := a.store.DeleteBroadcast(r.Context(), p, ids[0])
-	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Broadcast deleted successfully"})
-}
-
-func (a *API) replaceBroadcastTargets(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "broadcast_id")
-	var body []broadcastTargetCreate
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	targets := make([]store.BroadcastTargetWrite, 0, len(body))
-	for i, t := range body {
-		targets = append(targets, t.validate(&errs, "body", i))
-	}
-	if errs.write(w) {
-		return
-	}
-	b, err := a.store.ReplaceBroadcastTargets(r.Context(), p, ids[0], targets)
-	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, broadcastView(b))
-}
-
-func (a *API) addBroadcastTarget(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "broadcast_id")
-	var body broadcastTargetCreate
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	tw := body.validate(&errs, "body")
-	if errs.write(w) {
-		return
-	}
-	t, err := a.store.AddBroadcastTarget(r.Context(), p, ids[0], tw)
-	if a.failed(w, r, err, func() { a.broadcastNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusCreated, broadcastTargetView(t))
-}
-
-func (a *API) deleteBroadcastTarget(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "broadcast_id", "target_id")
-	if errs.write(w) {
-		return
-	}
-	err := a.store.DeleteBroadcastTarget(r.Context(), p, ids[0], ids[1])
-	if a.failed(w, r, err, func() { writeDetail(w, http.StatusNotFound, "Target '"+ids[1]+"' not found in broadcast '"+ids[0]+"'") }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Target deleted successfully"})
 }

@@ -1,11 +1,7 @@
 package api
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
@@ -27,72 +23,15 @@ var (
 )
 
 func (a *API) routeChains() {
-	a.handle("POST", "/chains/", a.createChain)
-	a.handle("GET", "/chains/", a.listChains)
-	a.handle("GET", "/chains/{chain_id}", a.getChain)
-	a.handle("PATCH", "/chains/{chain_id}", a.updateChain)
-	a.handle("DELETE", "/chains/{chain_id}", a.deleteChain)
-	a.handle("PUT", "/chains/{chain_id}/steps", a.replaceChainSteps)
-	a.handle("POST", "/chains/{chain_id}/steps", a.addChainStep)
+	k := &routingObject[store.Chain, store.ChainStep, chainStepCreate, store.ChainStepWrite]{
+		noun: "chain", idParam: "chain_id", childNoun: "step", childParam: "step_id",
+		view:      func(c *store.Chain) any { return chainView(c) },
+		childView: func(s *store.ChainStep) any { return chainStepView(s) },
+		list:      a.store.ListChains, get: a.store.GetChain, delete: a.store.DeleteChain,
+		replace: a.store.ReplaceChainSteps, add: a.store.AddChainStep, deleteChild: a.store.DeleteChainStep,
+	}
+	k.route(a, createRouting(a, k, checkChainCreate, a.store.CreateChain), updateRouting(a, k, checkChainPatch, a.store.UpdateChain))
 	a.handle("PATCH", "/chains/{chain_id}/steps/{step_id}", a.updateChainStep)
-	a.handle("DELETE", "/chains/{chain_id}/steps/{step_id}", a.deleteChainStep)
-}
-
-// --- helpers shared by chains and broadcasts ---
-
-// routingString checks a string field's presence and length (in
-// characters, at least 1 when required) and returns its value.
-func routingString(v *string, required bool, max int, errs *validationErrors, loc ...any) string {
-	if v == nil {
-		if required {
-			errs.add("Field required", "missing", loc...)
-		}
-		return ""
-	}
-	n := utf8.RuneCountInString(*v)
-	switch {
-	case required && n == 0:
-		errs.add("String should have at least 1 character", "string_too_short", loc...)
-	case n > max:
-		errs.add(fmt.Sprintf("String should have at most %d characters", max), "string_too_long", loc...)
-	}
-	return *v
-}
-
-// routingPositive checks an optional integer is at least 1.
-func routingPositive(v *int64, errs *validationErrors, loc ...any) {
-	if v != nil && *v < 1 {
-		errs.add("Input should be greater than or equal to 1", "greater_than_equal", loc...)
-	}
-}
-
-// routingChoice checks v is one of allowed (when set) and returns it or def.
-func routingChoice(v *string, def string, allowed []string, errs *validationErrors, loc ...any) string {
-	if v == nil {
-		return def
-	}
-	for _, a := range allowed {
-		if *v == a {
-			return *v
-		}
-	}
-	quoted := make([]string, len(allowed))
-	for i, a := range allowed {
-		quoted[i] = "'" + a + "'"
-	}
-	errs.add("Input should be "+strings.Join(quoted[:len(quoted)-1], ", ")+" or "+quoted[len(quoted)-1], "literal_error", loc...)
-	return *v
-}
-
-func routingLoc(loc []any, more ...any) []any {
-	return append(append([]any{}, loc...), more...)
-}
-
-func routingScope(shared bool) string {
-	if shared {
-		return "shared"
-	}
-	return "personal"
 }
 
 // --- views ---
@@ -168,191 +107,53 @@ func (b chainStepCreate) validate(errs *validationErrors, loc ...any) store.Chai
 	return w
 }
 
-// --- handlers ---
+// --- bodies of POST and PATCH /chains/ ---
 
-func (a *API) chainNotFound(w http.ResponseWriter, id string) {
-	writeDetail(w, http.StatusNotFound, "Chain '"+id+"' not found")
+// chainCreate is the ChainCreate schema as received.
+type chainCreate struct {
+	Name             *string           `json:"name"`
+	Description      *string           `json:"description"`
+	DefaultTimeoutMS *int64            `json:"default_timeout_ms"`
+	Enabled          *bool             `json:"enabled"`
+	Steps            []chainStepCreate `json:"steps"`
 }
 
-func (a *API) createChain(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	shared := queryBool(r, "shared", false, &errs)
-	var body struct {
-		Name             *string           `json:"name"`
-		Description      *string           `json:"description"`
-		DefaultTimeoutMS *int64            `json:"default_timeout_ms"`
-		Enabled          *bool             `json:"enabled"`
-		Steps            []chainStepCreate `json:"steps"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
+func checkChainCreate(body *chainCreate, errs *validationErrors) (store.ChainWrite, string) {
 	cw := store.ChainWrite{
-		Name:             routingString(body.Name, true, routingNameMax, &errs, "body", "name"),
+		Name:             routingString(body.Name, true, routingNameMax, errs, "body", "name"),
 		Description:      body.Description,
 		DefaultTimeoutMS: chainDefaultTimeoutMS,
 		Enabled:          true,
 	}
-	routingString(body.Description, false, routingDescriptionMax, &errs, "body", "description")
-	routingPositive(body.DefaultTimeoutMS, &errs, "body", "default_timeout_ms")
+	routingString(body.Description, false, routingDescriptionMax, errs, "body", "description")
+	routingPositive(body.DefaultTimeoutMS, errs, "body", "default_timeout_ms")
 	if body.DefaultTimeoutMS != nil {
 		cw.DefaultTimeoutMS = *body.DefaultTimeoutMS
 	}
 	if body.Enabled != nil {
 		cw.Enabled = *body.Enabled
 	}
-	for i, s := range body.Steps {
-		cw.Steps = append(cw.Steps, s.validate(&errs, "body", "steps", i))
-	}
-	if errs.write(w) {
-		return
-	}
-	c, err := a.store.CreateChain(r.Context(), p, shared, cw)
-	if errors.Is(err, store.ErrConflict) {
-		writeDetail(w, http.StatusConflict, fmt.Sprintf("A chain named '%s' already exists in the %s scope; chain names are unique per scope (personal or shared). Choose another name, or manage the existing chain.", cw.Name, routingScope(shared)))
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, chainView(c))
+	cw.Steps = checkChildren(body.Steps, errs, "body", "steps")
+	return cw, cw.Name
 }
 
-func (a *API) listChains(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	skip := queryInt(r, "skip", 0, 0, 0, &errs)
-	limit := queryInt(r, "limit", 100, 0, 0, &errs)
-	shared := queryBool(r, "shared", false, &errs)
-	if errs.write(w) {
-		return
-	}
-	chains, err := a.store.ListChains(r.Context(), p, shared)
-	if err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	writePage(w, chains, skip, limit, chainView)
+// chainUpdate is the ChainUpdate schema as received.
+type chainUpdate struct {
+	Description      optional[string] `json:"description"`
+	DefaultTimeoutMS *int64           `json:"default_timeout_ms"`
+	Enabled          *bool            `json:"enabled"`
 }
 
-func (a *API) getChain(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "chain_id")
-	if errs.write(w) {
-		return
-	}
-	c, err := a.store.GetChain(r.Context(), p, ids[0])
-	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, chainView(c))
-}
-
-func (a *API) updateChain(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "chain_id")
-	var body struct {
-		Description      optional[string] `json:"description"`
-		DefaultTimeoutMS *int64           `json:"default_timeout_ms"`
-		Enabled          *bool            `json:"enabled"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	routingString(body.Description.Value, false, routingDescriptionMax, &errs, "body", "description")
-	routingPositive(body.DefaultTimeoutMS, &errs, "body", "default_timeout_ms")
-	if errs.write(w) {
-		return
-	}
-	c, err := a.store.UpdateChain(r.Context(), p, ids[0], store.ChainPatch{
+func checkChainPatch(body *chainUpdate, errs *validationErrors) store.ChainPatch {
+	routingString(body.Description.Value, false, routingDescriptionMax, errs, "body", "description")
+	routingPositive(body.DefaultTimeoutMS, errs, "body", "default_timeout_ms")
+	return store.ChainPatch{
 		SetDescription: body.Description.Set, Description: body.Description.Value,
 		DefaultTimeoutMS: body.DefaultTimeoutMS, Enabled: body.Enabled,
-	})
-	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
-		return
 	}
-	writeJSON(w, http.StatusOK, chainView(c))
 }
 
-func (a *API) deleteChain(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "chain_id")
-	if errs.write(w) {
-		return
-	}
-	err := a.store.DeleteChain(r.Context(), p, ids[0])
-	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Chain deleted successfully"})
-}
-
-func (a *API) replaceChainSteps(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "chain_id")
-	var body []chainStepCreate
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	steps := make([]store.ChainStepWrite, 0, len(body))
-	for i, s := range body {
-		steps = append(steps, s.validate(&errs, "body", i))
-	}
-	if errs.write(w) {
-		return
-	}
-	c, err := a.store.ReplaceChainSteps(r.Context(), p, ids[0], steps)
-	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, chainView(c))
-}
-
-func (a *API) addChainStep(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "chain_id")
-	var body chainStepCreate
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	sw := body.validate(&errs, "body")
-	if errs.write(w) {
-		return
-	}
-	s, err := a.store.AddChainStep(r.Context(), p, ids[0], sw)
-	if a.failed(w, r, err, func() { a.chainNotFound(w, ids[0]) }) {
-		return
-	}
-	writeJSON(w, http.StatusCreated, chainStepView(s))
-}
+// --- the chain-only route: PATCH one step ---
 
 func (a *API) updateChainStep(w http.ResponseWriter, r *http.Request) {
 	p, ok := principal(w, r)
@@ -392,21 +193,4 @@ func (a *API) updateChainStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, chainStepView(s))
-}
-
-func (a *API) deleteChainStep(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "chain_id", "step_id")
-	if errs.write(w) {
-		return
-	}
-	err := a.store.DeleteChainStep(r.Context(), p, ids[0], ids[1])
-	if a.failed(w, r, err, func() { writeDetail(w, http.StatusNotFound, "Step '"+ids[1]+"' not found in chain '"+ids[0]+"'") }) {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Step deleted successfully"})
 }
