@@ -53,45 +53,12 @@ type aliasPublic struct {
 	DeactivatedAt      *string         `json:"deactivated_at"`
 }
 
-func schedRawJSON(s *string) json.RawMessage {
-	if s == nil {
-		return json.RawMessage("null")
-	}
-	return json.RawMessage(*s)
-}
-
 func aliasView(al *store.Alias) aliasPublic {
 	return aliasPublic{
 		ID: al.ID, CustomerID: al.CustomerID, OwnerID: al.OwnerID, Name: al.Name, Description: al.Description,
-		RequestRoutingKey: schedRawJSON(al.RequestRoutingKey), TargetPath: al.TargetPath,
-		RoutingKeyOverride: schedRawJSON(al.RoutingKeyOverride), IsRouting: al.IsRouting, Details: json.RawMessage("null"),
+		RequestRoutingKey: rawJSON(al.RequestRoutingKey), TargetPath: al.TargetPath,
+		RoutingKeyOverride: rawJSON(al.RoutingKeyOverride), IsRouting: al.IsRouting, Details: json.RawMessage("null"),
 		CreatedAt: al.CreatedAt, UpdatedAt: al.UpdatedAt, DeactivatedAt: al.DeactivatedAt,
-	}
-}
-
-// schedCanonicalObject stores a JSON object with sorted keys; an empty or
-// null object is no object (nil), so {} and null mean the same thing.
-func schedCanonicalObject(m map[string]any) *string {
-	if len(m) == 0 {
-		return nil
-	}
-	b, _ := json.Marshal(m)
-	s := string(b)
-	return &s
-}
-
-func validAliasDescription(d *string, errs *validationErrors) {
-	if d != nil && utf8.RuneCountInString(*d) > aliasDescriptionMax {
-		errs.add(fmt.Sprintf("String should have at most %d characters", aliasDescriptionMax), "string_too_long", "body", "description")
-	}
-}
-
-func validAliasTargetPath(t string, errs *validationErrors) {
-	switch {
-	case strings.TrimSpace(t) == "":
-		errs.add("target_path must not be empty: give a gateway-relative path such as 'g/llm' or 'c/my-chain'", "string_too_short", "body", "target_path")
-	case utf8.RuneCountInString(t) > aliasTargetPathMax:
-		errs.add(fmt.Sprintf("String should have at most %d characters", aliasTargetPathMax), "string_too_long", "body", "target_path")
 	}
 }
 
@@ -177,11 +144,11 @@ func (a *API) createAlias(w http.ResponseWriter, r *http.Request) {
 		routing = *body.IsRouting
 	}
 	al, err := a.store.CreateAlias(r.Context(), p, shared, store.Alias{
-		Name: *body.Name, Description: body.Description, RequestRoutingKey: schedCanonicalObject(body.RequestRoutingKey),
-		TargetPath: *body.TargetPath, RoutingKeyOverride: schedCanonicalObject(body.RoutingKeyOverride), IsRouting: routing,
+		Name: *body.Name, Description: body.Description, RequestRoutingKey: canonicalObject(body.RequestRoutingKey),
+		TargetPath: *body.TargetPath, RoutingKeyOverride: canonicalObject(body.RoutingKeyOverride), IsRouting: routing,
 	})
 	if errors.Is(err, store.ErrConflict) {
-		aliasConflict(w, &store.Alias{Name: *body.Name, RequestRoutingKey: schedCanonicalObject(body.RequestRoutingKey), TargetPath: *body.TargetPath, OwnerID: aliasOwner(p, shared)})
+		aliasConflict(w, &store.Alias{Name: *body.Name, RequestRoutingKey: canonicalObject(body.RequestRoutingKey), TargetPath: *body.TargetPath, OwnerID: aliasOwner(p, shared)})
 		return
 	}
 	if err != nil {
@@ -249,7 +216,7 @@ func (a *API) updateAlias(w http.ResponseWriter, r *http.Request) {
 		if body.RequestRoutingKey.Set {
 			al.RequestRoutingKey = nil
 			if body.RequestRoutingKey.Value != nil {
-				al.RequestRoutingKey = schedCanonicalObject(*body.RequestRoutingKey.Value)
+				al.RequestRoutingKey = canonicalObject(*body.RequestRoutingKey.Value)
 			}
 		}
 		if body.TargetPath.Value != nil {
@@ -258,7 +225,7 @@ func (a *API) updateAlias(w http.ResponseWriter, r *http.Request) {
 		if body.RoutingKeyOverride.Set {
 			al.RoutingKeyOverride = nil
 			if body.RoutingKeyOverride.Value != nil {
-				al.RoutingKeyOverride = schedCanonicalObject(*body.RoutingKeyOverride.Value)
+				al.RoutingKeyOverride = canonicalObject(*body.RoutingKeyOverride.Value)
 			}
 		}
 		return nil
@@ -275,7 +242,7 @@ func (a *API) updateAlias(w http.ResponseWriter, r *http.Request) {
 		if body.RequestRoutingKey.Set {
 			current.RequestRoutingKey = nil
 			if body.RequestRoutingKey.Value != nil {
-				current.RequestRoutingKey = schedCanonicalObject(*body.RequestRoutingKey.Value)
+				current.RequestRoutingKey = canonicalObject(*body.RequestRoutingKey.Value)
 			}
 		}
 		if body.TargetPath.Value != nil {

@@ -4,18 +4,14 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
@@ -201,124 +197,6 @@ func optionalPrincipal(r *http.Request) (store.Principal, bool) {
 	return p, ok
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// writeDetail writes FastAPI's {"detail": "..."} error body.
-func writeDetail(w http.ResponseWriter, status int, detail string) {
-	writeJSON(w, status, map[string]string{"detail": detail})
-}
-
-// fieldError is one entry of a 422 validation error.
-type fieldError struct {
-	Loc  []any  `json:"loc"`
-	Msg  string `json:"msg"`
-	Type string `json:"type"`
-}
-
-// validationErrors collects 422 entries.
-type validationErrors []fieldError
-
-func (v *validationErrors) add(msg, typ string, loc ...any) {
-	*v = append(*v, fieldError{Loc: loc, Msg: msg, Type: typ})
-}
-
-// write sends the 422 body and reports whether there was anything to send.
-func (v validationErrors) write(w http.ResponseWriter) bool {
-	if len(v) == 0 {
-		return false
-	}
-	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": v})
-	return true
-}
-
-// unprocessable writes a single-entry 422.
-func unprocessable(w http.ResponseWriter, msg, typ string, loc ...any) {
-	var v validationErrors
-	v.add(msg, typ, loc...)
-	v.write(w)
-}
-
-// maxBody is the largest request body the API reads.
-const maxBody = 4 << 20
-
-// decodeBody decodes a JSON request body into dst, writing a 413 when it
-// is over maxBody and a 422 when it is missing or malformed.
-func decodeBody(w http.ResponseWriter, r *http.Request, dst any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		writeDetail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body too large: the limit is %d MiB", maxBody>>20))
-		return false
-	}
-	if err != nil || len(strings.TrimSpace(string(body))) == 0 {
-		unprocessable(w, "Field required", "missing", "body")
-		return false
-	}
-	if err := json.Unmarshal(body, dst); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			unprocessable(w, fmt.Sprintf("Input should be a valid %s", typeErr.Type.Kind()), typeErr.Type.Kind().String()+"_type", "body", typeErr.Field)
-			return false
-		}
-		unprocessable(w, "JSON decode error: "+err.Error(), "json_invalid", "body")
-		return false
-	}
-	return true
-}
-
-// readBody decodes the JSON request body into a B and checks it with
-// check, which adds 422 entries to errs (holding any the caller found
-// before, such as path or query errors). It answers check's result, or
-// writes the 413 or 422 and answers false.
-func readBody[B, T any](w http.ResponseWriter, r *http.Request, errs *validationErrors, check func(body *B, errs *validationErrors) T) (T, bool) {
-	var body B
-	if !decodeBody(w, r, &body) {
-		var zero T
-		return zero, false
-	}
-	v := check(&body, errs)
-	return v, !errs.write(w)
-}
-
-// queryBool parses a boolean query parameter (FastAPI's spellings).
-func queryBool(r *http.Request, name string, def bool, errs *validationErrors) bool {
-	v := r.URL.Query().Get(name)
-	switch strings.ToLower(v) {
-	case "":
-		return def
-	case "true", "1", "yes", "on":
-		return true
-	case "false", "0", "no", "off":
-		return false
-	}
-	errs.add("Input should be a valid boolean, unable to interpret input", "bool_parsing", "query", name)
-	return def
-}
-
-// queryInt parses an integer query parameter within [lo, hi].
-func queryInt(r *http.Request, name string, def, lo, hi int, errs *validationErrors) int {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		errs.add("Input should be a valid integer, unable to parse string as an integer", "int_parsing", "query", name)
-		return def
-	}
-	if n < lo {
-		errs.add(fmt.Sprintf("Input should be greater than or equal to %d", lo), "greater_than_equal", "query", name)
-	}
-	if hi > 0 && n > hi {
-		errs.add(fmt.Sprintf("Input should be less than or equal to %d", hi), "less_than_equal", "query", name)
-	}
-	return n
-}
-
 func (a *API) internal(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "error", err)
 	writeDetail(w, http.StatusInternalServerError, "Internal server error")
@@ -336,73 +214,4 @@ func (a *API) failed(w http.ResponseWriter, r *http.Request, err error, notFound
 		a.internal(w, r, err)
 	}
 	return true
-}
-
-// writePage writes a {data, count} listing: the skip/limit window of
-// items, each rendered with view, and the total count.
-func writePage[T, V any](w http.ResponseWriter, items []T, skip, limit int, view func(T) V) {
-	out := make([]V, 0, len(items))
-	for _, it := range page(items, skip, limit) {
-		out = append(out, view(it))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out, "count": len(items)})
-}
-
-// page applies skip/limit to a slice.
-func page[T any](items []T, skip, limit int) []T {
-	if skip >= len(items) {
-		return []T{}
-	}
-	items = items[skip:]
-	if limit >= 0 && limit < len(items) {
-		items = items[:limit]
-	}
-	return items
-}
-
-// optional is a JSON field whose presence matters (PATCH bodies): Set
-// tells an absent field from an explicit null, which leaves Value nil.
-type optional[T any] struct {
-	Set   bool
-	Value *T
-}
-
-func (o *optional[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Value = nil
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.Value = &v
-	return nil
-}
-
-// pathID returns the UUID path parameter name in canonical form, or
-// writes FastAPI's 422 for a malformed one.
-func pathID(w http.ResponseWriter, r *http.Request, name string) (string, bool) {
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, name)
-	if errs.write(w) {
-		return "", false
-	}
-	return ids[0], true
-}
-
-// pathUUIDs parses the UUID path parameters names into canonical form,
-// adding a 422 entry for each that is not a UUID.
-func pathUUIDs(r *http.Request, errs *validationErrors, names ...string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		id, err := uuid.Parse(r.PathValue(n))
-		if err != nil {
-			errs.add("Input should be a valid UUID, "+strings.TrimPrefix(err.Error(), "invalid UUID "), "uuid_parsing", "path", n)
-			continue
-		}
-		out[i] = id.String()
-	}
-	return out
 }

@@ -66,13 +66,6 @@ type serviceSummary struct {
 	GatewayType *string `json:"gateway_type"`
 }
 
-func nullJSON(raw json.RawMessage) json.RawMessage {
-	if len(raw) == 0 {
-		return json.RawMessage("null")
-	}
-	return raw
-}
-
 func platformGroupView(g *catalog.Group) groupView {
 	return groupView{ID: g.ID, Name: g.Name, DisplayName: g.DisplayName, OwnerType: "platform", Editable: false,
 		MemberCount: len(g.Services), Details: json.RawMessage("null"), GroupType: g.GroupType}

@@ -65,7 +65,7 @@ func (a *API) collectionGroupType(members []*store.Member) string {
 		if !ok {
 			continue
 		}
-		format := collDeref(s.ServiceType) + "/" + collDeref(s.GatewayType)
+		format := deref(s.ServiceType) + "/" + deref(s.GatewayType)
 		formats[format] = true
 		key := string(m.RoutingKey)
 		if len(m.RoutingKey) == 0 {
@@ -92,13 +92,6 @@ func (a *API) collectionGroupType(members []*store.Member) string {
 		return "open"
 	}
 	return "keyed"
-}
-
-func collDeref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func (a *API) collectionView(r *http.Request, c *store.Collection) (groupView, error) {
@@ -214,19 +207,6 @@ func (a *API) collectionFromPath(w http.ResponseWriter, r *http.Request, p store
 	return c, true
 }
 
-// optionalString decodes a string-or-null field present in a body.
-func collOptString(raw json.RawMessage, errs *validationErrors, field string) *string {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		errs.add("Input should be a valid string", "string_type", "body", field)
-		return nil
-	}
-	return &s
-}
-
 func (a *API) createCollection(w http.ResponseWriter, r *http.Request) {
 	p, ok := principal(w, r)
 	if !ok {
@@ -238,7 +218,7 @@ func (a *API) createCollection(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	name := collOptString(body["name"], &errs, "name")
+	name := optionalString(body["name"], &errs, "name")
 	switch {
 	case name == nil && len(errs) == 0:
 		errs.add("Field required", "missing", "body", "name")
@@ -250,8 +230,8 @@ func (a *API) createCollection(w http.ResponseWriter, r *http.Request) {
 	case !collectionNameRE.MatchString(*name):
 		errs.add("String should match pattern '^[a-z0-9][a-z0-9_-]*$' (a slug: lower-case letters, digits, '-' and '_', starting with a letter or digit)", "string_pattern_mismatch", "body", "name")
 	}
-	displayName := collOptString(body["display_name"], &errs, "display_name")
-	description := collOptString(body["description"], &errs, "description")
+	displayName := optionalString(body["display_name"], &errs, "display_name")
+	description := optionalString(body["description"], &errs, "description")
 	if errs.write(w) {
 		return
 	}
@@ -288,10 +268,10 @@ func (a *API) updateCollection(w http.ResponseWriter, r *http.Request) {
 	var errs validationErrors
 	var u store.CollectionUpdate
 	if raw, ok := body["display_name"]; ok {
-		u.SetDisplayName, u.DisplayName = true, collOptString(raw, &errs, "display_name")
+		u.SetDisplayName, u.DisplayName = true, optionalString(raw, &errs, "display_name")
 	}
 	if raw, ok := body["description"]; ok {
-		u.SetDescription, u.Description = true, collOptString(raw, &errs, "description")
+		u.SetDescription, u.Description = true, optionalString(raw, &errs, "description")
 	}
 	if raw, ok := body["enabled"]; ok && string(raw) != "null" {
 		var b bool

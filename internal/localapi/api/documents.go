@@ -116,16 +116,3 @@ func (a *API) getServiceDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	writeDetail(w, http.StatusNotFound, "Document '"+id+"' not found for service '"+s.ID+"'")
 }
-
-// quotedList renders allowed values as FastAPI's enum message does:
-// 'a', 'b' or 'c'.
-func quotedList(vals []string) string {
-	q := make([]string, len(vals))
-	for i, v := range vals {
-		q[i] = "'" + v + "'"
-	}
-	if len(q) == 1 {
-		return q[0]
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
-}

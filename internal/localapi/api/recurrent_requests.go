@@ -4,23 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"slices"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/google/uuid"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
 
-const (
-	recurrentNameMax     = 200
-	recurrentIntervalMin = 60     // seconds: one minute
-	recurrentIntervalMax = 604800 // seconds: seven days
-)
+const recurrentNameMax = 200
 
 // recurrentMethods are the HTTP methods a recurrent request may use.
 var recurrentMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
@@ -65,124 +57,10 @@ type recurrentState struct {
 func (a *API) recurrentView(rr *store.RecurrentRequest) recurrentPublic {
 	return recurrentPublic{
 		ID: rr.ID, Status: rr.Status, CustomerID: rr.CustomerID, ServiceID: rr.ServiceID, EnrollmentID: rr.EnrollmentID,
-		RequestPath: rr.RequestPath, HTTPMethod: rr.HTTPMethod, BodyTemplate: schedRawJSON(rr.BodyTemplate),
-		RequestHeaders: schedRawJSON(rr.RequestHeaders), Schedule: schedRawJSON(rr.Schedule),
+		RequestPath: rr.RequestPath, HTTPMethod: rr.HTTPMethod, BodyTemplate: rawJSON(rr.BodyTemplate),
+		RequestHeaders: rawJSON(rr.RequestHeaders), Schedule: rawJSON(rr.Schedule),
 		State: recurrentState{NextRunAt: rr.NextRunAt, LastRunAt: rr.LastRunAt, RunCount: rr.RunCount, LastStatusCode: rr.LastStatusCode, LastError: rr.LastError},
 		Name:  rr.Name, CreatedAt: rr.CreatedAt, UpdatedAt: rr.UpdatedAt,
-	}
-}
-
-// validRecurrentSchedule validates a schedule object and returns it
-// normalised, adding 422 entries under body.schedule.
-func validRecurrentSchedule(raw map[string]json.RawMessage, errs *validationErrors) *scheduler.Schedule {
-	loc := func(field string) []any { return []any{"body", "schedule", field} }
-	has := func(k string) bool { v, ok := raw[k]; return ok && string(v) != "null" }
-	n := len(*errs)
-	var s scheduler.Schedule
-	if !has("schedule_type") || json.Unmarshal(raw["schedule_type"], &s.ScheduleType) != nil {
-		errs.add("schedule_type is required: \"interval\" (with interval_seconds) or \"cron\" (with cron_expression and optional timezone)", "missing", loc("schedule_type")...)
-		return nil
-	}
-	switch s.ScheduleType {
-	case "interval":
-		if has("cron_expression") || has("timezone") {
-			errs.add("an interval schedule takes interval_seconds only; cron_expression and timezone belong to schedule_type \"cron\"", "extra_forbidden", loc("cron_expression")...)
-		}
-		if !has("interval_seconds") {
-			errs.add("interval_seconds is required for an interval schedule", "missing", loc("interval_seconds")...)
-			break
-		}
-		var f float64
-		if json.Unmarshal(raw["interval_seconds"], &f) != nil || f != math.Trunc(f) {
-			errs.add("interval_seconds must be a whole number of seconds", "int_type", loc("interval_seconds")...)
-			break
-		}
-		s.IntervalSeconds = int64(f)
-		if s.IntervalSeconds < recurrentIntervalMin || s.IntervalSeconds > recurrentIntervalMax {
-			errs.add(fmt.Sprintf("interval_seconds must be between %d and %d seconds (1 minute to 7 days), got %d", recurrentIntervalMin, recurrentIntervalMax, s.IntervalSeconds), "value_error", loc("interval_seconds")...)
-		}
-	case "cron":
-		if has("interval_seconds") {
-			errs.add("a cron schedule takes cron_expression and timezone; interval_seconds belongs to schedule_type \"interval\"", "extra_forbidden", loc("interval_seconds")...)
-		}
-		if !has("cron_expression") || json.Unmarshal(raw["cron_expression"], &s.CronExpression) != nil {
-			errs.add("cron_expression is required for a cron schedule, as a string such as \"0 */6 * * *\"", "missing", loc("cron_expression")...)
-		} else if err := scheduler.CronError(s.CronExpression); err != "" {
-			errs.add(err, "value_error", loc("cron_expression")...)
-		}
-		s.Timezone = "UTC"
-		if has("timezone") {
-			if json.Unmarshal(raw["timezone"], &s.Timezone) != nil {
-				errs.add("timezone must be a string such as \"UTC\" or \"Europe/Berlin\"", "string_type", loc("timezone")...)
-			} else if err := scheduler.TimezoneError(s.Timezone); err != "" {
-				errs.add(err, "value_error", loc("timezone")...)
-			}
-		}
-	default:
-		errs.add(fmt.Sprintf("schedule_type must be \"interval\" or \"cron\", got %q", s.ScheduleType), "enum", loc("schedule_type")...)
-	}
-	if len(*errs) > n {
-		return nil
-	}
-	return &s
-}
-
-// recurrentUUID validates an optional UUID field, returning it canonical.
-func recurrentUUID(v *string, errs *validationErrors, loc ...any) *string {
-	if v == nil {
-		return nil
-	}
-	id, err := uuid.Parse(*v)
-	if err != nil {
-		errs.add("Input should be a valid UUID, "+err.Error(), "uuid_parsing", loc...)
-		return nil
-	}
-	s := id.String()
-	return &s
-}
-
-func recurrentJSON(v any) *string {
-	b, _ := json.Marshal(v)
-	s := string(b)
-	return &s
-}
-
-func validRecurrentName(name *string, errs *validationErrors) {
-	if name != nil && utf8.RuneCountInString(*name) > recurrentNameMax {
-		errs.add(fmt.Sprintf("String should have at most %d characters", recurrentNameMax), "string_too_long", "body", "name")
-	}
-}
-
-// validRecurrentHeaders refuses headers that could not be sent as they
-// are, or would split the request they are sent with: a name that is not
-// an HTTP token, a value with CR, LF or another control character.
-func validRecurrentHeaders(h map[string]string, errs *validationErrors) {
-	for name, value := range h {
-		if !isHeaderToken(name) {
-			errs.add(fmt.Sprintf("header name %q is not a valid HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only)", name), "value_error", "body", "request_headers", name)
-		}
-		if strings.ContainsFunc(value, func(c rune) bool { return (c < 0x20 && c != '\t') || c == 0x7f }) {
-			errs.add(fmt.Sprintf("the value of header %q contains a line break or another control character, which could inject headers; send it on one line", name), "value_error", "body", "request_headers", name)
-		}
-	}
-}
-
-// isHeaderToken reports whether s is an RFC 9110 token.
-func isHeaderToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c >= 0x7f || c <= 0x20 || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c) {
-			return false
-		}
-	}
-	return true
-}
-
-func validRecurrentPath(p string, errs *validationErrors) {
-	if strings.TrimSpace(p) == "" {
-		errs.add("request_path must not be empty: give the gateway path to call, for example /g/llm/v1/chat/completions", "string_too_short", "body", "request_path")
 	}
 }
 
@@ -284,11 +162,11 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if body.BodyTemplate != nil {
-		rr.BodyTemplate = recurrentJSON(body.BodyTemplate)
+		rr.BodyTemplate = jsonText(body.BodyTemplate)
 	}
 	if body.RequestHeaders != nil {
 		validRecurrentHeaders(*body.RequestHeaders, &errs)
-		rr.RequestHeaders = recurrentJSON(*body.RequestHeaders)
+		rr.RequestHeaders = jsonText(*body.RequestHeaders)
 	}
 	validRecurrentName(body.Name, &errs)
 	if errs.write(w) {
@@ -321,20 +199,9 @@ func (a *API) getRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a.recurrentView(rr))
 }
 
-// recurrentHTTPError is an update refused with a status and detail.
-type recurrentHTTPError struct {
-	status int
-	detail string
-	field  string // the body field a 422 points at
-}
-
-func (e *recurrentHTTPError) Error() string { return e.detail }
-
 // updateRecurrentRequest is PATCH: template fields, name, schedule and
-// status. Setting a schedule on a draft activates it (or pauses it, when
-// the same PATCH asks for paused). Statuses: active <-> paused; any ->
-// cancelled, which is final; never back to draft; a draft cannot be
-// activated or paused without a schedule.
+// status, checked here and applied by the scheduler's status machine
+// (scheduler.Scheduler.Update).
 func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	p, ok := principal(w, r)
 	if !ok {
@@ -344,28 +211,51 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var body struct {
-		RequestPath    optional[string]                     `json:"request_path"`
-		BodyTemplate   optional[map[string]any]             `json:"body_template"`
-		RequestHeaders optional[map[string]string]          `json:"request_headers"`
-		Schedule       optional[map[string]json.RawMessage] `json:"schedule"`
-		Name           optional[string]                     `json:"name"`
-		Status         optional[string]                     `json:"status"`
-	}
-	if !decodeBody(w, r, &body) {
+	var errs validationErrors
+	change, ok := readBody(w, r, &errs, checkRecurrentPatch)
+	if !ok {
 		return
 	}
-	var errs validationErrors
+	rr, err := a.scheduler.Update(r.Context(), p, id, change)
+	var refused *scheduler.ChangeError
+	switch {
+	case recurrentNameTaken(w, err, change.Name.Value):
+	case errors.Is(err, store.ErrNotFound):
+		recurrentNotFound(w, id)
+	case errors.As(err, &refused) && refused.Conflict:
+		writeDetail(w, http.StatusConflict, refused.Detail)
+	case errors.As(err, &refused):
+		unprocessable(w, refused.Detail, "value_error", "body", refused.Field)
+	case err != nil:
+		a.internal(w, r, err)
+	default:
+		writeJSON(w, http.StatusOK, a.recurrentView(rr))
+	}
+}
+
+// recurrentUpdate is the RecurrentRequestUpdate schema as received.
+type recurrentUpdate struct {
+	RequestPath    optional[string]                     `json:"request_path"`
+	BodyTemplate   optional[map[string]any]             `json:"body_template"`
+	RequestHeaders optional[map[string]string]          `json:"request_headers"`
+	Schedule       optional[map[string]json.RawMessage] `json:"schedule"`
+	Name           optional[string]                     `json:"name"`
+	Status         optional[string]                     `json:"status"`
+}
+
+// checkRecurrentPatch checks a PATCH body's fields on their own; the
+// rules that depend on the request's state are the scheduler's.
+func checkRecurrentPatch(body *recurrentUpdate, errs *validationErrors) scheduler.Change {
 	if body.RequestPath.Value != nil {
-		validRecurrentPath(*body.RequestPath.Value, &errs)
+		validRecurrentPath(*body.RequestPath.Value, errs)
 	}
-	validRecurrentName(body.Name.Value, &errs)
+	validRecurrentName(body.Name.Value, errs)
 	if body.RequestHeaders.Value != nil {
-		validRecurrentHeaders(*body.RequestHeaders.Value, &errs)
+		validRecurrentHeaders(*body.RequestHeaders.Value, errs)
 	}
-	var sched *scheduler.Schedule
+	sched := scheduler.Field[scheduler.Schedule]{Set: body.Schedule.Set}
 	if body.Schedule.Value != nil {
-		sched = validRecurrentSchedule(*body.Schedule.Value, &errs)
+		sched.Value = validRecurrentSchedule(*body.Schedule.Value, errs)
 	}
 	if st := body.Status.Value; st != nil {
 		switch *st {
@@ -376,75 +266,13 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 			errs.add("Input should be 'draft', 'active', 'paused' or 'cancelled'", "enum", "body", "status")
 		}
 	}
-	if errs.write(w) {
-		return
-	}
-	onlyCancel := body.Status.Value != nil && *body.Status.Value == "cancelled" && !body.RequestPath.Set && !body.BodyTemplate.Set &&
-		!body.RequestHeaders.Set && !body.Schedule.Set && !body.Name.Set
-	now := scheduler.Format(a.scheduler.Now())
-	rr, err := a.store.UpdateRecurrentRequest(r.Context(), p, id, func(rr *store.RecurrentRequest) error {
-		if rr.Status == "cancelled" {
-			if onlyCancel {
-				return nil
-			}
-			return &recurrentHTTPError{http.StatusConflict, "Recurrent request " + id + " is cancelled; a cancelled request cannot be changed or reactivated. Delete it and create a new one.", ""}
-		}
-		if body.Schedule.Set && body.Schedule.Value == nil && rr.Schedule != nil {
-			return &recurrentHTTPError{http.StatusUnprocessableEntity, "schedule cannot be removed; pause (status \"paused\") or cancel (status \"cancelled\") the request instead", "schedule"}
-		}
-		if body.RequestPath.Value != nil {
-			rr.RequestPath = *body.RequestPath.Value
-		}
-		if body.BodyTemplate.Set {
-			rr.BodyTemplate = nil
-			if body.BodyTemplate.Value != nil {
-				rr.BodyTemplate = recurrentJSON(*body.BodyTemplate.Value)
-			}
-		}
-		if body.RequestHeaders.Set {
-			rr.RequestHeaders = nil
-			if body.RequestHeaders.Value != nil {
-				rr.RequestHeaders = recurrentJSON(*body.RequestHeaders.Value)
-			}
-		}
-		if body.Name.Set {
-			rr.Name = body.Name.Value
-		}
-		if sched != nil {
-			rr.Schedule = recurrentJSON(sched)
-			rr.ScheduleAnchor = &now
-			if rr.Status == "draft" {
-				rr.Status = "active"
-			}
-		}
-		replan := sched != nil
-		if st := body.Status.Value; st != nil && *st != rr.Status {
-			if rr.Schedule == nil && *st != "cancelled" {
-				return &recurrentHTTPError{http.StatusUnprocessableEntity, fmt.Sprintf("a draft recurrent request has no schedule and cannot be %s; set a schedule (which activates it) first", map[string]string{"active": "activated", "paused": "paused"}[*st]), "status"}
-			}
-			if *st == "active" {
-				rr.ScheduleAnchor = &now // intervals count from the resume
-			}
-			rr.Status, replan = *st, true
-		}
-		if replan {
-			a.scheduler.Plan(rr)
-		}
-		return nil
-	})
-	var herr *recurrentHTTPError
-	switch {
-	case recurrentNameTaken(w, err, body.Name.Value):
-	case errors.Is(err, store.ErrNotFound):
-		recurrentNotFound(w, id)
-	case errors.As(err, &herr) && herr.status == http.StatusUnprocessableEntity:
-		unprocessable(w, herr.detail, "value_error", "body", herr.field)
-	case errors.As(err, &herr):
-		writeDetail(w, herr.status, herr.detail)
-	case err != nil:
-		a.internal(w, r, err)
-	default:
-		writeJSON(w, http.StatusOK, a.recurrentView(rr))
+	return scheduler.Change{
+		RequestPath:    scheduler.Field[string](body.RequestPath),
+		BodyTemplate:   scheduler.Field[map[string]any](body.BodyTemplate),
+		RequestHeaders: scheduler.Field[map[string]string](body.RequestHeaders),
+		Schedule:       sched,
+		Name:           scheduler.Field[string](body.Name),
+		Status:         body.Status.Value,
 	}
 }
 
@@ -500,12 +328,4 @@ func (a *API) triggerRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(resp.Status)
 	_, _ = w.Write(resp.Body)
-}
-
-// preview is the first n bytes of b as text.
-func preview(b []byte, n int) string {
-	if len(b) > n {
-		return string(b[:n]) + "..."
-	}
-	return string(b)
 }

@@ -1,13 +1,8 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
@@ -40,24 +35,10 @@ type requestLogItem struct {
 	RecurrentRequestID *string  `json:"recurrent_request_id"`
 }
 
-func logTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
-
 func requestLogItemView(l *store.RequestLog) requestLogItem {
 	return requestLogItem{LogID: l.ID, EventID: l.EventID, EventTimestamp: logTime(l.Timestamp), GatewaySource: l.GatewaySource,
 		CustomerID: &l.CustomerID, ServiceID: l.ServiceID, EnrollmentID: l.EnrollmentID, Method: l.Method, Path: l.Path,
 		StatusCode: l.StatusCode, TimeMS: l.TimeMS, ErrorSource: l.ErrorSource, ErrorType: l.ErrorType, RecurrentRequestID: l.RecurrentRequestID}
-}
-
-// logBody is a stored body as JSON when it is JSON, else as text.
-func logBody(s *string) json.RawMessage {
-	if s == nil {
-		return json.RawMessage("null")
-	}
-	if json.Valid([]byte(*s)) {
-		return json.RawMessage(*s)
-	}
-	b, _ := json.Marshal(*s)
-	return b
 }
 
 // requestLogDetailView is RequestLogDetail: the caller's request and the
@@ -83,49 +64,6 @@ func requestLogDetailView(l *store.RequestLog) map[string]any {
 		v["error"] = map[string]string{"category": *l.ErrorType, "request_id": l.EventID}
 	}
 	return v
-}
-
-// queryUUID parses an optional UUID query parameter.
-func queryUUID(r *http.Request, name string, errs *validationErrors) *string {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return nil
-	}
-	id, err := uuid.Parse(v)
-	if err != nil {
-		errs.add("Input should be a valid UUID, "+strings.TrimPrefix(err.Error(), "invalid UUID "), "uuid_parsing", "query", name)
-		return nil
-	}
-	s := id.String()
-	return &s
-}
-
-// queryTime parses an optional date-time query parameter: RFC 3339, or
-// without a zone (UTC), or a date (its midnight, UTC).
-func queryTime(r *http.Request, name string, errs *validationErrors) time.Time {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return time.Time{}
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.UTC()
-		}
-	}
-	errs.add("Input should be a valid datetime, such as 2025-01-31T12:00:00Z", "datetime_from_date_parsing", "query", name)
-	return time.Time{}
-}
-
-// queryChoice parses an optional enumerated query parameter.
-func queryChoice(r *http.Request, name string, allowed []string, errs *validationErrors) *string {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return nil
-	}
-	if !slices.Contains(allowed, v) {
-		errs.add("Input should be '"+strings.Join(allowed, "' or '")+"'", "enum", "query", name)
-	}
-	return &v
 }
 
 func (a *API) listRequestLogs(w http.ResponseWriter, r *http.Request) {

@@ -59,8 +59,10 @@ func (k *routingObject[O, C, CB, CW]) route(a *API, create, update http.HandlerF
 	a.handle("GET", one, k.getHandler(a))
 	a.handle("PATCH", one, update)
 	a.handle("DELETE", one, k.deleteHandler(a))
-	a.handle("PUT", children, k.replaceHandler(a))
-	a.handle("POST", children, k.addHandler(a))
+	a.handle("PUT", children, writeRouting(a, k, func(body *[]CB, errs *validationErrors) []CW { return checkChildren(*body, errs, "body") },
+		k.replace, http.StatusOK, k.view))
+	a.handle("POST", children, writeRouting(a, k, func(body *CB, errs *validationErrors) CW { return (*body).validate(errs, "body") },
+		k.add, http.StatusCreated, k.childView))
 	a.handle("DELETE", children+"/{"+k.childParam+"}", k.deleteChildHandler(a))
 }
 
@@ -116,6 +118,17 @@ func createRouting[O, C any, CB routingChild[CW], CW, B, W any](a *API, k *routi
 func updateRouting[O, C any, CB routingChild[CW], CW, B, P any](a *API, k *routingObject[O, C, CB, CW],
 	check func(b *B, errs *validationErrors) P,
 	update func(ctx context.Context, p store.Principal, id string, patch P) (*O, error)) http.HandlerFunc {
+	return writeRouting(a, k, check, update, http.StatusOK, k.view)
+}
+
+// writeRouting is the flow of a write to one object (PATCH it, PUT its
+// children, POST a child): the caller, the object's id in the path, the
+// body checked by check, the store call do, and its result answered with
+// status and view; an object do does not find is a 404.
+func writeRouting[O, C any, CB routingChild[CW], CW, B, T, R any](a *API, k *routingObject[O, C, CB, CW],
+	check func(b *B, errs *validationErrors) T,
+	do func(ctx context.Context, p store.Principal, id string, in T) (R, error),
+	status int, view func(R) any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, ok := principal(w, r)
 		if !ok {
@@ -123,15 +136,15 @@ func updateRouting[O, C any, CB routingChild[CW], CW, B, P any](a *API, k *routi
 		}
 		var errs validationErrors
 		ids := pathUUIDs(r, &errs, k.idParam)
-		patch, ok := readBody(w, r, &errs, check)
+		in, ok := readBody(w, r, &errs, check)
 		if !ok {
 			return
 		}
-		o, err := update(r.Context(), p, ids[0], patch)
+		out, err := do(r.Context(), p, ids[0], in)
 		if a.failed(w, r, err, k.notFound(w, ids[0])) {
 			return
 		}
-		writeJSON(w, http.StatusOK, k.view(o))
+		writeJSON(w, status, view(out))
 	}
 }
 
@@ -189,48 +202,6 @@ func (k *routingObject[O, C, CB, CW]) deleteHandler(a *API) http.HandlerFunc {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"message": capitalized(k.noun) + " deleted successfully"})
-	}
-}
-
-// replaceHandler is PUT /{noun}s/{id}/{childNoun}s: every child is
-// checked before any is written, and the store replaces them atomically.
-func (k *routingObject[O, C, CB, CW]) replaceHandler(a *API) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := principal(w, r)
-		if !ok {
-			return
-		}
-		var errs validationErrors
-		ids := pathUUIDs(r, &errs, k.idParam)
-		children, ok := readBody(w, r, &errs, func(body *[]CB, errs *validationErrors) []CW { return checkChildren(*body, errs, "body") })
-		if !ok {
-			return
-		}
-		o, err := k.replace(r.Context(), p, ids[0], children)
-		if a.failed(w, r, err, k.notFound(w, ids[0])) {
-			return
-		}
-		writeJSON(w, http.StatusOK, k.view(o))
-	}
-}
-
-func (k *routingObject[O, C, CB, CW]) addHandler(a *API) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := principal(w, r)
-		if !ok {
-			return
-		}
-		var errs validationErrors
-		ids := pathUUIDs(r, &errs, k.idParam)
-		child, ok := readBody(w, r, &errs, func(body *CB, errs *validationErrors) CW { return (*body).validate(errs, "body") })
-		if !ok {
-			return
-		}
-		c, err := k.add(r.Context(), p, ids[0], child)
-		if a.failed(w, r, err, k.notFound(w, ids[0])) {
-			return
-		}
-		writeJSON(w, http.StatusCreated, k.childView(c))
 	}
 }
 

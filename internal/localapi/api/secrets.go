@@ -52,16 +52,6 @@ func secretView(s *store.Secret) secretPublic {
 	return v
 }
 
-// validSecretName adds an error for a bad name (a path parameter).
-func validSecretName(name string, errs *validationErrors) {
-	switch {
-	case name == "" || utf8.RuneCountInString(name) > secretNameMax:
-		errs.add("String should have at most 100 characters", "string_too_long", "path", "name")
-	case !secretNameRE.MatchString(name):
-		errs.add("String should match pattern '^[A-Z_][A-Z0-9_]*$' (upper-case letters, digits and underscores, not starting with a digit)", "string_pattern_mismatch", "path", "name")
-	}
-}
-
 func (a *API) listSecrets(w http.ResponseWriter, r *http.Request) {
 	p, ok := principal(w, r)
 	if !ok {
