@@ -31,7 +31,7 @@ func (a *API) routeChains() {
 		replace: a.store.ReplaceChainSteps, add: a.store.AddChainStep, deleteChild: a.store.DeleteChainStep,
 	}
 	k.route(a, createRouting(a, k, checkChainCreate, a.store.CreateChain), updateRouting(a, k, checkChainPatch, a.store.UpdateChain))
-	a.handle("PATCH", "/chains/{chain_id}/steps/{step_id}", a.updateChainStep)
+	a.handle("PATCH", "/chains/{chain_id}/steps/{step_id}", a.updateChainStep(k))
 }
 
 // --- views ---
@@ -153,44 +153,50 @@ func checkChainPatch(body *chainUpdate, errs *validationErrors) store.ChainPatch
 	}
 }
 
-// --- the chain-only route: PATCH one step ---
+// chainStepUpdate is the ChainStepUpdate schema as received.
+type chainStepUpdate struct {
+	Name       *string         `json:"name"`
+	TargetPath *string         `json:"target_path"`
+	OnSuccess  *string         `json:"on_success"`
+	OnFailure  *string         `json:"on_failure"`
+	TimeoutMS  optional[int64] `json:"timeout_ms"`
+	SortOrder  *int64          `json:"sort_order"`
+}
 
-func (a *API) updateChainStep(w http.ResponseWriter, r *http.Request) {
-	p, ok := principal(w, r)
-	if !ok {
-		return
-	}
-	var errs validationErrors
-	ids := pathUUIDs(r, &errs, "chain_id", "step_id")
-	var body struct {
-		Name       *string         `json:"name"`
-		TargetPath *string         `json:"target_path"`
-		OnSuccess  *string         `json:"on_success"`
-		OnFailure  *string         `json:"on_failure"`
-		TimeoutMS  optional[int64] `json:"timeout_ms"`
-		SortOrder  *int64          `json:"sort_order"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
+func checkChainStepPatch(body *chainStepUpdate, errs *validationErrors) store.ChainStepPatch {
 	if body.Name != nil {
-		routingString(body.Name, true, routingNameMax, &errs, "body", "name")
+		routingString(body.Name, true, routingNameMax, errs, "body", "name")
 	}
 	if body.TargetPath != nil {
-		routingString(body.TargetPath, true, routingTargetPathMax, &errs, "body", "target_path")
+		routingString(body.TargetPath, true, routingTargetPathMax, errs, "body", "target_path")
 	}
-	routingChoice(body.OnSuccess, "", chainOnSuccessValues, &errs, "body", "on_success")
-	routingChoice(body.OnFailure, "", chainOnFailureValues, &errs, "body", "on_failure")
-	routingPositive(body.TimeoutMS.Value, &errs, "body", "timeout_ms")
-	if errs.write(w) {
-		return
-	}
-	s, err := a.store.UpdateChainStep(r.Context(), p, ids[0], ids[1], store.ChainStepPatch{
+	routingChoice(body.OnSuccess, "", chainOnSuccessValues, errs, "body", "on_success")
+	routingChoice(body.OnFailure, "", chainOnFailureValues, errs, "body", "on_failure")
+	routingPositive(body.TimeoutMS.Value, errs, "body", "timeout_ms")
+	return store.ChainStepPatch{
 		Name: body.Name, TargetPath: body.TargetPath, OnSuccess: body.OnSuccess, OnFailure: body.OnFailure,
 		SetTimeout: body.TimeoutMS.Set, TimeoutMS: body.TimeoutMS.Value, SortOrder: body.SortOrder,
-	})
-	if a.failed(w, r, err, func() { writeDetail(w, http.StatusNotFound, "Step '"+ids[1]+"' not found in chain '"+ids[0]+"'") }) {
-		return
 	}
-	writeJSON(w, http.StatusOK, chainStepView(s))
+}
+
+// updateChainStep is PATCH /chains/{chain_id}/steps/{step_id}, the one
+// route broadcasts do not have.
+func (a *API) updateChainStep(k *routingObject[store.Chain, store.ChainStep, chainStepCreate, store.ChainStepWrite]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, ok := principal(w, r)
+		if !ok {
+			return
+		}
+		var errs validationErrors
+		ids := pathUUIDs(r, &errs, k.idParam, k.childParam)
+		patch, ok := readBody(w, r, &errs, checkChainStepPatch)
+		if !ok {
+			return
+		}
+		s, err := a.store.UpdateChainStep(r.Context(), p, ids[0], ids[1], patch)
+		if a.failed(w, r, err, k.childNotFound(w, ids[0], ids[1])) {
+			return
+		}
+		writeJSON(w, http.StatusOK, chainStepView(s))
+	}
 }

@@ -50,14 +50,7 @@ func maskParameters(params map[string]any) map[string]any {
 	out := make(map[string]any, len(params))
 	for k, v := range params {
 		lk := strings.ToLower(k)
-		masked := false
-		for _, part := range secretKeyParts {
-			if strings.Contains(lk, part) {
-				masked = true
-				break
-			}
-		}
-		if masked {
+		if slices.ContainsFunc(secretKeyParts, func(part string) bool { return strings.Contains(lk, part) }) {
 			out[k] = maskedValue
 		} else {
 			out[k] = v

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -350,12 +351,8 @@ func Merge(key, override map[string]any) map[string]any {
 		return key
 	}
 	out := make(map[string]any, len(key)+len(override))
-	for k, v := range key {
-		out[k] = v
-	}
-	for k, v := range override {
-		out[k] = v
-	}
+	maps.Copy(out, key)
+	maps.Copy(out, override)
 	return out
 }
 
