@@ -89,20 +89,17 @@ func createRouting[O, C any, CB routingChild[CW], CW, B, W any](a *API, k *routi
 		}
 		var errs validationErrors
 		shared := queryBool(r, "shared", false, &errs)
-		type named struct {
-			write W
-			name  string
-		}
-		in, ok := readBody(w, r, &errs, func(b *B, errs *validationErrors) named {
-			write, name := check(b, errs)
-			return named{write, name}
+		var name string
+		write, ok := readBody(w, r, &errs, func(b *B, errs *validationErrors) (write W) {
+			write, name = check(b, errs)
+			return write
 		})
 		if !ok {
 			return
 		}
-		o, err := create(r.Context(), p, shared, in.write)
+		o, err := create(r.Context(), p, shared, write)
 		if errors.Is(err, store.ErrConflict) {
-			writeDetail(w, http.StatusConflict, fmt.Sprintf("A %[1]s named '%[2]s' already exists in the %[3]s scope; %[1]s names are unique per scope (personal or shared). Choose another name, or manage the existing %[1]s.", k.noun, in.name, scopeName(shared)))
+			writeDetail(w, http.StatusConflict, fmt.Sprintf("A %[1]s named '%[2]s' already exists in the %[3]s scope; %[1]s names are unique per scope (personal or shared). Choose another name, or manage the existing %[1]s.", k.noun, name, scopeName(shared)))
 			return
 		}
 		if err != nil {

@@ -1,7 +1,9 @@
 // Package scheduler runs recurrent requests: it holds the scheduling
 // rules (interval and standard 5-field cron schedules in IANA time
-// zones, when a request runs next) and the loop that fires due requests
-// through the gateway with their owner's identity.
+// zones, what a requested schedule may be, when a request runs next),
+// the status machine of a recurrent request (draft, active, paused,
+// cancelled) and the loop that fires due requests through the gateway
+// with their owner's identity.
 package scheduler
 
 import (
