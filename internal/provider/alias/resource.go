@@ -269,7 +269,6 @@ func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	name, id := plan.Name.ValueString(), state.ID.ValueString()
-	target := plan.TargetPath.ValueString()
 	rk := anyValues(tfutil.StringMap(ctx, plan.RequestRoutingKey, &resp.Diagnostics))
 	override := anyValues(tfutil.StringMap(ctx, plan.RoutingKeyOverride, &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
@@ -278,7 +277,7 @@ func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	body := client.ServiceAliasUpdate{
 		Description:        client.NullableFrom(tfutil.StringPtr(plan.Description)),
 		RequestRoutingKey:  client.NullableFrom(mapPtr(rk)),
-		TargetPath:         &target,
+		TargetPath:         client.NullableOf(plan.TargetPath.ValueString()),
 		RoutingKeyOverride: client.NullableFrom(mapPtr(override)),
 	}
 	a, err := r.pd.Client.UpdateAlias(ctx, id, body)

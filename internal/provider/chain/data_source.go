@@ -1,34 +1,19 @@
 package chain
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
-	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
-	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
-)
-
-var (
-	_ datasource.DataSource              = &chainDataSource{}
-	_ datasource.DataSourceWithConfigure = &chainDataSource{}
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/routingobject"
 )
 
 // NewDataSource returns the unitysvc_chain data source.
-func NewDataSource() datasource.DataSource { return &chainDataSource{} }
+func NewDataSource() datasource.DataSource { return routingobject.NewDataSource(kind)() }
 
-type chainDataSource struct{ pd *tfutil.ProviderData }
-
-func (d *chainDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_chain"
-}
-
-func (d *chainDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func dataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Reads a chain by name, for referencing a chain managed elsewhere (for example its `gateway_path` as a step target).",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
@@ -62,28 +47,4 @@ func (d *chainDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"gateway_url":  schema.StringAttribute{Computed: true, MarkdownDescription: "Full gateway URL of the chain, when the provider knows the gateway URL."},
 		},
 	}
-}
-
-func (d *chainDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.pd = tfutil.ConfigureDataSource(req, resp)
-}
-
-func (d *chainDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg chainModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	name := cfg.Name.ValueString()
-	matches, err := d.pd.Client.FindChainsByName(ctx, name)
-	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to list chains", err)
-		return
-	}
-	found := tfutil.PickInScope(matches, cfg.Shared, func(o *client.ChainPublic) bool { return o.Shared() })
-	if found == nil {
-		resp.Diagnostics.AddError("Chain not found", fmt.Sprintf("No %s chain named %q is visible to this API key.", tfutil.ScopeWords(cfg.Shared), name))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(found, d.pd))...)
 }

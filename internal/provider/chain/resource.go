@@ -2,13 +2,11 @@ package chain
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -18,31 +16,44 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/routingobject"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-var (
-	_ resource.Resource                = &chainResource{}
-	_ resource.ResourceWithConfigure   = &chainResource{}
-	_ resource.ResourceWithImportState = &chainResource{}
-	_ resource.ResourceWithModifyPlan  = &chainResource{}
-)
+// kind is the chain as a routing object: its schemas, API calls and
+// conversions; the flow itself is routingobject's.
+var kind = &routingobject.Kind[chainModel, client.ChainPublic, client.ChainCreate, client.ChainUpdate, client.ChainStepCreate]{
+	Noun:             "chain",
+	Children:         "steps",
+	ResourceSchema:   resourceSchema(),
+	DataSourceSchema: dataSourceSchema(),
+	GatewayPath:      gatewayPath,
+	Get:              (*client.Client).GetChain,
+	Find:             (*client.Client).FindChainsByName,
+	Create:           (*client.Client).CreateChain,
+	Update:           (*client.Client).UpdateChain,
+	Replace:          (*client.Client).ReplaceChainSteps,
+	Delete:           (*client.Client).DeleteChain,
+	Object:           func(c *client.ChainPublic) (string, bool, string) { return c.ID, c.Shared(), c.CreatedAt },
+	Identity: func(m chainModel) routingobject.Identity {
+		return routingobject.Identity{ID: m.ID, Name: m.Name, Shared: m.Shared}
+	},
+	FromAPI:      modelFromAPI,
+	ChildList:    func(m *chainModel) *types.List { return &m.Steps },
+	ChildrenBody: stepsToAPI,
+	CreateBody:   createBody,
+	Differences:  differences,
+	UpdateBody:   updateBody,
+}
 
 // NewResource returns the unitysvc_chain resource.
-func NewResource() resource.Resource { return &chainResource{} }
+func NewResource() resource.Resource { return routingobject.NewResource(kind)() }
 
-type chainResource struct {
-	pd *tfutil.ProviderData
-}
-
-func (r *chainResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_chain"
-}
-
-func (r *chainResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func resourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "A UnitySVC chain: an ordered list of steps the gateway runs one after another for each request " +
 			"sent to `/c/<name>`. Each step targets a gateway-relative path (a group `g/llm`, an alias `a/my-alias`, an " +
 			"enrollment `e/CEFF`, a service path, ...); `on_success` and `on_failure` decide whether the chain stops there " +
@@ -137,53 +148,32 @@ func (r *chainResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 	}
 }
 
-func (r *chainResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.pd = tfutil.ConfigureResource(req, resp)
-}
-
-// ModifyPlan makes gateway_path and gateway_url known at plan time (they
-// follow from the name), so other steps and targets can reference a new
-// chain's path in the same apply.
-func (r *chainResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	tfutil.PlanGatewayPath(ctx, r.pd, gatewayPath, req, resp)
-}
-
-func (r *chainResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan chainModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body := client.ChainCreate{
+// createBody is the body of POST /chains/, steps included.
+func createBody(ctx context.Context, plan chainModel, diags *diag.Diagnostics) client.ChainCreate {
+	return client.ChainCreate{
 		Name:             plan.Name.ValueString(),
 		Description:      tfutil.StringPtr(plan.Description),
 		DefaultTimeoutMS: plan.DefaultTimeoutMS.ValueInt64Pointer(),
 		Enabled:          plan.Enabled.ValueBoolPointer(),
-		Steps:            stepsToAPI(ctx, plan.Steps, &resp.Diagnostics),
+		Steps:            stepsToAPI(ctx, plan.Steps, diags),
 	}
-	if resp.Diagnostics.HasError() {
-		return
+}
+
+// updateBody is the PATCH body of the settings that changed; a removed
+// description is sent as null, which clears it.
+func updateBody(plan, state chainModel) (client.ChainUpdate, bool) {
+	var body client.ChainUpdate
+	changed := false
+	if !plan.Description.Equal(state.Description) {
+		body.Description, changed = client.NullableFrom(tfutil.StringPtr(plan.Description)), true
 	}
-	shared := plan.Shared.ValueBool()
-	c := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create chain "+body.Name, tfutil.Creation[client.ChainPublic]{
-		Resource: "unitysvc_chain",
-		What:     tfutil.Named("chain", body.Name, shared),
-		Create: func(ctx context.Context) (*client.ChainPublic, error) {
-			return r.pd.Client.CreateChain(ctx, shared, body)
-		},
-		Find: func(ctx context.Context) ([]client.ChainPublic, error) {
-			found, err := r.pd.Client.FindChainsByName(ctx, body.Name)
-			return slices.DeleteFunc(found, func(c client.ChainPublic) bool { return c.Shared() != shared }), err
-		},
-		Differences: func(c *client.ChainPublic) []string { return differences(body, c) },
-		ID:          func(c *client.ChainPublic) string { return c.ID },
-		ImportID:    func(c *client.ChainPublic) string { return c.ID },
-		CreatedAt:   func(c *client.ChainPublic) string { return c.CreatedAt },
-	})
-	if c == nil {
-		return
+	if !plan.DefaultTimeoutMS.Equal(state.DefaultTimeoutMS) {
+		body.DefaultTimeoutMS, changed = client.NullableOf(plan.DefaultTimeoutMS.ValueInt64()), true
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(c, r.pd))...)
+	if !plan.Enabled.Equal(state.Enabled) {
+		body.Enabled, changed = client.NullableOf(plan.Enabled.ValueBool()), true
+	}
+	return body, changed
 }
 
 // differences names the fields in which a chain differs from the create
@@ -199,107 +189,4 @@ func differences(body client.ChainCreate, c *client.ChainPublic) []string {
 	}
 	m.Check("steps", tfutil.SameJSON(body.Steps, steps))
 	return m
-}
-
-func (r *chainResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state chainModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c, err := r.pd.Client.GetChain(ctx, state.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read chain "+state.Name.ValueString(), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(c, r.pd))...)
-}
-
-func (r *chainResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state chainModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id, name := state.ID.ValueString(), plan.Name.ValueString()
-	var latest *client.ChainPublic
-	if !plan.Description.Equal(state.Description) || !plan.DefaultTimeoutMS.Equal(state.DefaultTimeoutMS) || !plan.Enabled.Equal(state.Enabled) {
-		body := client.ChainUpdate{
-			DefaultTimeoutMS: plan.DefaultTimeoutMS.ValueInt64Pointer(),
-			Enabled:          plan.Enabled.ValueBoolPointer(),
-		}
-		if !plan.Description.Equal(state.Description) {
-			// An empty description clears it (the provider never sets "" itself).
-			desc := plan.Description.ValueString()
-			body.Description = &desc
-		}
-		c, err := r.pd.Client.UpdateChain(ctx, id, body)
-		if err != nil {
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to update chain "+name, err)
-			return
-		}
-		latest = c
-	}
-	if !plan.Steps.Equal(state.Steps) {
-		steps := stepsToAPI(ctx, plan.Steps, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		c, err := r.pd.Client.ReplaceChainSteps(ctx, id, steps)
-		if err != nil {
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to replace the steps of chain "+name, err)
-			if latest != nil {
-				// Keep what did change: the settings, with the old steps.
-				m := modelFromAPI(latest, r.pd)
-				m.Steps = state.Steps
-				resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-			}
-			return
-		}
-		latest = c
-	}
-	if latest == nil {
-		c, err := r.pd.Client.GetChain(ctx, id)
-		if err != nil {
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to read chain "+name, err)
-			return
-		}
-		latest = c
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(latest, r.pd))...)
-}
-
-func (r *chainResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state chainModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.pd.Client.DeleteChain(ctx, state.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to delete chain "+state.Name.ValueString(), err)
-	}
-}
-
-// ImportState accepts the chain's UUID or its name. A name held by both a
-// personal and a shared chain is ambiguous: import those by UUID.
-func (r *chainResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := resolveImportID(ctx, r.pd, req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot import chain", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-}
-
-// resolveImportID turns an import ID (UUID or name) into a chain UUID.
-func resolveImportID(ctx context.Context, pd *tfutil.ProviderData, importID string) (string, error) {
-	if pd == nil {
-		return "", fmt.Errorf("the provider is not configured")
-	}
-	return tfutil.ResolveIDOrName(ctx, "chain", importID, pd.Client.FindChainsByName, func(o *client.ChainPublic) (string, bool) { return o.ID, o.Shared() })
 }

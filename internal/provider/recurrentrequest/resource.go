@@ -245,9 +245,8 @@ func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	id := state.ID.ValueString()
-	reqPath := plan.RequestPath.ValueString()
 	patch := client.RecurrentRequestUpdate{
-		RequestPath:    &reqPath,
+		RequestPath:    client.NullableOf(plan.RequestPath.ValueString()),
 		BodyTemplate:   client.NullableFrom(plan.bodyJSON()),
 		RequestHeaders: client.NullableFrom(plan.headers(ctx, &resp.Diagnostics)),
 		Name:           client.NullableFrom(tfutil.StringPtr(plan.Name)),
@@ -258,7 +257,7 @@ func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateReque
 	// Re-sending an unchanged schedule would restart its interval, so it
 	// is sent only when it changed (or to activate a draft).
 	if plan.scheduleChanged(state) || state.Status.ValueString() == client.RecurrentStatusDraft {
-		patch.Schedule = plan.schedule()
+		patch.Schedule = client.NullableOrUnset(plan.schedule())
 	}
 	rr, err := r.pd.Client.UpdateRecurrentRequest(ctx, id, patch)
 	if err != nil {
@@ -266,7 +265,7 @@ func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	if want := plan.Status.ValueString(); rr.Status != want {
-		rr, err = r.pd.Client.UpdateRecurrentRequest(ctx, id, client.RecurrentRequestUpdate{Status: &want})
+		rr, err = r.pd.Client.UpdateRecurrentRequest(ctx, id, client.RecurrentRequestUpdate{Status: client.NullableOf(want)})
 		if err != nil {
 			tfutil.AddAPIError(&resp.Diagnostics, "Unable to set the status of recurrent request "+id+" to "+want, err)
 			return
