@@ -10,12 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -24,121 +20,56 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-// kind is the broadcast as a routing object: its schemas, API calls and
-// conversions; the flow itself is routingobject's.
-var kind = &routingobject.Kind[broadcastModel, client.BroadcastPublic, client.BroadcastCreate, client.BroadcastUpdate, client.BroadcastTargetCreate]{
-	Noun:             "broadcast",
-	Children:         "targets",
-	ResourceSchema:   resourceSchema(),
-	DataSourceSchema: dataSourceSchema(),
-	GatewayPath:      gatewayPath,
-	Get:              (*client.Client).GetBroadcast,
-	Find:             (*client.Client).FindBroadcastsByName,
-	Create:           (*client.Client).CreateBroadcast,
-	Update:           (*client.Client).UpdateBroadcast,
-	Replace:          (*client.Client).ReplaceBroadcastTargets,
-	Delete:           (*client.Client).DeleteBroadcast,
-	Object:           func(b *client.BroadcastPublic) (string, bool, string) { return b.ID, b.Shared(), b.CreatedAt },
-	Identity: func(m broadcastModel) routingobject.Identity {
-		return routingobject.Identity{ID: m.ID, Name: m.Name, Shared: m.Shared}
-	},
-	FromAPI:      modelFromAPI,
-	ChildList:    func(m *broadcastModel) *types.List { return &m.Targets },
-	ChildrenBody: targetsToAPI,
-	CreateBody:   createBody,
-	Differences:  differences,
-	UpdateBody:   updateBody,
-}
-
 // NewResource returns the unitysvc_broadcast resource.
 func NewResource() resource.Resource { return routingobject.NewResource(kind)() }
 
-func resourceSchema() schema.Schema {
-	return schema.Schema{
-		MarkdownDescription: "A UnitySVC broadcast: the gateway sends each request made to `/b/<name>` to every target in parallel " +
-			"and, in `sync` mode, answers with one envelope holding every target's result, in target order.\n\n" +
-			"Targets are replaced as a whole, atomically, whenever any of them changes; their `sort_order` is their position in the list.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The broadcast's UUID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name, 1 to 64 characters, unique within its scope (personal or shared); the broadcast is dispatched at `/b/<name>`. Changing it replaces the broadcast.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, nameMax)},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Free-text description, 1 to 500 characters.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, descriptionMax)},
-			},
-			"mode": schema.StringAttribute{
-				MarkdownDescription: "`sync` (default): call every target in parallel and return all results in one response. `async` (enqueue one task per target) is part of the API but not available yet: the API currently rejects it.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(defaultMode),
-				Validators:          []validator.String{stringvalidator.OneOf(modes...)},
-			},
-			"target_timeout_ms": schema.Int64Attribute{
-				MarkdownDescription: "Timeout of each target call in milliseconds (at least 1). Defaults to `30000`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             int64default.StaticInt64(defaultTimeout),
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the broadcast serves requests. Defaults to `true`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
-			},
-			"shared": schema.BoolAttribute{
-				MarkdownDescription: "`true` creates the broadcast in the team (shared) scope, visible to every member of your organisation; `false` (default) in your personal scope. A personal and a shared broadcast may have the same name. Changing it replaces the broadcast.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-			},
-			"targets": schema.ListNestedAttribute{
-				MarkdownDescription: "The targets, in result order (at least one). Reordering, adding or removing targets updates the broadcast in place with one atomic replacement of its target list.",
-				Required:            true,
-				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"name": schema.StringAttribute{
-							MarkdownDescription: "Target name, 1 to 64 characters; labels this target's entry in the results.",
-							Required:            true,
-							Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, nameMax)},
-						},
-						"target_path": schema.StringAttribute{
-							MarkdownDescription: "Gateway-relative path the request is sent to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or a chain's `gateway_path`.",
-							Required:            true,
-							Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, targetPathMax)},
-						},
-						"routing_key_override": schema.MapAttribute{
-							MarkdownDescription: "Request fields overridden for this target, for example `{ model = \"gpt-4o-mini\" }` to send a different routing key (model) to this target than the caller asked for. Omit it rather than setting an empty map.",
-							ElementType:         types.StringType,
-							Optional:            true,
-							Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
-						},
-					},
+// resourceDescription and resourceAttributes are the broadcast's part of
+// the resource schema; routingobject adds id, name, description, enabled,
+// shared, gateway_path and gateway_url.
+const resourceDescription = "A UnitySVC broadcast: the gateway sends each request made to `/b/<name>` to every target in parallel " +
+	"and, in `sync` mode, answers with one envelope holding every target's result, in target order.\n\n" +
+	"Targets are replaced as a whole, atomically, whenever any of them changes; their `sort_order` is their position in the list."
+
+var resourceAttributes = map[string]schema.Attribute{
+	"mode": schema.StringAttribute{
+		MarkdownDescription: "`sync` (default): call every target in parallel and return all results in one response. `async` (enqueue one task per target) is part of the API but not available yet: the API currently rejects it.",
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(defaultMode),
+		Validators:          []validator.String{stringvalidator.OneOf(modes...)},
+	},
+	"target_timeout_ms": schema.Int64Attribute{
+		MarkdownDescription: "Timeout of each target call in milliseconds (at least 1). Defaults to `30000`.",
+		Optional:            true,
+		Computed:            true,
+		Default:             int64default.StaticInt64(defaultTimeout),
+		Validators:          []validator.Int64{int64validator.AtLeast(1)},
+	},
+	"targets": schema.ListNestedAttribute{
+		MarkdownDescription: "The targets, in result order (at least one). Reordering, adding or removing targets updates the broadcast in place with one atomic replacement of its target list.",
+		Required:            true,
+		Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+		NestedObject: schema.NestedAttributeObject{
+			Attributes: map[string]schema.Attribute{
+				"name": schema.StringAttribute{
+					MarkdownDescription: "Target name, 1 to 64 characters; labels this target's entry in the results.",
+					Required:            true,
+					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.NameMax)},
+				},
+				"target_path": schema.StringAttribute{
+					MarkdownDescription: "Gateway-relative path the request is sent to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or a chain's `gateway_path`.",
+					Required:            true,
+					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.TargetPathMax)},
+				},
+				"routing_key_override": schema.MapAttribute{
+					MarkdownDescription: "Request fields overridden for this target, for example `{ model = \"gpt-4o-mini\" }` to send a different routing key (model) to this target than the caller asked for. Omit it rather than setting an empty map.",
+					ElementType:         types.StringType,
+					Optional:            true,
+					Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
 				},
 			},
-			"gateway_path": schema.StringAttribute{
-				MarkdownDescription: "Gateway-relative path of the broadcast, `b/<name>`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"gateway_url": schema.StringAttribute{
-				MarkdownDescription: "Full gateway URL of the broadcast (the provider's `gateway_url` followed by `/b/<name>`).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
 		},
-	}
+	},
 }
 
 // createBody is the body of POST /broadcasts/, targets included.

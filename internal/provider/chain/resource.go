@@ -9,143 +9,73 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/routingobject"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-// kind is the chain as a routing object: its schemas, API calls and
-// conversions; the flow itself is routingobject's.
-var kind = &routingobject.Kind[chainModel, client.ChainPublic, client.ChainCreate, client.ChainUpdate, client.ChainStepCreate]{
-	Noun:             "chain",
-	Children:         "steps",
-	ResourceSchema:   resourceSchema(),
-	DataSourceSchema: dataSourceSchema(),
-	GatewayPath:      gatewayPath,
-	Get:              (*client.Client).GetChain,
-	Find:             (*client.Client).FindChainsByName,
-	Create:           (*client.Client).CreateChain,
-	Update:           (*client.Client).UpdateChain,
-	Replace:          (*client.Client).ReplaceChainSteps,
-	Delete:           (*client.Client).DeleteChain,
-	Object:           func(c *client.ChainPublic) (string, bool, string) { return c.ID, c.Shared(), c.CreatedAt },
-	Identity: func(m chainModel) routingobject.Identity {
-		return routingobject.Identity{ID: m.ID, Name: m.Name, Shared: m.Shared}
-	},
-	FromAPI:      modelFromAPI,
-	ChildList:    func(m *chainModel) *types.List { return &m.Steps },
-	ChildrenBody: stepsToAPI,
-	CreateBody:   createBody,
-	Differences:  differences,
-	UpdateBody:   updateBody,
-}
-
 // NewResource returns the unitysvc_chain resource.
 func NewResource() resource.Resource { return routingobject.NewResource(kind)() }
 
-func resourceSchema() schema.Schema {
-	return schema.Schema{
-		MarkdownDescription: "A UnitySVC chain: an ordered list of steps the gateway runs one after another for each request " +
-			"sent to `/c/<name>`. Each step targets a gateway-relative path (a group `g/llm`, an alias `a/my-alias`, an " +
-			"enrollment `e/CEFF`, a service path, ...); `on_success` and `on_failure` decide whether the chain stops there " +
-			"or moves on, which covers failover (continue on failure) and ordered workflows (relay on success).\n\n" +
-			"Steps are replaced as a whole, atomically, whenever any of them changes; their `sort_order` is their position in the list.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The chain's UUID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name, 1 to 64 characters, unique within its scope (personal or shared); the chain is dispatched at `/c/<name>`. Changing it replaces the chain.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, nameMax)},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Free-text description, 1 to 500 characters.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, descriptionMax)},
-			},
-			"default_timeout_ms": schema.Int64Attribute{
-				MarkdownDescription: "Timeout of a step that sets no `timeout_ms`, in milliseconds (at least 1). Defaults to `10000`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             int64default.StaticInt64(defaultTimeoutMS),
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the chain serves requests; a disabled chain answers 404 at the gateway. Defaults to `true`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
-			},
-			"shared": schema.BoolAttribute{
-				MarkdownDescription: "`true` creates the chain in the team (shared) scope, visible to every member of your organisation; `false` (default) in your personal scope. A personal and a shared chain may have the same name. Changing it replaces the chain.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-			},
-			"steps": schema.ListNestedAttribute{
-				MarkdownDescription: "The steps, in the order they run (at least one). Reordering, adding or removing steps updates the chain in place with one atomic replacement of its step list.",
-				Required:            true,
-				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"name": schema.StringAttribute{
-							MarkdownDescription: "Step name, 1 to 64 characters (shown in request logs).",
-							Required:            true,
-							Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, nameMax)},
-						},
-						"target_path": schema.StringAttribute{
-							MarkdownDescription: "Gateway-relative path the step sends the request to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or another chain's `gateway_path`.",
-							Required:            true,
-							Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, targetPathMax)},
-						},
-						"on_success": schema.StringAttribute{
-							MarkdownDescription: "What happens when the step succeeds: `stop` (default) returns its response; `continue` runs the next step with the original request; `relay` runs the next step with this step's response as its request.",
-							Optional:            true,
-							Computed:            true,
-							Default:             stringdefault.StaticString(defaultOnSuccess),
-							Validators:          []validator.String{stringvalidator.OneOf(onSuccessValues...)},
-						},
-						"on_failure": schema.StringAttribute{
-							MarkdownDescription: "What happens when the step fails (5xx, 429, timeout or transport error): `continue` (default) and `relay` run the next step with the original request (failover); `stop` returns the failure. Note: the provider's default `continue` differs from the API's own default (`relay`); the value is always sent.",
-							Optional:            true,
-							Computed:            true,
-							Default:             stringdefault.StaticString(defaultOnFailure),
-							Validators:          []validator.String{stringvalidator.OneOf(onFailureValues...)},
-						},
-						"timeout_ms": schema.Int64Attribute{
-							MarkdownDescription: "Timeout of this step in milliseconds (at least 1). Unset means the chain's `default_timeout_ms`.",
-							Optional:            true,
-							Validators:          []validator.Int64{int64validator.AtLeast(1)},
-						},
-					},
+// resourceDescription and resourceAttributes are the chain's part of the
+// resource schema; routingobject adds id, name, description, enabled,
+// shared, gateway_path and gateway_url.
+const resourceDescription = "A UnitySVC chain: an ordered list of steps the gateway runs one after another for each request " +
+	"sent to `/c/<name>`. Each step targets a gateway-relative path (a group `g/llm`, an alias `a/my-alias`, an " +
+	"enrollment `e/CEFF`, a service path, ...); `on_success` and `on_failure` decide whether the chain stops there " +
+	"or moves on, which covers failover (continue on failure) and ordered workflows (relay on success).\n\n" +
+	"Steps are replaced as a whole, atomically, whenever any of them changes; their `sort_order` is their position in the list."
+
+var resourceAttributes = map[string]schema.Attribute{
+	"default_timeout_ms": schema.Int64Attribute{
+		MarkdownDescription: "Timeout of a step that sets no `timeout_ms`, in milliseconds (at least 1). Defaults to `10000`.",
+		Optional:            true,
+		Computed:            true,
+		Default:             int64default.StaticInt64(defaultTimeoutMS),
+		Validators:          []validator.Int64{int64validator.AtLeast(1)},
+	},
+	"steps": schema.ListNestedAttribute{
+		MarkdownDescription: "The steps, in the order they run (at least one). Reordering, adding or removing steps updates the chain in place with one atomic replacement of its step list.",
+		Required:            true,
+		Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+		NestedObject: schema.NestedAttributeObject{
+			Attributes: map[string]schema.Attribute{
+				"name": schema.StringAttribute{
+					MarkdownDescription: "Step name, 1 to 64 characters (shown in request logs).",
+					Required:            true,
+					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.NameMax)},
+				},
+				"target_path": schema.StringAttribute{
+					MarkdownDescription: "Gateway-relative path the step sends the request to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or another chain's `gateway_path`.",
+					Required:            true,
+					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.TargetPathMax)},
+				},
+				"on_success": schema.StringAttribute{
+					MarkdownDescription: "What happens when the step succeeds: `stop` (default) returns its response; `continue` runs the next step with the original request; `relay` runs the next step with this step's response as its request.",
+					Optional:            true,
+					Computed:            true,
+					Default:             stringdefault.StaticString(defaultOnSuccess),
+					Validators:          []validator.String{stringvalidator.OneOf(onSuccessValues...)},
+				},
+				"on_failure": schema.StringAttribute{
+					MarkdownDescription: "What happens when the step fails (5xx, 429, timeout or transport error): `continue` (default) and `relay` run the next step with the original request (failover); `stop` returns the failure. Note: the provider's default `continue` differs from the API's own default (`relay`); the value is always sent.",
+					Optional:            true,
+					Computed:            true,
+					Default:             stringdefault.StaticString(defaultOnFailure),
+					Validators:          []validator.String{stringvalidator.OneOf(onFailureValues...)},
+				},
+				"timeout_ms": schema.Int64Attribute{
+					MarkdownDescription: "Timeout of this step in milliseconds (at least 1). Unset means the chain's `default_timeout_ms`.",
+					Optional:            true,
+					Validators:          []validator.Int64{int64validator.AtLeast(1)},
 				},
 			},
-			"gateway_path": schema.StringAttribute{
-				MarkdownDescription: "Gateway-relative path of the chain, `c/<name>`: usable as another chain step's or broadcast target's `target_path`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"gateway_url": schema.StringAttribute{
-				MarkdownDescription: "Full gateway URL of the chain (the provider's `gateway_url` followed by `/c/<name>`); send requests here, followed by the upstream sub-path such as `/v1/chat/completions`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
 		},
-	}
+	},
 }
 
 // createBody is the body of POST /chains/, steps included.

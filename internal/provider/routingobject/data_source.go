@@ -34,7 +34,7 @@ func (d *DataSource[M, O, C, U, K]) Metadata(_ context.Context, req datasource.M
 
 // Schema is the area's data source schema.
 func (d *DataSource[M, O, C, U, K]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = d.kind.DataSourceSchema
+	resp.Schema = d.kind.dataSourceSchema()
 }
 
 // Configure keeps the provider's client.
@@ -50,17 +50,17 @@ func (d *DataSource[M, O, C, U, K]) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ident := k.Identity(cfg)
-	name := ident.Name.ValueString()
+	base := k.Base(&cfg)
+	name := base.Name.ValueString()
 	matches, err := k.Find(d.pd.Client, ctx, name)
 	if err != nil {
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to list "+k.Noun+"s", err)
 		return
 	}
-	found := tfutil.PickInScope(matches, ident.Shared, k.shared)
+	found := tfutil.PickInScope(matches, base.Shared, k.shared)
 	if found == nil {
-		resp.Diagnostics.AddError(k.title()+" not found", fmt.Sprintf("No %s %s named %q is visible to this API key.", tfutil.ScopeWords(ident.Shared), k.Noun, name))
+		resp.Diagnostics.AddError(k.title()+" not found", fmt.Sprintf("No %s %s named %q is visible to this API key.", tfutil.ScopeWords(base.Shared), k.Noun, name))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.FromAPI(found, d.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(found, d.pd))...)
 }

@@ -35,7 +35,7 @@ func (r *Resource[M, O, C, U, K]) Metadata(_ context.Context, req resource.Metad
 
 // Schema is the area's resource schema.
 func (r *Resource[M, O, C, U, K]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.kind.ResourceSchema
+	resp.Schema = r.kind.resourceSchema()
 }
 
 // Configure keeps the provider's client.
@@ -63,8 +63,8 @@ func (r *Resource[M, O, C, U, K]) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ident := k.Identity(plan)
-	name, shared := ident.Name.ValueString(), ident.Shared.ValueBool()
+	base := k.Base(&plan)
+	name, shared := base.Name.ValueString(), base.Shared.ValueBool()
 	o := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create "+k.Noun+" "+name, tfutil.Creation[O]{
 		Resource: k.resourceType(),
 		What:     tfutil.Named(k.Noun, name, shared),
@@ -75,15 +75,15 @@ func (r *Resource[M, O, C, U, K]) Create(ctx context.Context, req resource.Creat
 			return k.findInScope(ctx, r.pd.Client, name, shared)
 		},
 		Differences: func(o *O) []string { return k.Differences(body, o) },
-		ID:          func(o *O) string { id, _, _ := k.Object(o); return id },
-		ImportID:    func(o *O) string { id, _, _ := k.Object(o); return id },
-		CreatedAt:   func(o *O) string { _, _, at := k.Object(o); return at },
+		ID:          func(o *O) string { return k.Object(o).ID },
+		ImportID:    func(o *O) string { return k.Object(o).ID },
+		CreatedAt:   func(o *O) string { return k.Object(o).CreatedAt },
 		Schema:      req.Plan.Schema,
 	})
 	if o == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.FromAPI(o, r.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(o, r.pd))...)
 }
 
 // Read refreshes the state; an object that no longer exists leaves it.
@@ -94,17 +94,17 @@ func (r *Resource[M, O, C, U, K]) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ident := k.Identity(state)
-	o, err := k.Get(r.pd.Client, ctx, ident.ID.ValueString())
+	base := k.Base(&state)
+	o, err := k.Get(r.pd.Client, ctx, base.ID.ValueString())
 	if client.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read "+k.Noun+" "+ident.Name.ValueString(), err)
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read "+k.Noun+" "+base.Name.ValueString(), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.FromAPI(o, r.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(o, r.pd))...)
 }
 
 // Update PATCHes the settings that changed, then replaces the children
@@ -119,7 +119,7 @@ func (r *Resource[M, O, C, U, K]) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, name := k.Identity(state).ID.ValueString(), k.Identity(plan).Name.ValueString()
+	id, name := k.Base(&state).ID.ValueString(), k.Base(&plan).Name.ValueString()
 	var latest *O
 	if body, changed := k.UpdateBody(plan, state); changed {
 		o, err := k.Update(r.pd.Client, ctx, id, body)
@@ -140,7 +140,7 @@ func (r *Resource[M, O, C, U, K]) Update(ctx context.Context, req resource.Updat
 				"Unable to replace the "+k.Children+" of "+k.Noun+" "+name, err)
 			if latest != nil {
 				// Keep what did change: the settings, with the old children.
-				m := k.FromAPI(latest, r.pd)
+				m := k.model(latest, r.pd)
 				*k.ChildList(&m) = current
 				resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 			}
@@ -156,7 +156,7 @@ func (r *Resource[M, O, C, U, K]) Update(ctx context.Context, req resource.Updat
 		}
 		latest = o
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.FromAPI(latest, r.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(latest, r.pd))...)
 }
 
 // Delete deletes the object with its children; one already gone is fine.
@@ -167,9 +167,9 @@ func (r *Resource[M, O, C, U, K]) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ident := k.Identity(state)
-	if err := k.Delete(r.pd.Client, ctx, ident.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to delete "+k.Noun+" "+ident.Name.ValueString(), err)
+	base := k.Base(&state)
+	if err := k.Delete(r.pd.Client, ctx, base.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+		tfutil.AddAPIError(&resp.Diagnostics, "Unable to delete "+k.Noun+" "+base.Name.ValueString(), err)
 	}
 }
 

@@ -24,24 +24,21 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-// Identity is the part of a model every routing object has.
-type Identity struct {
-	ID, Name types.String
-	Shared   types.Bool
-}
-
-// Kind describes one kind of routing object. M is its Terraform model,
-// O the API's object, C its create body, U its PATCH body and K one child
-// as the API takes it.
+// Kind describes one kind of routing object. M is its Terraform model
+// (embedding Common), O the API's object, C its create body, U its PATCH
+// body and K one child as the API takes it.
 type Kind[M, O, C, U, K any] struct {
-	// Noun names the kind in type names and messages ("chain"); Children
-	// is the list attribute of its children ("steps").
-	Noun, Children string
-	// ResourceSchema and DataSourceSchema are the area's schemas.
-	ResourceSchema   schema.Schema
-	DataSourceSchema dsschema.Schema
-	// GatewayPath is the object's gateway-relative path ("c/<name>").
-	GatewayPath func(name string) string
+	// Noun names the kind in type names and messages ("chain"); Prefix
+	// is its gateway path's first segment ("c"); Children is the list
+	// attribute of its children ("steps").
+	Noun, Prefix, Children string
+	// ResourceDescription and ResourceAttributes are the area's part of
+	// the resource schema (the common attributes are added to them);
+	// DataSourceDescription and DataSourceAttributes the data source's.
+	ResourceDescription   string
+	ResourceAttributes    map[string]schema.Attribute
+	DataSourceDescription string
+	DataSourceAttributes  map[string]dsschema.Attribute
 
 	// The API calls, as method expressions of *client.Client
 	// ((*client.Client).GetChain, ...).
@@ -51,13 +48,14 @@ type Kind[M, O, C, U, K any] struct {
 	Update  func(*client.Client, context.Context, string, U) (*O, error)
 	Replace func(*client.Client, context.Context, string, []K) (*O, error)
 	Delete  func(*client.Client, context.Context, string) error
-	// Object returns an API object's id, scope and creation time.
-	Object func(*O) (id string, shared bool, createdAt string)
+	// Object returns the common part of an API object.
+	Object func(*O) Object
 
-	// Identity reads a model's id, name and scope.
-	Identity func(M) Identity
-	// FromAPI is the area's one converter from the API's object to state.
-	FromAPI func(*O, *tfutil.ProviderData) M
+	// Base points at a model's common part.
+	Base func(*M) *Common
+	// FromAPI is the area's one converter from the API's object to state,
+	// given the common part already converted.
+	FromAPI func(*O, Common) M
 	// ChildList points at a model's list of children.
 	ChildList func(*M) *types.List
 	// ChildrenBody converts planned children to the API's.
@@ -72,6 +70,14 @@ type Kind[M, O, C, U, K any] struct {
 	UpdateBody func(plan, state M) (U, bool)
 }
 
+// model converts an API object to state.
+func (k *Kind[M, O, C, U, K]) model(o *O, pd *tfutil.ProviderData) M {
+	return k.FromAPI(o, k.common(k.Object(o), pd))
+}
+
+// GatewayPath is the gateway-relative path of the object named name.
+func (k *Kind[M, O, C, U, K]) GatewayPath(name string) string { return gatewayPath(k.Prefix, name) }
+
 // title is the noun with a capital letter, to open a message.
 func (k *Kind[M, O, C, U, K]) title() string {
 	return strings.ToUpper(k.Noun[:1]) + k.Noun[1:]
@@ -81,10 +87,7 @@ func (k *Kind[M, O, C, U, K]) title() string {
 func (k *Kind[M, O, C, U, K]) resourceType() string { return "unitysvc_" + k.Noun }
 
 // shared reports an API object's scope.
-func (k *Kind[M, O, C, U, K]) shared(o *O) bool {
-	_, s, _ := k.Object(o)
-	return s
-}
+func (k *Kind[M, O, C, U, K]) shared(o *O) bool { return k.Object(o).Shared }
 
 // findInScope lists the objects named name in the given scope.
 func (k *Kind[M, O, C, U, K]) findInScope(ctx context.Context, c *client.Client, name string, shared bool) ([]O, error) {
@@ -99,7 +102,7 @@ func (k *Kind[M, O, C, U, K]) resolveImportID(ctx context.Context, pd *tfutil.Pr
 	}
 	find := func(ctx context.Context, name string) ([]O, error) { return k.Find(pd.Client, ctx, name) }
 	return tfutil.ResolveIDOrName(ctx, k.Noun, importID, find, func(o *O) (string, bool) {
-		id, shared, _ := k.Object(o)
-		return id, shared
+		obj := k.Object(o)
+		return obj.ID, obj.Shared
 	})
 }
