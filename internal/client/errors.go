@@ -38,7 +38,9 @@ type APIError struct {
 }
 
 // ValidationIssue is one entry of FastAPI's 422 answer: the place of the
-// offending value, the message and the error type.
+// offending value, the message and the error type. Other members of an
+// entry (pydantic's "input" and "ctx", which can hold the rejected value,
+// a secret among them) are never read.
 type ValidationIssue struct {
 	// Loc is where the value is: "body", "query" or "path" first, then
 	// field names (string) and list indices (int), as in

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -104,5 +105,16 @@ func TestValidationIssueRejectsOtherLocationTypes(t *testing.T) {
 	e := apiErrorFor(t, 422, `{"detail":[{"loc":["body",{"x":1}],"msg":"m","type":"t"}]}`)
 	if e.Validation != nil {
 		t.Fatalf("Validation = %+v, want none for a location holding an object", e.Validation)
+	}
+}
+
+func TestValidationEntriesDropTheRejectedInput(t *testing.T) {
+	e := apiErrorFor(t, http.StatusUnprocessableEntity, `{"detail":[{"loc":["body","value"],"msg":"String should have at most 4000 characters","type":"string_too_long","input":"svcpass_secret_value","ctx":{"max_length":4000,"got":"svcpass_secret_value"}}]}`)
+	want := []ValidationIssue{{Loc: []any{"body", "value"}, Msg: "String should have at most 4000 characters", Type: "string_too_long"}}
+	if !reflect.DeepEqual(e.Validation, want) {
+		t.Fatalf("Validation = %#v, want %#v", e.Validation, want)
+	}
+	if text := fmt.Sprintf("%s %+v %#v", e.Error(), e, e.Validation); strings.Contains(text, "svcpass_secret_value") {
+		t.Fatalf("the rejected input reached the error: %s", text)
 	}
 }
