@@ -32,6 +32,10 @@ type ServiceCollectionPublic struct {
 	MemberCount int64   `json:"member_count"`
 }
 
+// CollectionMemberLimit is how many members a collection holds at most;
+// adding one more is a 422.
+const CollectionMemberLimit = 20
+
 // ServiceCollectionMemberCreate is the body of POST /groups/{id}/members.
 type ServiceCollectionMemberCreate struct {
 	ServiceID  string         `json:"service_id"`

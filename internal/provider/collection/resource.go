@@ -178,6 +178,7 @@ func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequ
 		// The API reports no creation time for collections: what existed
 		// before the create is listed first instead.
 		ListFirst: true,
+		Schema:    req.Plan.Schema,
 	})
 	if created == nil {
 		return
@@ -186,7 +187,7 @@ func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequ
 	if !plan.Enabled.ValueBool() {
 		if _, err := r.pd.Client.UpdateCollection(ctx, created.ID, client.ServiceCollectionUpdate{Enabled: client.NullableOf(false)}); err != nil {
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to disable new collection "+name, err)
+			tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to disable new collection "+name, err)
 			return
 		}
 	}
@@ -232,7 +233,7 @@ func (r *collectionResource) Update(ctx context.Context, req resource.UpdateRequ
 		Description: client.NullableFrom(tfutil.StringPtr(plan.Description)),
 		Enabled:     client.NullableOf(plan.Enabled.ValueBool()),
 	}); err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update collection "+plan.Name.ValueString(), err)
+		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to update collection "+plan.Name.ValueString(), err)
 		return
 	}
 	g, err := r.pd.Client.GetCollection(ctx, id)

@@ -272,7 +272,7 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 				resp.Diagnostics.AddAttributeError(path.Root("name"), "Secret "+name+" was overwritten: it already existed", ow.Error())
 				return
 			}
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to create secret "+name, err)
+			tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to create secret "+name, err)
 		},
 	})
 	if s == nil {
@@ -326,7 +326,7 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 	sensitive := plan.Sensitive.ValueBool()
 	s, _, err := r.pd.Client.SetSecret(ctx, name, plan.Shared.ValueBool(), body(cfg, &sensitive))
 	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update secret "+name, err)
+		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to update secret "+name, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(s, plan))...)

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
@@ -39,7 +40,8 @@ type APIFields struct {
 	// empty for an object body.
 	List string
 	// Names maps API field names to attribute names where they differ,
-	// at any depth.
+	// at any depth; "" marks an object the schema flattens (a recurrent
+	// request's schedule, whose fields are top-level attributes).
 	Names map[string]string
 }
 
@@ -65,13 +67,19 @@ func (f APIFields) AttributePath(ctx context.Context, s SchemaPaths, loc []any) 
 		var next path.Path
 		switch v := step.(type) {
 		case string:
-			name := v
-			if n, ok := f.Names[v]; ok {
-				name = n
+			name, renamed := f.Names[v]
+			switch {
+			case renamed && name == "":
+				continue // a level the schema flattens
+			case !renamed:
+				name = v
 			}
-			if len(p.Steps()) == 0 {
+			switch {
+			case len(p.Steps()) == 0:
 				next = path.Root(name)
-			} else {
+			case isMap(ctx, s, p):
+				next = p.AtMapKey(v)
+			default:
 				next = p.AtName(name)
 			}
 		case int:
@@ -88,6 +96,14 @@ func (f APIFields) AttributePath(ctx context.Context, s SchemaPaths, loc []any) 
 		p = next
 	}
 	return p, len(p.Steps()) > 0
+}
+
+// isMap reports whether the attribute at p is a map, whose elements a
+// location names by key.
+func isMap(ctx context.Context, s SchemaPaths, p path.Path) bool {
+	t, diags := s.TypeAtPath(ctx, p)
+	_, ok := t.(types.MapType)
+	return !diags.HasError() && ok
 }
 
 func exists(ctx context.Context, s SchemaPaths, p path.Path) bool {

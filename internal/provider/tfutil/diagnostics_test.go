@@ -26,7 +26,7 @@ var testSchema = schema.Schema{Attributes: map[string]schema.Attribute{
 }}
 
 func TestAPIFieldsAttributePath(t *testing.T) {
-	renamed := APIFields{Names: map[string]string{"request_routing_key": "routing_key", "title": "name"}}
+	renamed := APIFields{Names: map[string]string{"request_routing_key": "routing_key", "title": "name", "settings": ""}}
 	cases := []struct {
 		name   string
 		fields APIFields
@@ -40,6 +40,10 @@ func TestAPIFieldsAttributePath(t *testing.T) {
 		{"derived field names its element", APIFields{}, []any{"body", "steps", 1, "sort_order"}, path.Root("steps").AtListIndex(1), true},
 		{"renamed field", renamed, []any{"body", "request_routing_key"}, path.Root("routing_key"), true},
 		{"renamed nested field", renamed, []any{"body", "steps", 3, "title"}, path.Root("steps").AtListIndex(3).AtName("name"), true},
+		{"map key", APIFields{}, []any{"body", "routing_key", "model"}, path.Root("routing_key").AtMapKey("model"), true},
+		{"map key that is also an API field name", renamed, []any{"body", "routing_key", "title"}, path.Root("routing_key").AtMapKey("title"), true},
+		{"flattened object", renamed, []any{"body", "settings", "description"}, path.Root("description"), true},
+		{"flattened object's unknown field", renamed, []any{"body", "settings", "colour"}, path.Empty(), false},
 		{"array body fills the list", APIFields{List: "steps"}, []any{"body", 2, "timeout_ms"}, path.Root("steps").AtListIndex(2).AtName("timeout_ms"), true},
 		{"array body as a whole", APIFields{List: "steps"}, []any{"body"}, path.Root("steps"), true},
 		{"unknown field", APIFields{}, []any{"body", "mode"}, path.Empty(), false},
