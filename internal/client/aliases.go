@@ -9,35 +9,6 @@ import (
 	"strconv"
 )
 
-// Nullable is a PATCH body field with three states: the zero value is
-// left out of the body (tag the field `omitzero`), NullOf sends JSON null
-// (clearing the field), NullableOf sends a value.
-type Nullable[T any] struct {
-	set   bool
-	value *T
-}
-
-// NullableOf returns a field that sends v.
-func NullableOf[T any](v T) Nullable[T] { return Nullable[T]{set: true, value: &v} }
-
-// NullOf returns a field that sends null.
-func NullOf[T any]() Nullable[T] { return Nullable[T]{set: true} }
-
-// NullableFrom returns a field that sends *p, or null when p is nil: the
-// form for a full update of an optional value.
-func NullableFrom[T any](p *T) Nullable[T] { return Nullable[T]{set: true, value: p} }
-
-// IsZero reports an unset field (omitted by `omitzero`).
-func (n Nullable[T]) IsZero() bool { return !n.set }
-
-// MarshalJSON writes the value or null.
-func (n Nullable[T]) MarshalJSON() ([]byte, error) {
-	if n.value == nil {
-		return []byte("null"), nil
-	}
-	return json.Marshal(*n.value)
-}
-
 // ServiceAliasPublic is an alias as the API returns it. An alias is
 // reachable on the gateway at a/<name>.
 type ServiceAliasPublic struct {
@@ -89,7 +60,7 @@ type ServiceAliasCreate struct {
 type ServiceAliasUpdate struct {
 	Description        Nullable[string]         `json:"description,omitzero"`
 	RequestRoutingKey  Nullable[map[string]any] `json:"request_routing_key,omitzero"`
-	TargetPath         *string                  `json:"target_path,omitempty"`
+	TargetPath         Nullable[string]         `json:"target_path,omitzero"`
 	RoutingKeyOverride Nullable[map[string]any] `json:"routing_key_override,omitzero"`
 }
 

@@ -99,7 +99,7 @@ func TestUpdateAliasSendsOnlySetFieldsAndNulls(t *testing.T) {
 	_, err := c.UpdateAlias(context.Background(), "a1", client.ServiceAliasUpdate{
 		Description:       client.NullOf[string](),
 		RequestRoutingKey: client.NullableOf(map[string]any{"model": "m"}),
-		TargetPath:        &target,
+		TargetPath:        client.NullableOf(target),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -190,26 +190,5 @@ func TestSwitchAliasRoutingQueryAndEscaping(t *testing.T) {
 	}
 	if res.Alias.ID != "a1" || res.DemotedAliasID == nil || *res.DemotedAliasID != "a0" {
 		t.Fatalf("response = %+v", res)
-	}
-}
-
-func TestNullableMarshalling(t *testing.T) {
-	type body struct {
-		A client.Nullable[string] `json:"a,omitzero"`
-		B client.Nullable[string] `json:"b,omitzero"`
-		C client.Nullable[string] `json:"c,omitzero"`
-		D client.Nullable[string] `json:"d,omitzero"`
-	}
-	s := "x"
-	b, err := json.Marshal(body{B: client.NullOf[string](), C: client.NullableOf("v"), D: client.NullableFrom(&s)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(b) != `{"b":null,"c":"v","d":"x"}` {
-		t.Fatalf("marshalled %s", b)
-	}
-	b, _ = json.Marshal(body{A: client.NullableFrom[string](nil)})
-	if string(b) != `{"a":null}` {
-		t.Fatalf("NullableFrom(nil) marshalled %s", b)
 	}
 }

@@ -59,13 +59,13 @@ type BroadcastCreate struct {
 	Targets         []BroadcastTargetCreate `json:"targets,omitempty"`
 }
 
-// BroadcastUpdate is the body of PATCH /broadcasts/{id}; nil fields are
-// left unchanged.
+// BroadcastUpdate is the body of PATCH /broadcasts/{id}; unset fields
+// are left unchanged, a null description clears it.
 type BroadcastUpdate struct {
-	Description     *string `json:"description,omitempty"`
-	Mode            *string `json:"mode,omitempty"`
-	TargetTimeoutMS *int64  `json:"target_timeout_ms,omitempty"`
-	Enabled         *bool   `json:"enabled,omitempty"`
+	Description     Nullable[string] `json:"description,omitzero"`
+	Mode            Nullable[string] `json:"mode,omitzero"`
+	TargetTimeoutMS Nullable[int64]  `json:"target_timeout_ms,omitzero"`
+	Enabled         Nullable[bool]   `json:"enabled,omitzero"`
 }
 
 // ListBroadcastsPage returns one page of broadcasts.

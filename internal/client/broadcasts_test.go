@@ -46,8 +46,7 @@ func TestUpdateBroadcastAsyncRejectedDetail(t *testing.T) {
 		}
 		writeRoutingJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": []any{map[string]any{"loc": []any{"body", "mode"}, "msg": "Broadcast mode 'async' is not available yet", "type": "value_error"}}})
 	})
-	async := "async"
-	_, err := c.UpdateBroadcast(context.Background(), "b1", client.BroadcastUpdate{Mode: &async})
+	_, err := c.UpdateBroadcast(context.Background(), "b1", client.BroadcastUpdate{Mode: client.NullableOf("async")})
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnprocessableEntity || apiErr.Detail != "body.mode: Broadcast mode 'async' is not available yet" {
 		t.Fatalf("err = %v", err)

@@ -64,23 +64,24 @@ type ChainCreate struct {
 	Steps            []ChainStepCreate `json:"steps,omitempty"`
 }
 
-// ChainUpdate is the body of PATCH /chains/{id}; nil fields are left
-// unchanged.
+// ChainUpdate is the body of PATCH /chains/{id}; unset fields are left
+// unchanged, a null description clears it.
 type ChainUpdate struct {
-	Description      *string `json:"description,omitempty"`
-	DefaultTimeoutMS *int64  `json:"default_timeout_ms,omitempty"`
-	Enabled          *bool   `json:"enabled,omitempty"`
+	Description      Nullable[string] `json:"description,omitzero"`
+	DefaultTimeoutMS Nullable[int64]  `json:"default_timeout_ms,omitzero"`
+	Enabled          Nullable[bool]   `json:"enabled,omitzero"`
 }
 
-// ChainStepUpdate is the body of PATCH /chains/{id}/steps/{step_id}; nil
-// fields are left unchanged.
+// ChainStepUpdate is the body of PATCH /chains/{id}/steps/{step_id};
+// unset fields are left unchanged, a null timeout_ms clears it (the step
+// then uses the chain's default).
 type ChainStepUpdate struct {
-	Name       *string `json:"name,omitempty"`
-	TargetPath *string `json:"target_path,omitempty"`
-	OnSuccess  *string `json:"on_success,omitempty"`
-	OnFailure  *string `json:"on_failure,omitempty"`
-	TimeoutMS  *int64  `json:"timeout_ms,omitempty"`
-	SortOrder  *int64  `json:"sort_order,omitempty"`
+	Name       Nullable[string] `json:"name,omitzero"`
+	TargetPath Nullable[string] `json:"target_path,omitzero"`
+	OnSuccess  Nullable[string] `json:"on_success,omitzero"`
+	OnFailure  Nullable[string] `json:"on_failure,omitzero"`
+	TimeoutMS  Nullable[int64]  `json:"timeout_ms,omitzero"`
+	SortOrder  Nullable[int64]  `json:"sort_order,omitzero"`
 }
 
 // SkipLimitOptions selects one page of a skip/limit collection. SharedOnly

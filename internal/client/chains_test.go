@@ -171,13 +171,12 @@ func TestUpdateChainSendsOnlySetFields(t *testing.T) {
 			t.Errorf("request = %s %s", r.Method, r.URL.Path)
 		}
 		got, _ := json.Marshal(readRoutingJSON(t, r))
-		if string(got) != `{"description":"","enabled":false}` {
+		if string(got) != `{"description":null,"enabled":false}` {
 			t.Errorf("body = %s", got)
 		}
 		writeRoutingJSON(w, http.StatusOK, map[string]any{"id": "c1", "name": "n", "enabled": false})
 	})
-	empty, disabled := "", false
-	if _, err := c.UpdateChain(context.Background(), "c1", client.ChainUpdate{Description: &empty, Enabled: &disabled}); err != nil {
+	if _, err := c.UpdateChain(context.Background(), "c1", client.ChainUpdate{Description: client.NullOf[string](), Enabled: client.NullableOf(false)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -228,8 +227,7 @@ func TestChainStepSubRoutes(t *testing.T) {
 	if err != nil || s.ID != "s9" {
 		t.Fatalf("add = %+v, %v", s, err)
 	}
-	stop := "stop"
-	if s, err = c.UpdateChainStep(ctx, "c1", "s9", client.ChainStepUpdate{OnFailure: &stop}); err != nil || s.OnFailure != "stop" {
+	if s, err = c.UpdateChainStep(ctx, "c1", "s9", client.ChainStepUpdate{OnFailure: client.NullableOf("stop")}); err != nil || s.OnFailure != "stop" {
 		t.Fatalf("update = %+v, %v", s, err)
 	}
 	if err := c.DeleteChainStep(ctx, "c1", "s9"); err != nil {

@@ -257,8 +257,7 @@ func TestSetSecretReportsCreated(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv, 0)
-	f := false
-	s, created, err := c.SetSecret(context.Background(), "K", true, SecretUpdate{Value: "v", Sensitive: &f})
+	s, created, err := c.SetSecret(context.Background(), "K", true, SecretUpdate{Value: "v", Sensitive: NullableOf(false)})
 	if err != nil || !created || !s.Shared() || *s.Value != "v" {
 		t.Fatalf("created=%v shared=%v err=%v", created, s.Shared(), err)
 	}

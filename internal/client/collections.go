@@ -13,13 +13,13 @@ type ServiceCollectionCreate struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// ServiceCollectionUpdate is the body of PATCH /groups/{id}. DisplayName
-// and Description are always sent, so nil clears them; a nil Enabled
-// leaves it unchanged.
+// ServiceCollectionUpdate is the body of PATCH /groups/{id}. Unset
+// fields are left unchanged; a null display name or description clears
+// it.
 type ServiceCollectionUpdate struct {
-	DisplayName *string `json:"display_name"`
-	Description *string `json:"description"`
-	Enabled     *bool   `json:"enabled,omitempty"`
+	DisplayName Nullable[string] `json:"display_name,omitzero"`
+	Description Nullable[string] `json:"description,omitzero"`
+	Enabled     Nullable[bool]   `json:"enabled,omitzero"`
 }
 
 // ServiceCollectionPublic is the answer to PATCH /groups/{id}.
@@ -31,6 +31,10 @@ type ServiceCollectionPublic struct {
 	Enabled     bool    `json:"enabled"`
 	MemberCount int64   `json:"member_count"`
 }
+
+// CollectionMemberLimit is how many members a collection holds at most;
+// adding one more is a 422.
+const CollectionMemberLimit = 20
 
 // ServiceCollectionMemberCreate is the body of POST /groups/{id}/members.
 type ServiceCollectionMemberCreate struct {

@@ -93,8 +93,7 @@ func TestUpdateCollectionSendsNullsToClear(t *testing.T) {
 		}
 		writeTestJSON(w, http.StatusOK, map[string]any{"id": "c-1", "name": "n", "display_name": nil, "description": "d", "enabled": false, "member_count": 2})
 	})
-	d, f := "d", false
-	out, err := c.UpdateCollection(context.Background(), "c-1", ServiceCollectionUpdate{Description: &d, Enabled: &f})
+	out, err := c.UpdateCollection(context.Background(), "c-1", ServiceCollectionUpdate{DisplayName: NullOf[string](), Description: NullableOf("d"), Enabled: NullableOf(false)})
 	if err != nil || out.Enabled || out.MemberCount != 2 {
 		t.Fatalf("update = %+v, %v", out, err)
 	}

@@ -51,8 +51,7 @@ func contractClient(t *testing.T) (*client.Client, func() int) {
 func TestContractSecretsAndCatalog(t *testing.T) {
 	c, exchanges := contractClient(t)
 	ctx := context.Background()
-	f, desc := false, "d"
-	if _, _, err := c.SetSecret(ctx, "CONTRACT_VAR", false, client.SecretUpdate{Value: "v", Sensitive: &f, Description: &desc}); err != nil {
+	if _, _, err := c.SetSecret(ctx, "CONTRACT_VAR", false, client.SecretUpdate{Value: "v", Sensitive: client.NullableOf(false), Description: client.NullableOf("d")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := c.SetSecret(ctx, "CONTRACT_VAR", true, client.SecretUpdate{Value: "v"}); err != nil {

@@ -94,13 +94,13 @@ type RecurrentRequestCreate struct {
 // replace the stored values wholesale. The HTTP method, service and
 // enrollment cannot change.
 type RecurrentRequestUpdate struct {
-	RequestPath    *string                     `json:"request_path,omitempty"`
+	RequestPath    Nullable[string]            `json:"request_path,omitzero"`
 	BodyTemplate   Nullable[json.RawMessage]   `json:"body_template,omitzero"`
 	RequestHeaders Nullable[map[string]string] `json:"request_headers,omitzero"`
 	// Schedule set on a draft activates it.
-	Schedule *RecurrentSchedule `json:"schedule,omitempty"`
-	Name     Nullable[string]   `json:"name,omitzero"`
-	Status   *string            `json:"status,omitempty"`
+	Schedule Nullable[RecurrentSchedule] `json:"schedule,omitzero"`
+	Name     Nullable[string]            `json:"name,omitzero"`
+	Status   Nullable[string]            `json:"status,omitzero"`
 }
 
 // ListRecurrentRequestsOptions filters GET /recurrent-requests/.

@@ -60,12 +60,11 @@ func TestUpdateRecurrentRequestScheduleAndNulls(t *testing.T) {
 		got = scheduleBody(t, r)
 		scheduleJSON(w, http.StatusOK, recurrentJSON())
 	})
-	paused := client.RecurrentStatusPaused
 	_, err := c.UpdateRecurrentRequest(context.Background(), "r1", client.RecurrentRequestUpdate{
-		Schedule:       client.CronSchedule("0 */6 * * *", "Europe/Berlin"),
+		Schedule:       client.NullableFrom(client.CronSchedule("0 */6 * * *", "Europe/Berlin")),
 		Name:           client.NullOf[string](),
 		RequestHeaders: client.NullableFrom[map[string]string](nil),
-		Status:         &paused,
+		Status:         client.NullableOf(client.RecurrentStatusPaused),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -27,11 +27,14 @@ type SecretPublic struct {
 // user's personal scope (personal secrets carry the user's role id).
 func (s *SecretPublic) Shared() bool { return s.RoleID == nil }
 
-// SecretUpdate is the body of PUT /secrets/{name}.
+// SecretUpdate is the body of PUT /secrets/{name}. The value is always
+// sent; an unset (or null) sensitive flag or description is left as it
+// is (a new secret is sensitive, without description), and an empty
+// description clears it.
 type SecretUpdate struct {
-	Value       string  `json:"value"`
-	Sensitive   *bool   `json:"sensitive,omitempty"`
-	Description *string `json:"description,omitempty"`
+	Value       string           `json:"value"`
+	Sensitive   Nullable[bool]   `json:"sensitive,omitzero"`
+	Description Nullable[string] `json:"description,omitzero"`
 }
 
 // SecretsPublic is the list envelope of GET /secrets/.

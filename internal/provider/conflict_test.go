@@ -37,7 +37,7 @@ func TestAccConflictOffersImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Client.UpdateRecurrentRequest(ctx, rr.ID, client.RecurrentRequestUpdate{Schedule: client.IntervalSchedule(300)}); err != nil {
+	if _, err := e.Client.UpdateRecurrentRequest(ctx, rr.ID, client.RecurrentRequestUpdate{Schedule: client.NullableFrom(client.IntervalSchedule(300))}); err != nil {
 		t.Fatal(err)
 	}
 	resources := fmt.Sprintf(`

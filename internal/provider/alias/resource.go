@@ -193,6 +193,8 @@ func (r *aliasResource) Create(ctx context.Context, req resource.CreateRequest, 
 		ID:        func(a *client.ServiceAliasPublic) string { return a.ID },
 		ImportID:  func(a *client.ServiceAliasPublic) string { return a.ID },
 		CreatedAt: func(a *client.ServiceAliasPublic) string { return a.CreatedAt },
+		Schema:    req.Plan.Schema,
+		Fields:    apiFields,
 	})
 	if a == nil {
 		return
@@ -261,6 +263,9 @@ func (r *aliasResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(a, r.pd))...)
 }
 
+// apiFields maps the alias bodies' fields to the attributes.
+var apiFields = tfutil.APIFields{Names: map[string]string{"is_routing": "routing"}}
+
 func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state aliasModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -269,7 +274,6 @@ func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	name, id := plan.Name.ValueString(), state.ID.ValueString()
-	target := plan.TargetPath.ValueString()
 	rk := anyValues(tfutil.StringMap(ctx, plan.RequestRoutingKey, &resp.Diagnostics))
 	override := anyValues(tfutil.StringMap(ctx, plan.RoutingKeyOverride, &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
@@ -278,12 +282,12 @@ func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	body := client.ServiceAliasUpdate{
 		Description:        client.NullableFrom(tfutil.StringPtr(plan.Description)),
 		RequestRoutingKey:  client.NullableFrom(mapPtr(rk)),
-		TargetPath:         &target,
+		TargetPath:         client.NullableOf(plan.TargetPath.ValueString()),
 		RoutingKeyOverride: client.NullableFrom(mapPtr(override)),
 	}
 	a, err := r.pd.Client.UpdateAlias(ctx, id, body)
 	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update alias "+name, err)
+		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, apiFields, "Unable to update alias "+name, err)
 		return
 	}
 	if !plan.Routing.IsUnknown() && a.IsRouting != plan.Routing.ValueBool() {

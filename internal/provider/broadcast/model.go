@@ -3,21 +3,19 @@ package broadcast
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/routingobject"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-// Limits and defaults of the API (see BroadcastCreate).
+// Defaults of the API (see BroadcastCreate); the limits are
+// routingobject's.
 const (
-	nameMax        = 64
-	descriptionMax = 500
-	targetPathMax  = 500
 	defaultMode    = "sync"
 	defaultTimeout = 30000
 )
@@ -26,16 +24,10 @@ var modes = []string{"sync", "async"}
 
 // broadcastModel is the state of unitysvc_broadcast (and the data source).
 type broadcastModel struct {
-	ID              types.String `tfsdk:"id"`
-	Name            types.String `tfsdk:"name"`
-	Description     types.String `tfsdk:"description"`
+	routingobject.Common
 	Mode            types.String `tfsdk:"mode"`
 	TargetTimeoutMS types.Int64  `tfsdk:"target_timeout_ms"`
-	Enabled         types.Bool   `tfsdk:"enabled"`
-	Shared          types.Bool   `tfsdk:"shared"`
 	Targets         types.List   `tfsdk:"targets"`
-	GatewayPath     types.String `tfsdk:"gateway_path"`
-	GatewayURL      types.String `tfsdk:"gateway_url"`
 }
 
 // targetModel is one element of targets.
@@ -53,9 +45,6 @@ var targetAttrTypes = map[string]attr.Type{
 
 var targetObjectType = types.ObjectType{AttrTypes: targetAttrTypes}
 
-// gatewayPath is the broadcast's gateway-relative path.
-func gatewayPath(name string) string { return "b/" + url.PathEscape(name) }
-
 // overrideStrings renders routing_key_override values as strings: strings
 // as they are, anything else (set outside Terraform) as its JSON text.
 func overrideStrings(m map[string]any) map[string]string {
@@ -72,8 +61,9 @@ func overrideStrings(m map[string]any) map[string]string {
 }
 
 // modelFromAPI is the one converter from the API's broadcast to state,
-// used by Create, Read, Update, import and the data source.
-func modelFromAPI(b *client.BroadcastPublic, pd *tfutil.ProviderData) broadcastModel {
+// used by Create, Read, Update, import and the data source; routingobject
+// converts the common part.
+func modelFromAPI(b *client.BroadcastPublic, common routingobject.Common) broadcastModel {
 	targets := make([]attr.Value, 0, len(b.Targets))
 	for _, t := range b.Targets {
 		targets = append(targets, types.ObjectValueMust(targetAttrTypes, map[string]attr.Value{
@@ -82,18 +72,11 @@ func modelFromAPI(b *client.BroadcastPublic, pd *tfutil.ProviderData) broadcastM
 			"routing_key_override": tfutil.StringMapValue(overrideStrings(t.RoutingKeyOverride)),
 		}))
 	}
-	gp := gatewayPath(b.Name)
 	return broadcastModel{
-		ID:              types.StringValue(b.ID),
-		Name:            types.StringValue(b.Name),
-		Description:     tfutil.StringOrNull(b.Description),
+		Common:          common,
 		Mode:            types.StringValue(b.Mode),
 		TargetTimeoutMS: types.Int64Value(b.TargetTimeoutMS),
-		Enabled:         types.BoolValue(b.Enabled),
-		Shared:          types.BoolValue(b.Shared()),
 		Targets:         types.ListValueMust(targetObjectType, targets),
-		GatewayPath:     types.StringValue(gp),
-		GatewayURL:      pd.GatewayURLOf(gp),
 	}
 }
 

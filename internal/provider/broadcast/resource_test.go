@@ -115,7 +115,9 @@ resource "unitysvc_broadcast" "test" {
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
 			{
-				// async is accepted by the schema but the API refuses it for now.
+				// async is accepted by the schema but the API refuses it for now;
+				// the diagnostic is attached to mode (body.mode in the 422), so
+				// Terraform quotes that line of the configuration.
 				Config: e.Config(fmt.Sprintf(`
 resource "unitysvc_broadcast" "test" {
   name              = %q
@@ -128,7 +130,7 @@ resource "unitysvc_broadcast" "test" {
   ]
 }
 `, name)),
-				ExpectError: regexp.MustCompile(`(?s)HTTP\s+422.*'async'\s+is\s+not\s+available\s+yet`),
+				ExpectError: regexp.MustCompile(`(?s)with unitysvc_broadcast\.test,.*in resource "unitysvc_broadcast" "test":\s+\d+:\s+mode\s+= "async".*HTTP\s+422.*'async'\s+is\s+not\s+available\s+yet`),
 			},
 			{
 				// A new name and the shared scope: replaced.

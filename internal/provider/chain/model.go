@@ -2,22 +2,18 @@ package chain
 
 import (
 	"context"
-	"net/url"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
-	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/routingobject"
 )
 
-// Limits and values of the API (see ChainCreate / ChainStepCreate).
+// Defaults of the API and the provider (see ChainCreate /
+// ChainStepCreate); the limits are routingobject's.
 const (
-	nameMax        = 64
-	descriptionMax = 500
-	targetPathMax  = 500
-
 	defaultTimeoutMS = 10000
 	// The provider's step defaults: stop on success, fail over
 	// (continue) on failure. The API's own on_failure default is relay,
@@ -33,15 +29,9 @@ var (
 
 // chainModel is the state of unitysvc_chain (and the data source).
 type chainModel struct {
-	ID               types.String `tfsdk:"id"`
-	Name             types.String `tfsdk:"name"`
-	Description      types.String `tfsdk:"description"`
-	DefaultTimeoutMS types.Int64  `tfsdk:"default_timeout_ms"`
-	Enabled          types.Bool   `tfsdk:"enabled"`
-	Shared           types.Bool   `tfsdk:"shared"`
-	Steps            types.List   `tfsdk:"steps"`
-	GatewayPath      types.String `tfsdk:"gateway_path"`
-	GatewayURL       types.String `tfsdk:"gateway_url"`
+	routingobject.Common
+	DefaultTimeoutMS types.Int64 `tfsdk:"default_timeout_ms"`
+	Steps            types.List  `tfsdk:"steps"`
 }
 
 // stepModel is one element of steps.
@@ -63,12 +53,10 @@ var stepAttrTypes = map[string]attr.Type{
 
 var stepObjectType = types.ObjectType{AttrTypes: stepAttrTypes}
 
-// gatewayPath is the chain's gateway-relative path.
-func gatewayPath(name string) string { return "c/" + url.PathEscape(name) }
-
 // modelFromAPI is the one converter from the API's chain to state, used by
-// Create, Read, Update, import and the data source.
-func modelFromAPI(c *client.ChainPublic, pd *tfutil.ProviderData) chainModel {
+// Create, Read, Update, import and the data source; routingobject
+// converts the common part.
+func modelFromAPI(c *client.ChainPublic, common routingobject.Common) chainModel {
 	steps := make([]attr.Value, 0, len(c.Steps))
 	for _, s := range c.Steps {
 		timeout := types.Int64Null()
@@ -83,17 +71,10 @@ func modelFromAPI(c *client.ChainPublic, pd *tfutil.ProviderData) chainModel {
 			"timeout_ms":  timeout,
 		}))
 	}
-	gp := gatewayPath(c.Name)
 	return chainModel{
-		ID:               types.StringValue(c.ID),
-		Name:             types.StringValue(c.Name),
-		Description:      tfutil.StringOrNull(c.Description),
+		Common:           common,
 		DefaultTimeoutMS: types.Int64Value(c.DefaultTimeoutMS),
-		Enabled:          types.BoolValue(c.Enabled),
-		Shared:           types.BoolValue(c.Shared()),
 		Steps:            types.ListValueMust(stepObjectType, steps),
-		GatewayPath:      types.StringValue(gp),
-		GatewayURL:       pd.GatewayURLOf(gp),
 	}
 }
 

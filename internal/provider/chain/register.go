@@ -5,6 +5,10 @@ package chain
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/routingobject"
 )
 
 // Resources lists the resources of this area.
@@ -13,4 +17,28 @@ func Resources() []func() resource.Resource { return []func() resource.Resource{
 // DataSources lists the data sources of this area.
 func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewDataSource}
+}
+
+// kind is the chain as a routing object (steps are its children): the
+// flow of its resource and data source is routingobject's.
+var kind = &routingobject.Kind[chainModel, client.ChainPublic, client.ChainCreate, client.ChainUpdate, client.ChainStepCreate]{
+	Noun: "chain", Prefix: "c", Children: "steps",
+	ResourceDescription: resourceDescription, ResourceAttributes: resourceAttributes,
+	DataSourceDescription: dataSourceDescription, DataSourceAttributes: dataSourceAttributes,
+	Get:     (*client.Client).GetChain,
+	Find:    (*client.Client).FindChainsByName,
+	Create:  (*client.Client).CreateChain,
+	Update:  (*client.Client).UpdateChain,
+	Replace: (*client.Client).ReplaceChainSteps,
+	Delete:  (*client.Client).DeleteChain,
+	Object: func(c *client.ChainPublic) routingobject.Object {
+		return routingobject.Object{ID: c.ID, Name: c.Name, CreatedAt: c.CreatedAt, Description: c.Description, Enabled: c.Enabled, Shared: c.Shared()}
+	},
+	Base:         func(m *chainModel) *routingobject.Common { return &m.Common },
+	FromAPI:      modelFromAPI,
+	ChildList:    func(m *chainModel) *types.List { return &m.Steps },
+	ChildrenBody: stepsToAPI,
+	CreateBody:   createBody,
+	Differences:  differences,
+	UpdateBody:   updateBody,
 }

@@ -119,34 +119,42 @@ func memberModelFromAPI(collectionID string, m *client.ServiceCollectionMemberPu
 }
 
 // addMemberError explains the API's member rules in the diagnostic (a
-// 409, the service being a member already, is RunCreate's).
-func addMemberError(resp *resource.CreateResponse, collectionID, serviceID string, err error) {
+// 409, the service being a member already, is RunCreate's). It decides by
+// status and by the 422 entry's location and type, never by its text:
+// both a full collection and a service that needs an enrollment are a
+// value_error at body.service_id, so a full collection is told apart by
+// its member count.
+func (r *memberResource) addMemberError(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, collectionID, serviceID string, err error) {
 	summary := "Unable to add service " + serviceID + " to collection " + collectionID
 	detail := tfutil.APIErrorDetail(err)
-	apiDetail := ""
 	var apiErr *client.APIError
-	if ae := (*client.APIError)(nil); errors.As(err, &ae) {
-		apiErr = ae
-		apiDetail = strings.ToLower(ae.Detail)
-	}
-	switch {
-	case apiErr == nil:
-	case apiErr.StatusCode == http.StatusUnprocessableEntity && strings.Contains(apiDetail, "up to 20 members"):
-		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+"\n\nRemove a unitysvc_collection_member from this collection, or put the service in another collection.")
+	if !errors.As(err, &apiErr) || apiErr.NoSuchRoute {
+		tfutil.AddAPIError(&resp.Diagnostics, summary, err)
 		return
-	case apiErr.StatusCode == http.StatusUnprocessableEntity && strings.Contains(apiDetail, "enrollment"):
+	}
+	_, serviceRefused := apiErr.Issue("value_error", "service_id")
+	switch {
+	case serviceRefused && r.full(ctx, collectionID):
+		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+
+			fmt.Sprintf("\n\nA collection holds up to %d members. Remove a unitysvc_collection_member from this collection, or put the service in another collection.", client.CollectionMemberLimit))
+	case serviceRefused:
 		resp.Diagnostics.AddAttributeError(path.Root("service_id"), summary, detail+
 			"\n\nAdd a unitysvc_enrollment for this service and make the member depend on it (for example service_id = unitysvc_enrollment.<name>.service_id), so the member is added once the enrollment is active.")
-		return
 	case apiErr.StatusCode == http.StatusForbidden:
 		resp.Diagnostics.AddAttributeError(path.Root("collection_id"), summary, detail+
 			"\n\ncollection_id names a platform group, which cannot be changed. Create a unitysvc_collection and use its id.")
-		return
 	case apiErr.StatusCode == http.StatusNotFound:
 		resp.Diagnostics.AddError(summary, detail+"\n\nCheck that collection_id is one of your collections and service_id a catalog service.")
-		return
+	default:
+		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, summary, err)
 	}
-	resp.Diagnostics.AddError(summary, detail)
+}
+
+// full reports whether a collection holds as many members as it can (false
+// when they cannot be listed).
+func (r *memberResource) full(ctx context.Context, collectionID string) bool {
+	members, err := r.pd.Client.ListCollectionMembers(ctx, collectionID)
+	return err == nil && len(members) >= client.CollectionMemberLimit
 }
 
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -184,7 +192,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 		},
 		ID:       func(m *client.ServiceCollectionMemberPublic) string { return m.ID },
 		ImportID: func(m *client.ServiceCollectionMemberPublic) string { return collectionID + "/" + m.ServiceID },
-		Fail:     func(err error) { addMemberError(resp, collectionID, body.ServiceID, err) },
+		Fail:     func(err error) { r.addMemberError(ctx, req, resp, collectionID, body.ServiceID, err) },
 	})
 	if m == nil {
 		return

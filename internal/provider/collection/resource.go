@@ -178,18 +178,16 @@ func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequ
 		// The API reports no creation time for collections: what existed
 		// before the create is listed first instead.
 		ListFirst: true,
+		Schema:    req.Plan.Schema,
 	})
 	if created == nil {
 		return
 	}
 	// The create body has no enabled flag: apply it afterwards.
 	if !plan.Enabled.ValueBool() {
-		disabled := false
-		if _, err := r.pd.Client.UpdateCollection(ctx, created.ID, client.ServiceCollectionUpdate{
-			DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description), Enabled: &disabled,
-		}); err != nil {
+		if _, err := r.pd.Client.UpdateCollection(ctx, created.ID, client.ServiceCollectionUpdate{Enabled: client.NullableOf(false)}); err != nil {
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to disable new collection "+name, err)
+			tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to disable new collection "+name, err)
 			return
 		}
 	}
@@ -228,11 +226,14 @@ func (r *collectionResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	id := state.ID.ValueString()
-	enabled := plan.Enabled.ValueBool()
+	// A null display name or description (removed from the configuration)
+	// clears it.
 	if _, err := r.pd.Client.UpdateCollection(ctx, id, client.ServiceCollectionUpdate{
-		DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description), Enabled: &enabled,
+		DisplayName: client.NullableFrom(tfutil.StringPtr(plan.DisplayName)),
+		Description: client.NullableFrom(tfutil.StringPtr(plan.Description)),
+		Enabled:     client.NullableOf(plan.Enabled.ValueBool()),
 	}); err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update collection "+plan.Name.ValueString(), err)
+		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to update collection "+plan.Name.ValueString(), err)
 		return
 	}
 	g, err := r.pd.Client.GetCollection(ctx, id)

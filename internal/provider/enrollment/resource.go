@@ -396,6 +396,7 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 		Differences: func(*client.CustomerEnrollment) []string { return nil },
 		ID:          func(e *client.CustomerEnrollment) string { return e.ID },
 		ImportID:    func(e *client.CustomerEnrollment) string { return e.ID },
+		Schema:      req.Plan.Schema,
 	})
 	if created == nil {
 		return

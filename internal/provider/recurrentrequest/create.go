@@ -40,12 +40,12 @@ func activate(ctx context.Context, c *client.Client, draftID string, schedule *c
 		}
 		return &createError{step: step, draftID: draftID, err: err, cleanupErr: cerr}
 	}
-	rr, err := c.UpdateRecurrentRequest(ctx, draftID, client.RecurrentRequestUpdate{Schedule: schedule})
+	rr, err := c.UpdateRecurrentRequest(ctx, draftID, client.RecurrentRequestUpdate{Schedule: client.NullableOrUnset(schedule)})
 	if err != nil {
 		return nil, fail("Setting the schedule", err)
 	}
 	if rr.Status != status {
-		rr, err = c.UpdateRecurrentRequest(ctx, draftID, client.RecurrentRequestUpdate{Status: &status})
+		rr, err = c.UpdateRecurrentRequest(ctx, draftID, client.RecurrentRequestUpdate{Status: client.NullableOf(status)})
 		if err != nil {
 			return nil, fail("Setting the status to "+status, err)
 		}

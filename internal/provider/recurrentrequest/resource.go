@@ -196,6 +196,8 @@ func (r *recurrentResource) Create(ctx context.Context, req resource.CreateReque
 		ID:          func(rr *client.RecurrentRequestPublic) string { return rr.ID },
 		ImportID:    func(rr *client.RecurrentRequestPublic) string { return rr.ID },
 		CreatedAt:   func(rr *client.RecurrentRequestPublic) string { return rr.CreatedAt },
+		Schema:      req.Plan.Schema,
+		Fields:      apiFields,
 	})
 	if draft == nil {
 		return
@@ -237,6 +239,10 @@ func (r *recurrentResource) Read(ctx context.Context, req resource.ReadRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(rr))...)
 }
 
+// apiFields maps the bodies' fields to the attributes: the schedule's
+// fields are top-level attributes.
+var apiFields = tfutil.APIFields{Names: map[string]string{"body_template": "body", "request_headers": "headers", "schedule": ""}}
+
 func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state recurrentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -245,9 +251,8 @@ func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	id := state.ID.ValueString()
-	reqPath := plan.RequestPath.ValueString()
 	patch := client.RecurrentRequestUpdate{
-		RequestPath:    &reqPath,
+		RequestPath:    client.NullableOf(plan.RequestPath.ValueString()),
 		BodyTemplate:   client.NullableFrom(plan.bodyJSON()),
 		RequestHeaders: client.NullableFrom(plan.headers(ctx, &resp.Diagnostics)),
 		Name:           client.NullableFrom(tfutil.StringPtr(plan.Name)),
@@ -258,17 +263,17 @@ func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateReque
 	// Re-sending an unchanged schedule would restart its interval, so it
 	// is sent only when it changed (or to activate a draft).
 	if plan.scheduleChanged(state) || state.Status.ValueString() == client.RecurrentStatusDraft {
-		patch.Schedule = plan.schedule()
+		patch.Schedule = client.NullableOrUnset(plan.schedule())
 	}
 	rr, err := r.pd.Client.UpdateRecurrentRequest(ctx, id, patch)
 	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update recurrent request "+id, err)
+		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, apiFields, "Unable to update recurrent request "+id, err)
 		return
 	}
 	if want := plan.Status.ValueString(); rr.Status != want {
-		rr, err = r.pd.Client.UpdateRecurrentRequest(ctx, id, client.RecurrentRequestUpdate{Status: &want})
+		rr, err = r.pd.Client.UpdateRecurrentRequest(ctx, id, client.RecurrentRequestUpdate{Status: client.NullableOf(want)})
 		if err != nil {
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to set the status of recurrent request "+id+" to "+want, err)
+			tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, apiFields, "Unable to set the status of recurrent request "+id+" to "+want, err)
 			return
 		}
 	}

@@ -212,8 +212,7 @@ func TestAccRecurrentRequest_lifecycle(t *testing.T) {
 					if err != nil || len(all) != 1 {
 						t.Fatalf("listing active requests: %v, %d found", err, len(all))
 					}
-					cancelled := client.RecurrentStatusCancelled
-					if _, err := e.Client.UpdateRecurrentRequest(context.Background(), all[0].ID, client.RecurrentRequestUpdate{Status: &cancelled}); err != nil {
+					if _, err := e.Client.UpdateRecurrentRequest(context.Background(), all[0].ID, client.RecurrentRequestUpdate{Status: client.NullableOf(client.RecurrentStatusCancelled)}); err != nil {
 						t.Fatal(err)
 					}
 				},

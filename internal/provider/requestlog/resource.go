@@ -74,8 +74,8 @@ func (r *loggingResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // send turns logging on or off as m says, adding an error to diags when
-// the API refuses.
-func (r *loggingResource) send(ctx context.Context, m loggingModel, diags *diag.Diagnostics) {
+// the API refuses (at the attribute a 422 names, in schema s).
+func (r *loggingResource) send(ctx context.Context, s tfutil.SchemaPaths, m loggingModel, diags *diag.Diagnostics) {
 	var err error
 	if m.Enabled.ValueBool() {
 		_, err = r.pd.Client.StartRequestLogging(ctx, m.TruncateLongMessage.ValueBoolPointer())
@@ -84,7 +84,7 @@ func (r *loggingResource) send(ctx context.Context, m loggingModel, diags *diag.
 	}
 	if err != nil {
 		verb := map[bool]string{true: "start", false: "stop"}[m.Enabled.ValueBool()]
-		tfutil.AddAPIError(diags, "Unable to "+verb+" request logging", err)
+		tfutil.AddAPIErrorAt(ctx, diags, s, tfutil.APIFields{}, "Unable to "+verb+" request logging", err)
 	}
 }
 
@@ -94,7 +94,7 @@ func (r *loggingResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.send(ctx, m, &resp.Diagnostics)
+	r.send(ctx, req.Plan.Schema, m, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -122,7 +122,7 @@ func (r *loggingResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.send(ctx, m, &resp.Diagnostics)
+	r.send(ctx, req.Plan.Schema, m, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

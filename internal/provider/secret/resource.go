@@ -209,8 +209,8 @@ func body(cfg secretModel, sensitive *bool) client.SecretUpdate {
 	if !cfg.ValueWO.IsNull() {
 		v = cfg.ValueWO.ValueString()
 	}
-	desc := cfg.Description.ValueString()
-	return client.SecretUpdate{Value: v, Sensitive: sensitive, Description: &desc}
+	// An empty description clears it; the API leaves a missing one as it is.
+	return client.SecretUpdate{Value: v, Sensitive: client.NullableOrUnset(sensitive), Description: client.NullableOf(cfg.Description.ValueString())}
 }
 
 func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -258,7 +258,7 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 		Differences: func(s *client.SecretPublic) []string {
 			var m tfutil.Mismatches
 			m.Check("sensitive", s.Sensitive == sensitive)
-			m.Check("description", tfutil.SameJSON(b.Description, s.Description) || (s.Description == nil && *b.Description == ""))
+			m.Check("description", tfutil.SameJSON(b.Description, s.Description) || (s.Description == nil && cfg.Description.ValueString() == ""))
 			m.Check("value", s.Sensitive || s.Value == nil || *s.Value == b.Value)
 			m.Check("updated_at (it was written again after it was created: by another resource, or outside Terraform)", s.Inserted(0))
 			return m
@@ -272,7 +272,7 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 				resp.Diagnostics.AddAttributeError(path.Root("name"), "Secret "+name+" was overwritten: it already existed", ow.Error())
 				return
 			}
-			tfutil.AddAPIError(&resp.Diagnostics, "Unable to create secret "+name, err)
+			tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to create secret "+name, err)
 		},
 	})
 	if s == nil {
@@ -326,7 +326,7 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 	sensitive := plan.Sensitive.ValueBool()
 	s, _, err := r.pd.Client.SetSecret(ctx, name, plan.Shared.ValueBool(), body(cfg, &sensitive))
 	if err != nil {
-		tfutil.AddAPIError(&resp.Diagnostics, "Unable to update secret "+name, err)
+		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to update secret "+name, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(s, plan))...)

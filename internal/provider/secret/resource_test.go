@@ -191,8 +191,7 @@ func TestAccSecret_variableDriftAndImport(t *testing.T) {
 			{
 				// Changed outside Terraform: the plan puts it back.
 				PreConfig: func() {
-					f := false
-					if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "us-east-1", Sensitive: &f}); err != nil {
+					if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "us-east-1", Sensitive: client.NullableOf(false)}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -284,8 +283,7 @@ func TestAccSecret_shared(t *testing.T) {
 				// A personal secret of the same name made elsewhere does not
 				// confuse the shared one's refresh.
 				PreConfig: func() {
-					f := false
-					if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "mine", Sensitive: &f}); err != nil {
+					if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "mine", Sensitive: client.NullableOf(false)}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -533,8 +531,7 @@ func TestAccSecret_createThatUpdatesFailsLoudly(t *testing.T) {
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/secrets/"+name {
 			// The check answered 404; now someone else creates it.
 			once.Do(func() {
-				variable := false
-				if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "theirs", Sensitive: &variable}); err != nil {
+				if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "theirs", Sensitive: client.NullableOf(false)}); err != nil {
 					t.Errorf("the other writer: %v", err)
 				}
 			})

@@ -48,8 +48,13 @@ type Creation[T any] struct {
 	// this create's.
 	ListFirst bool
 	// Fail reports an error that is neither a lost answer nor a conflict;
-	// nil adds the API error under the summary.
+	// nil adds the API error under the summary, attached to the attributes
+	// a 422 names when Schema is set (see AddAPIErrorAt).
 	Fail func(err error)
+	// Schema is the resource's schema (req.Plan.Schema) and Fields maps
+	// the create body's fields to its attributes.
+	Schema SchemaPaths
+	Fields APIFields
 }
 
 // clockSlack is how far the API's clock may be behind this machine's
@@ -89,6 +94,9 @@ func RunCreate[T any](ctx context.Context, diags *diag.Diagnostics, summary stri
 		return nil
 	case c.Fail != nil:
 		c.Fail(err)
+		return nil
+	case c.Schema != nil:
+		AddAPIErrorAt(ctx, diags, c.Schema, c.Fields, summary, err)
 		return nil
 	}
 	AddAPIError(diags, summary, err)
