@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/alias"
 )
 
 const addr = "unitysvc_alias.test"
@@ -52,7 +54,7 @@ resource "unitysvc_alias" "test" {
 
 func TestAccAlias_lifecycle(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-")
+	name := tfacctest.RandomWithPrefix("tf-acc")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	first := e.Config(aliasConfig(name, `  target_path = "g/llm"
   description = "chat models"
@@ -180,7 +182,7 @@ func oldAliasDeactivated(e *acctest.Env, name string) resource.TestCheckFunc {
 // key is created non-routing) and never fought; set, Terraform switches.
 func TestAccAlias_routing(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-")
+	name := tfacctest.RandomWithPrefix("tf-acc")
 	primary, backup := "unitysvc_alias.primary", "unitysvc_alias.backup"
 	cfg := func(backupRouting string) string {
 		return e.Config(fmt.Sprintf(`
@@ -272,7 +274,7 @@ resource "unitysvc_alias" "backup" {
 
 func TestAccAlias_conflict(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-")
+	name := tfacctest.RandomWithPrefix("tf-acc")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_alias", exists),
@@ -361,4 +363,17 @@ func TestAccAlias_example(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// A 404 on read means the alias was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestAliasResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, alias.NewResource, map[string]any{"id": id, "name": "my-alias"}, "GET /v1/aliases/"+id)
+}
+
+// A 404 on delete means the alias is gone already: success.
+func TestAliasResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, alias.NewResource, map[string]any{"id": id, "name": "my-alias"}, "DELETE /v1/aliases/"+id)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/broadcast"
 )
 
 var exists = acctest.ExistsByID((*client.Client).GetBroadcast)
@@ -33,7 +35,7 @@ func target(i int, attr string) tfjsonpath.Path {
 
 func TestAccBroadcast_lifecycle(t *testing.T) {
 	e := acctest.New(t)
-	name, renamed := acctest.RandName("tf-acc-bc-"), acctest.RandName("tf-acc-bc-")
+	name, renamed := tfacctest.RandomWithPrefix("tf-acc-bc"), tfacctest.RandomWithPrefix("tf-acc-bc")
 	var id string
 	cfgRenamed := e.Config(fmt.Sprintf(`
 resource "unitysvc_broadcast" "test" {
@@ -199,7 +201,7 @@ resource "unitysvc_broadcast" "test" {
 
 func TestAccBroadcast_nameConflict(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-bc-")
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
@@ -256,4 +258,17 @@ func TestAccBroadcast_examples(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A 404 on read means the broadcast was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestBroadcastResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, broadcast.NewResource, map[string]any{"id": id, "name": "my-broadcast"}, "GET /v1/broadcasts/"+id)
+}
+
+// A 404 on delete means the broadcast is gone already: success.
+func TestBroadcastResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, broadcast.NewResource, map[string]any{"id": id, "name": "my-broadcast"}, "DELETE /v1/broadcasts/"+id)
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -17,7 +18,7 @@ import (
 
 func TestAccChainDataSource_managedElsewhere(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-chain-")
+	name := tfacctest.RandomWithPrefix("tf-acc-chain")
 	const ds = "data.unitysvc_chain.test"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/chain"
 )
 
 var exists = acctest.ExistsByID((*client.Client).GetChain)
@@ -35,7 +37,7 @@ func stepAttr(i int, attr string) tfjsonpath.Path {
 
 func TestAccChain_lifecycle(t *testing.T) {
 	e := acctest.New(t)
-	name, renamed := acctest.RandName("tf-acc-chain-"), acctest.RandName("tf-acc-chain-")
+	name, renamed := tfacctest.RandomWithPrefix("tf-acc-chain"), tfacctest.RandomWithPrefix("tf-acc-chain")
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -264,7 +266,7 @@ resource "unitysvc_chain" "test" {
 
 func TestAccChain_nameConflict(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-chain-")
+	name := tfacctest.RandomWithPrefix("tf-acc-chain")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
@@ -361,4 +363,17 @@ func TestAccChain_examples(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A 404 on read means the chain was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestChainResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, chain.NewResource, map[string]any{"id": id, "name": "my-chain"}, "GET /v1/chains/"+id)
+}
+
+// A 404 on delete means the chain is gone already: success.
+func TestChainResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, chain.NewResource, map[string]any{"id": id, "name": "my-chain"}, "DELETE /v1/chains/"+id)
 }

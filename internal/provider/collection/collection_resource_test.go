@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 )
 
 const (
@@ -135,7 +137,7 @@ func (o *outOfBand) remember(addrs ...string) resource.TestCheckFunc {
 
 func TestAccCollection_tutorial(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("my-llms-")
+	name := tfacctest.RandomWithPrefix("my-llms")
 	oob := &outOfBand{}
 	all := []string{collAddr, byokAddr, gptAddr, enrollAddr, secretAddr}
 	del := func(addr string, fn func(ctx context.Context, c *client.Client, attrs map[string]string) error) func() {
@@ -292,7 +294,7 @@ resource "unitysvc_collection_member" "gpt" {
 
 func TestAccCollection_duplicateName(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("dup-")
+	name := tfacctest.RandomWithPrefix("dup")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_collection", collectionExists),
@@ -314,7 +316,7 @@ resource "unitysvc_collection" "b" {
 
 func TestAccCollection_sharedDisabledAndValidation(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("team-")
+	name := tfacctest.RandomWithPrefix("team")
 	cfg := func(shared, enabled bool) string {
 		return e.Config(fmt.Sprintf(`
 resource "unitysvc_collection" "my_llms" {
@@ -373,7 +375,7 @@ resource "unitysvc_collection_member" "gpt" {
 // that targets the collection.
 func TestAccCollection_pathsKnownAtPlan(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("plan-known-")
+	name := tfacctest.RandomWithPrefix("plan-known")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -400,4 +402,17 @@ resource "unitysvc_alias" "a" {
 			}},
 		}},
 	})
+}
+
+// A 404 on read means the collection was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestCollectionResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, collection.NewResource, map[string]any{"id": id, "name": "my-llms"}, "GET /v1/groups/"+id)
+}
+
+// A 404 on delete means the collection is gone already: success.
+func TestCollectionResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, collection.NewResource, map[string]any{"id": id, "name": "my-llms"}, "DELETE /v1/groups/"+id)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -15,11 +16,12 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 )
 
 func TestAccCollectionMember_routingKeyChangeReplaces(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("rk-")
+	name := tfacctest.RandomWithPrefix("rk")
 	gpt := "f9be74cf-42e7-54f2-a600-d7420174d368" // gpt-4o-mini
 	var firstMemberID string
 	resource.ParallelTest(t, resource.TestCase{
@@ -73,7 +75,7 @@ func TestAccCollectionMember_limit(t *testing.T) {
 	for _, s := range cat.GroupServices(g)[:21] {
 		ids = append(ids, fmt.Sprintf("%q", s.ID))
 	}
-	name := acctest.RandName("full-")
+	name := tfacctest.RandomWithPrefix("full")
 	config := func(n int) string {
 		return e.Config(fmt.Sprintf(`
 locals {
@@ -106,8 +108,21 @@ func TestAccCollectionMember_needsEnrollment(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      e.Config(memberConfig(acctest.RandName("byok-"), byokService, "")),
+			Config:      e.Config(memberConfig(tfacctest.RandomWithPrefix("byok"), byokService, "")),
 			ExpectError: regexp.MustCompile(`(?s)my-provider-llm.*requires an\s+enrollment.*unitysvc_enrollment`),
 		}},
 	})
+}
+
+// A 404 on read means the collectionmember was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestCollectionMemberResource_readNotFoundRemoves(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectReadRemoves(t, collection.NewMemberResource, map[string]any{"id": id + "/" + serviceID, "collection_id": id, "service_id": serviceID}, "GET /v1/groups/"+id+"/members")
+}
+
+// A 404 on delete means the collectionmember is gone already: success.
+func TestCollectionMemberResource_deleteNotFoundSucceeds(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectDeleteSucceeds(t, collection.NewMemberResource, map[string]any{"id": id + "/" + serviceID, "collection_id": id, "service_id": serviceID}, "DELETE /v1/groups/"+id+"/members/"+serviceID)
 }

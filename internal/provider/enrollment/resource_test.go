@@ -20,6 +20,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/enrollment"
 )
 
 const (
@@ -474,4 +475,17 @@ resource "unitysvc_enrollment" "byok" {
 			},
 		},
 	})
+}
+
+// A 404 on read means the enrollment was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestEnrollmentResource_readNotFoundRemoves(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectReadRemoves(t, enrollment.NewResource, map[string]any{"id": id, "service_id": serviceID}, "GET /v1/enrollments/"+id)
+}
+
+// A 404 on delete means the enrollment is gone already: success.
+func TestEnrollmentResource_deleteNotFoundSucceeds(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectDeleteSucceeds(t, enrollment.NewResource, map[string]any{"id": id, "service_id": serviceID}, "DELETE /v1/enrollments/"+id)
 }
