@@ -33,108 +33,125 @@ func target(i int, attr string) tfjsonpath.Path {
 	return tfjsonpath.New("targets").AtSliceIndex(i).AtMapKey(attr)
 }
 
-func TestAccBroadcast_lifecycle(t *testing.T) {
-	e := acctest.New(t)
-	name, renamed := tfacctest.RandomWithPrefix("tf-acc-bc"), tfacctest.RandomWithPrefix("tf-acc-bc")
-	var id string
-	cfgRenamed := e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name    = %q
-  shared  = true
-  targets = [{ name = "only", target_path = "g/llm" }]
+// createStep creates the fan-out broadcast and checks every attribute;
+// the tests below start from it.
+func createStep(e *acctest.Env, t *testing.T, name string, id *string) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/broadcast_fan_out.tf", map[string]any{"name": name}),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("mode"), knownvalue.StringExact("sync")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(30000)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("fan out")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("b/"+name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/b/"+name)),
+			statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("anthropic")),
+			statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, target(1, "routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("gpt-4o")})),
+		},
+		Check: acctest.IDUnchanged(addr, id),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
 }
-`, renamed))
+
+// updateStep reorders, adds and removes targets and changes settings in
+// one apply: an in-place update, in state and on the server.
+func updateStep(e *acctest.Env, t *testing.T, name string, id *string) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/broadcast_updated.tf", map[string]any{"name": name, "mode": "sync"}),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(12000)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("targets"), knownvalue.ListSizeExact(2)),
+			statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("openai")),
+			statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.MapSizeExact(2)),
+			statecheck.ExpectKnownValue(addr, target(1, "name"), knownvalue.StringExact("mistral")),
+		},
+		Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, id), func(*terraform.State) error {
+			b, err := e.Client.GetBroadcast(context.Background(), *id)
+			if err != nil {
+				return err
+			}
+			if len(b.Targets) != 2 || b.Targets[0].Name != "openai" || b.Targets[1].SortOrder != 1 {
+				return fmt.Errorf("targets in the API = %+v", b.Targets)
+			}
+			return nil
+		}),
+	}
+}
+
+// Targets and settings change in place, keeping the id.
+func TestAccBroadcast_updateInPlace(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps:                    []resource.TestStep{createStep(e, t, name, &id), updateStep(e, t, name, &id)},
+	})
+}
+
+// Import by id and by name reads back exactly what apply stored (after an
+// update, so targets' order and overrides are covered).
+func TestAccBroadcast_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
 		Steps: []resource.TestStep{
-			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name        = %q
-  description = "fan out"
-  targets = [
-    { name = "anthropic", target_path = "anthropic" },
-    { name = "openai", target_path = "openai", routing_key_override = { model = "gpt-4o" } },
-  ]
-}
-`, name)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("mode"), knownvalue.StringExact("sync")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(30000)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("fan out")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("b/"+name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/b/"+name)),
-					statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("anthropic")),
-					statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, target(1, "routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("gpt-4o")})),
-				},
-				Check: acctest.IDUnchanged(addr, &id),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				// Reorder, add and remove targets and change settings in one apply.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name              = %q
-  target_timeout_ms = 12000
-  enabled           = false
-  targets = [
-    { name = "openai", target_path = "openai", routing_key_override = { model = "gpt-4o-mini", temperature = "0" } },
-    { name = "mistral", target_path = "g/open-weights" },
-  ]
-}
-`, name)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(12000)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("targets"), knownvalue.ListSizeExact(2)),
-					statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("openai")),
-					statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.MapSizeExact(2)),
-					statecheck.ExpectKnownValue(addr, target(1, "name"), knownvalue.StringExact("mistral")),
-				},
-				Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, &id), func(*terraform.State) error {
-					b, err := e.Client.GetBroadcast(context.Background(), id)
-					if err != nil {
-						return err
-					}
-					if len(b.Targets) != 2 || b.Targets[0].Name != "openai" || b.Targets[1].SortOrder != 1 {
-						return fmt.Errorf("targets in the API = %+v", b.Targets)
-					}
-					return nil
-				}),
-			},
+			createStep(e, t, name, &id),
+			updateStep(e, t, name, &id),
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
-			{
-				// async is accepted by the schema but the API refuses it for now.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name              = %q
-  mode              = "async"
-  target_timeout_ms = 12000
-  enabled           = false
-  targets = [
-    { name = "openai", target_path = "openai", routing_key_override = { model = "gpt-4o-mini", temperature = "0" } },
-    { name = "mistral", target_path = "g/open-weights" },
-  ]
+		},
+	})
 }
-`, name)),
+
+// async is accepted by the schema but the API refuses it for now: the
+// apply fails with the API's 422 and its detail.
+func TestAccBroadcast_asyncRefused(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, &id),
+			updateStep(e, t, name, &id),
+			{
+				Config:      e.ConfigFile(t, "testdata/broadcast_updated.tf", map[string]any{"name": name, "mode": "async"}),
 				ExpectError: regexp.MustCompile(`(?s)HTTP\s+422.*'async'\s+is\s+not\s+available\s+yet`),
 			},
+		},
+	})
+}
+
+// A new name and the shared scope replace the broadcast, and the old one
+// is gone from the server.
+func TestAccBroadcast_replaceOnNameAndScope(t *testing.T) {
+	e := acctest.New(t)
+	name, renamed := tfacctest.RandomWithPrefix("tf-acc-bc"), tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, &id),
 			{
-				// A new name and the shared scope: replaced.
-				Config: cfgRenamed,
+				Config: e.ConfigFile(t, "testdata/broadcast_single_target_shared.tf", map[string]any{"name": renamed}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
@@ -156,13 +173,26 @@ resource "unitysvc_broadcast" "test" {
 					return nil
 				},
 			},
+		},
+	})
+}
+
+// Deleted outside Terraform: the refresh drops it and the plan creates it
+// again.
+func TestAccBroadcast_outOfBandDelete(t *testing.T) {
+	e := acctest.New(t)
+	cfg := e.ConfigFile(t, "testdata/broadcast_single_target_shared.tf", map[string]any{"name": tfacctest.RandomWithPrefix("tf-acc-bc")})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps: []resource.TestStep{
 			{
-				Config:             cfgRenamed,
+				Config:             cfg,
 				Check:              e.DeleteOutOfBand(addr, deleteBroadcast),
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: cfgRenamed,
+				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
