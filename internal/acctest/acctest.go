@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"regexp"
 	"strings"
@@ -131,17 +130,6 @@ func (e *Env) ProviderConfig() string {
 
 // Config prefixes hcl with the provider block.
 func (e *Env) Config(hcl string) string { return e.ProviderConfig() + "\n" + hcl }
-
-// RandName returns prefix plus a random suffix of lower-case letters and
-// digits, so remote runs never collide.
-func RandName(prefix string) string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, 8)
-	for i := range b {
-		b[i] = alphabet[rand.IntN(len(alphabet))]
-	}
-	return prefix + string(b)
-}
 
 // Ctx returns a context for client calls made by checks.
 func Ctx() context.Context { return context.Background() }

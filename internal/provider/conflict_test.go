@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -24,7 +25,7 @@ import (
 func TestAccConflictOffersImport(t *testing.T) {
 	e := acctest.New(t)
 	ctx := context.Background()
-	name := acctest.RandName("orphan-")
+	name := tfacctest.RandomWithPrefix("orphan")
 	col, err := e.Client.CreateCollection(ctx, client.ServiceCollectionCreate{Name: name}, false)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -66,7 +67,7 @@ func TestAccGateway(t *testing.T) {
 	if acctest.Remote() {
 		t.Skip("relies on the latency profiles of unitysvc-local's built-in upstreams")
 	}
-	coll, chain, bcast := acctest.RandName("tf-acc-gw-"), acctest.RandName("tf-acc-gw-"), acctest.RandName("tf-acc-gw-")
+	coll, chain, bcast := tfacctest.RandomWithPrefix("tf-acc-gw"), tfacctest.RandomWithPrefix("tf-acc-gw"), tfacctest.RandomWithPrefix("tf-acc-gw")
 	config := e.Config(fmt.Sprintf(`
 data "unitysvc_service" "gpt" {
   group = "llm"

@@ -4,15 +4,16 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -56,11 +57,11 @@ type unitysvcProvider struct {
 }
 
 type providerModel struct {
-	APIKey         types.String `tfsdk:"api_key"`
-	APIURL         types.String `tfsdk:"api_url"`
-	GatewayURL     types.String `tfsdk:"gateway_url"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	APIKey         types.String         `tfsdk:"api_key"`
+	APIURL         types.String         `tfsdk:"api_url"`
+	GatewayURL     types.String         `tfsdk:"gateway_url"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
 }
 
 // New returns a constructor of the provider at version.
@@ -92,9 +93,9 @@ func (p *unitysvcProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:            true,
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Timeout of each HTTP attempt, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
+				MarkdownDescription: "Timeout of each HTTP attempt, as a positive Go duration such as `30s` or `2m`. Defaults to `30s`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				CustomType:          timetypes.GoDurationType{},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried on HTTP 429, 5xx or a network error, with exponential backoff and jitter (honouring `Retry-After`). Creates (POST) are retried only when the request provably never reached the server, or on 429. Defaults to 4.",
@@ -114,7 +115,7 @@ func (p *unitysvcProvider) Configure(ctx context.Context, req provider.Configure
 	for _, a := range []struct {
 		name string
 		v    types.String
-	}{{"api_key", cfg.APIKey}, {"api_url", cfg.APIURL}, {"gateway_url", cfg.GatewayURL}, {"request_timeout", cfg.RequestTimeout}} {
+	}{{"api_key", cfg.APIKey}, {"api_url", cfg.APIURL}, {"gateway_url", cfg.GatewayURL}, {"request_timeout", cfg.RequestTimeout.StringValue}} {
 		if a.v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Unknown provider configuration value",
 				fmt.Sprintf("The provider cannot be configured because %s depends on a value known only after apply. Set it to a literal, a variable, or use the environment variable instead.", a.name))
@@ -128,8 +129,8 @@ func (p *unitysvcProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	apiKey := firstNonEmpty(cfg.APIKey.ValueString(), os.Getenv(EnvAPIKey))
-	apiURL := strings.TrimRight(firstNonEmpty(cfg.APIURL.ValueString(), os.Getenv(EnvAPIURL), client.DefaultBaseURL), "/")
+	apiKey := cmp.Or(cfg.APIKey.ValueString(), os.Getenv(EnvAPIKey))
+	apiURL := strings.TrimRight(cmp.Or(cfg.APIURL.ValueString(), os.Getenv(EnvAPIURL), client.DefaultBaseURL), "/")
 	if err := checkURL(apiURL); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid api_url",
 			fmt.Sprintf("%q is not usable: %v. Set api_url (or %s) to the API base URL, for example %s.", apiURL, err, EnvAPIURL, client.DefaultBaseURL))
@@ -139,7 +140,7 @@ func (p *unitysvcProvider) Configure(ctx context.Context, req provider.Configure
 			fmt.Sprintf("%q has no API version segment: the UnitySVC customer API is served under /v1. Set api_url (or %s) to %q. "+
 				"(The gateway URL, gateway_url or %s, is the one without /v1.)", apiURL, EnvAPIURL, apiURL+"/v1", EnvGatewayURL))
 	}
-	gatewayURL := strings.TrimRight(firstNonEmpty(cfg.GatewayURL.ValueString(), os.Getenv(EnvGatewayURL), strings.TrimSuffix(apiURL, "/v1")), "/")
+	gatewayURL := strings.TrimRight(cmp.Or(cfg.GatewayURL.ValueString(), os.Getenv(EnvGatewayURL), strings.TrimSuffix(apiURL, "/v1")), "/")
 	if err := checkURL(gatewayURL); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("gateway_url"), "Invalid gateway_url",
 			fmt.Sprintf("%q is not usable: %v. Set gateway_url (or %s) to the gateway base URL, for example https://api.unitysvc.com.", gatewayURL, err, EnvGatewayURL))
@@ -149,8 +150,16 @@ func (p *unitysvcProvider) Configure(ctx context.Context, req provider.Configure
 				"set gateway_url (or %s) to the gateway base URL without the version, for example https://api.unitysvc.com.", gatewayURL, EnvAPIURL, EnvGatewayURL))
 	}
 	timeout := defaultRequestTimeout
-	if s := cfg.RequestTimeout.ValueString(); s != "" {
-		timeout, _ = time.ParseDuration(s) // validated by durationValidator
+	if !cfg.RequestTimeout.IsNull() {
+		// The type has checked the syntax; a duration of zero or less
+		// would time every request out at once.
+		d, diags := cfg.RequestTimeout.ValueGoDuration()
+		resp.Diagnostics.Append(diags...)
+		if !diags.HasError() && d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout is %q; it must be a positive Go duration such as 30s, 1m30s or 2m.", cfg.RequestTimeout.ValueString()))
+		}
+		timeout = d
 	}
 	maxRetries := int64(defaultMaxRetries)
 	if !cfg.MaxRetries.IsNull() {
@@ -216,15 +225,6 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 	return out
 }
 
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -252,24 +252,4 @@ func hasVersionSegment(s string) bool {
 	}
 	p := strings.TrimRight(u.Path, "/")
 	return versionSegment.MatchString(p[strings.LastIndex(p, "/")+1:])
-}
-
-// durationValidator checks a Go duration string greater than zero.
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "must be a positive Go duration such as 30s, 1m30s or 2m"
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s is %s; it %s.", req.Path, strconv.Quote(req.ConfigValue.ValueString()), v.Description(ctx)))
-	}
 }

@@ -42,9 +42,16 @@ data "unitysvc_group" "llm" {
 				ExpectError: acctest.ErrorText("ends in an API version segment, like the customer API's URL"),
 			},
 			{
+				// Not a duration: refused by the attribute's type.
 				Config: provider(fmt.Sprintf(`api_url = %q
   request_timeout = "soon"`, e.APIURL)),
-				ExpectError: acctest.ErrorText(`must be a positive Go duration such as 30s, 1m30s or 2m`),
+				ExpectError: acctest.ErrorText(`not a valid Go Time Duration string format`),
+			},
+			{
+				// A duration, but not a usable timeout.
+				Config: provider(fmt.Sprintf(`api_url = %q
+  request_timeout = "0s"`, e.APIURL)),
+				ExpectError: acctest.ErrorText(`request_timeout is "0s"; it must be a positive Go duration such as 30s, 1m30s or 2m`),
 			},
 			{
 				Config: provider(fmt.Sprintf(`api_url = %q

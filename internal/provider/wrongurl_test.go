@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -20,7 +21,7 @@ func TestAccWrongAPIURLKeepsState(t *testing.T) {
 	if e.Instance == nil {
 		t.Skip("needs unitysvc-local: the test points the provider at its other ports")
 	}
-	name := acctest.RandName("wrongurl")
+	name := tfacctest.RandomWithPrefix("wrongurl")
 	// The service id is looked up here rather than by a data source, so
 	// that what the wrong URL meets is the refresh of resources alone.
 	services, err := e.Client.ListGroupServices(acctest.Ctx(), "llm", "gpt-4o-mini")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/alias"
 )
 
 const addr = "unitysvc_alias.test"
@@ -50,58 +52,79 @@ resource "unitysvc_alias" "test" {
 `, name, body)
 }
 
-func TestAccAlias_lifecycle(t *testing.T) {
+// createStep creates the chat alias and checks every attribute, with
+// gateway_path known at plan time; sameID records its id.
+func createStep(e *acctest.Env, t *testing.T, name string, sameID statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/alias_chat.tf", map[string]any{"name": name}),
+		ConfigStateChecks: []statecheck.StateCheck{
+			sameID,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_path"), knownvalue.StringExact("g/llm")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("chat models")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("gpt-4o-mini")})),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("request_routing_key"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("a/"+name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/a/"+name)),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("a/"+name)),
+			},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
+}
+
+// updateStep changes the target, the description and both keys in place
+// (sameID checks the id stayed).
+func updateStep(e *acctest.Env, t *testing.T, name string, sameID statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/alias_open_weights.tf", map[string]any{"name": name}),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			sameID,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_path"), knownvalue.StringExact("g/open-weights")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("open-weight chat models")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("request_routing_key"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("chat")})),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing_key_override"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing"), knownvalue.Bool(true)),
+		},
+	}
+}
+
+// Target, description and both routing keys change in place: same id.
+func TestAccAlias_updateInPlace(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-")
+	name := tfacctest.RandomWithPrefix("tf-acc")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	first := e.Config(aliasConfig(name, `  target_path = "g/llm"
-  description = "chat models"
-  routing_key_override = { model = "gpt-4o-mini" }`))
-	second := e.Config(aliasConfig(name, `  target_path         = "g/open-weights"
-  description         = "open-weight chat models"
-  request_routing_key = { model = "chat" }`))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_alias", exists),
 		Steps: []resource.TestStep{
-			{
-				Config: first,
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(addr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_path"), knownvalue.StringExact("g/llm")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("chat models")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("gpt-4o-mini")})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("request_routing_key"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("a/"+name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/a/"+name)),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("a/"+name)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				// Target, description and both keys change in place.
-				Config: second,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(addr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_path"), knownvalue.StringExact("g/open-weights")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("open-weight chat models")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("request_routing_key"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("chat")})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing_key_override"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routing"), knownvalue.Bool(true)),
-				},
-			},
+			createStep(e, t, name, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
+			updateStep(e, t, name, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
+		},
+	})
+}
+
+// Import by UUID and by name reads back exactly what apply stored.
+func TestAccAlias_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_alias", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
+			updateStep(e, t, name, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
 			{
 				ResourceName:      addr,
 				ImportState:       true,
@@ -115,12 +138,24 @@ func TestAccAlias_lifecycle(t *testing.T) {
 				ImportStateIdFunc: acctest.ImportStateIDFunc(addr, "name"),
 				ImportStateVerify: true,
 			},
+		},
+	})
+}
+
+// The scope cannot change in place: the alias is replaced, and the old
+// one is deactivated on the server.
+func TestAccAlias_replaceOnScope(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_alias", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
+			updateStep(e, t, name, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
 			{
-				// The scope cannot change in place: replace, and the old alias is deactivated.
-				Config: e.Config(aliasConfig(name, `  target_path         = "g/open-weights"
-  description         = "open-weight chat models"
-  request_routing_key = { model = "chat" }
-  shared              = true`)),
+				Config: e.ConfigFile(t, "testdata/alias_open_weights_shared.tf", map[string]any{"name": name}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -130,14 +165,26 @@ func TestAccAlias_lifecycle(t *testing.T) {
 				},
 				Check: oldAliasDeactivated(e, name),
 			},
+		},
+	})
+}
+
+// Deleted (deactivated) outside Terraform: the next plan creates it
+// again, personal and routing as configured.
+func TestAccAlias_outOfBandDelete(t *testing.T) {
+	e := acctest.New(t)
+	cfg := e.ConfigFile(t, "testdata/alias_minimal.tf", map[string]any{"name": tfacctest.RandomWithPrefix("tf-acc")})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_alias", exists),
+		Steps: []resource.TestStep{
 			{
-				// Deleted outside Terraform: the next plan recreates it.
-				Config:             e.Config(aliasConfig(name, `  target_path = "g/llm"`)),
+				Config:             cfg,
 				Check:              e.DeleteOutOfBand(addr, deactivate),
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: e.Config(aliasConfig(name, `  target_path = "g/llm"`)),
+				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -180,7 +227,7 @@ func oldAliasDeactivated(e *acctest.Env, name string) resource.TestCheckFunc {
 // key is created non-routing) and never fought; set, Terraform switches.
 func TestAccAlias_routing(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-")
+	name := tfacctest.RandomWithPrefix("tf-acc")
 	primary, backup := "unitysvc_alias.primary", "unitysvc_alias.backup"
 	cfg := func(backupRouting string) string {
 		return e.Config(fmt.Sprintf(`
@@ -272,7 +319,7 @@ resource "unitysvc_alias" "backup" {
 
 func TestAccAlias_conflict(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-")
+	name := tfacctest.RandomWithPrefix("tf-acc")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_alias", exists),
@@ -361,4 +408,17 @@ func TestAccAlias_example(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// A 404 on read means the alias was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestAliasResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, alias.NewResource, map[string]any{"id": id, "name": "my-alias"}, "GET /v1/aliases/"+id)
+}
+
+// A 404 on delete means the alias is gone already: success.
+func TestAliasResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, alias.NewResource, map[string]any{"id": id, "name": "my-alias"}, "DELETE /v1/aliases/"+id)
 }

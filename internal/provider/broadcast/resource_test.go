@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/broadcast"
 )
 
 var exists = acctest.ExistsByID((*client.Client).GetBroadcast)
@@ -31,110 +33,127 @@ func target(i int, attr string) tfjsonpath.Path {
 	return tfjsonpath.New("targets").AtSliceIndex(i).AtMapKey(attr)
 }
 
-func TestAccBroadcast_lifecycle(t *testing.T) {
-	e := acctest.New(t)
-	name, renamed := acctest.RandName("tf-acc-bc-"), acctest.RandName("tf-acc-bc-")
-	var id string
-	cfgRenamed := e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name    = %q
-  shared  = true
-  targets = [{ name = "only", target_path = "g/llm" }]
+// createStep creates the fan-out broadcast and checks every attribute;
+// the tests below start from it.
+func createStep(e *acctest.Env, t *testing.T, name string, id *string) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/broadcast_fan_out.tf", map[string]any{"name": name}),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("mode"), knownvalue.StringExact("sync")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(30000)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("fan out")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("b/"+name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/b/"+name)),
+			statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("anthropic")),
+			statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, target(1, "routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("gpt-4o")})),
+		},
+		Check: acctest.IDUnchanged(addr, id),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
 }
-`, renamed))
+
+// updateStep reorders, adds and removes targets and changes settings in
+// one apply: an in-place update, in state and on the server.
+func updateStep(e *acctest.Env, t *testing.T, name string, id *string) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/broadcast_updated.tf", map[string]any{"name": name, "mode": "sync"}),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(12000)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("targets"), knownvalue.ListSizeExact(2)),
+			statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("openai")),
+			statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.MapSizeExact(2)),
+			statecheck.ExpectKnownValue(addr, target(1, "name"), knownvalue.StringExact("mistral")),
+		},
+		Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, id), func(*terraform.State) error {
+			b, err := e.Client.GetBroadcast(context.Background(), *id)
+			if err != nil {
+				return err
+			}
+			if len(b.Targets) != 2 || b.Targets[0].Name != "openai" || b.Targets[1].SortOrder != 1 {
+				return fmt.Errorf("targets in the API = %+v", b.Targets)
+			}
+			return nil
+		}),
+	}
+}
+
+// Targets and settings change in place, keeping the id.
+func TestAccBroadcast_updateInPlace(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps:                    []resource.TestStep{createStep(e, t, name, &id), updateStep(e, t, name, &id)},
+	})
+}
+
+// Import by id and by name reads back exactly what apply stored (after an
+// update, so targets' order and overrides are covered).
+func TestAccBroadcast_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
 		Steps: []resource.TestStep{
-			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name        = %q
-  description = "fan out"
-  targets = [
-    { name = "anthropic", target_path = "anthropic" },
-    { name = "openai", target_path = "openai", routing_key_override = { model = "gpt-4o" } },
-  ]
-}
-`, name)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("mode"), knownvalue.StringExact("sync")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(30000)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("fan out")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("b/"+name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/b/"+name)),
-					statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("anthropic")),
-					statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, target(1, "routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("gpt-4o")})),
-				},
-				Check: acctest.IDUnchanged(addr, &id),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				// Reorder, add and remove targets and change settings in one apply.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name              = %q
-  target_timeout_ms = 12000
-  enabled           = false
-  targets = [
-    { name = "openai", target_path = "openai", routing_key_override = { model = "gpt-4o-mini", temperature = "0" } },
-    { name = "mistral", target_path = "g/open-weights" },
-  ]
-}
-`, name)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("target_timeout_ms"), knownvalue.Int64Exact(12000)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("targets"), knownvalue.ListSizeExact(2)),
-					statecheck.ExpectKnownValue(addr, target(0, "name"), knownvalue.StringExact("openai")),
-					statecheck.ExpectKnownValue(addr, target(0, "routing_key_override"), knownvalue.MapSizeExact(2)),
-					statecheck.ExpectKnownValue(addr, target(1, "name"), knownvalue.StringExact("mistral")),
-				},
-				Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, &id), func(*terraform.State) error {
-					b, err := e.Client.GetBroadcast(context.Background(), id)
-					if err != nil {
-						return err
-					}
-					if len(b.Targets) != 2 || b.Targets[0].Name != "openai" || b.Targets[1].SortOrder != 1 {
-						return fmt.Errorf("targets in the API = %+v", b.Targets)
-					}
-					return nil
-				}),
-			},
+			createStep(e, t, name, &id),
+			updateStep(e, t, name, &id),
 			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true},
-			{
-				// async is accepted by the schema but the API refuses it for now;
-				// the diagnostic is attached to mode (body.mode in the 422), so
-				// Terraform quotes that line of the configuration.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "test" {
-  name              = %q
-  mode              = "async"
-  target_timeout_ms = 12000
-  enabled           = false
-  targets = [
-    { name = "openai", target_path = "openai", routing_key_override = { model = "gpt-4o-mini", temperature = "0" } },
-    { name = "mistral", target_path = "g/open-weights" },
-  ]
+		},
+	})
 }
-`, name)),
+
+// async is accepted by the schema but the API refuses it for now: the
+// apply fails with the API's 422 and its detail, attached to mode
+// (body.mode in the 422), so Terraform quotes that line of the
+// configuration.
+func TestAccBroadcast_asyncRefused(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, &id),
+			updateStep(e, t, name, &id),
+			{
+				Config:      e.ConfigFile(t, "testdata/broadcast_updated.tf", map[string]any{"name": name, "mode": "async"}),
 				ExpectError: regexp.MustCompile(`(?s)with unitysvc_broadcast\.test,.*in resource "unitysvc_broadcast" "test":\s+\d+:\s+mode\s+= "async".*HTTP\s+422.*'async'\s+is\s+not\s+available\s+yet`),
 			},
+		},
+	})
+}
+
+// A new name and the shared scope replace the broadcast, and the old one
+// is gone from the server.
+func TestAccBroadcast_replaceOnNameAndScope(t *testing.T) {
+	e := acctest.New(t)
+	name, renamed := tfacctest.RandomWithPrefix("tf-acc-bc"), tfacctest.RandomWithPrefix("tf-acc-bc")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, &id),
 			{
-				// A new name and the shared scope: replaced.
-				Config: cfgRenamed,
+				Config: e.ConfigFile(t, "testdata/broadcast_single_target_shared.tf", map[string]any{"name": renamed}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
@@ -156,13 +175,26 @@ resource "unitysvc_broadcast" "test" {
 					return nil
 				},
 			},
+		},
+	})
+}
+
+// Deleted outside Terraform: the refresh drops it and the plan creates it
+// again.
+func TestAccBroadcast_outOfBandDelete(t *testing.T) {
+	e := acctest.New(t)
+	cfg := e.ConfigFile(t, "testdata/broadcast_single_target_shared.tf", map[string]any{"name": tfacctest.RandomWithPrefix("tf-acc-bc")})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
+		Steps: []resource.TestStep{
 			{
-				Config:             cfgRenamed,
+				Config:             cfg,
 				Check:              e.DeleteOutOfBand(addr, deleteBroadcast),
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: cfgRenamed,
+				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -201,7 +233,7 @@ resource "unitysvc_broadcast" "test" {
 
 func TestAccBroadcast_nameConflict(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-bc-")
+	name := tfacctest.RandomWithPrefix("tf-acc-bc")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
@@ -220,49 +252,6 @@ resource "unitysvc_broadcast" "b" {
 }
 `, name)),
 				ExpectError: regexp.MustCompile(`(?s)HTTP\s+409.*already\s+exists\s+in\s+the\s+shared\s+scope`),
-			},
-		},
-	})
-}
-
-func TestAccBroadcastDataSource_managedElsewhere(t *testing.T) {
-	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-bc-")
-	const ds = "data.unitysvc_broadcast.test"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					if _, err := e.Client.CreateBroadcast(context.Background(), true, client.BroadcastCreate{Name: name, Targets: []client.BroadcastTargetCreate{
-						{Name: "a", TargetPath: "g/llm", RoutingKeyOverride: map[string]any{"model": "m", "n": 2}},
-					}}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: e.Config(fmt.Sprintf(`
-data "unitysvc_broadcast" "test" {
-  name = %q
-}
-`, name)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("shared"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("mode"), knownvalue.StringExact("sync")),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("gateway_path"), knownvalue.StringExact("b/"+name)),
-					// A non-string override set outside Terraform reads as its JSON text.
-					statecheck.ExpectKnownValue(ds, target(0, "routing_key_override"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"model": knownvalue.StringExact("m"), "n": knownvalue.StringExact("2"),
-					})),
-				},
-			},
-			{
-				Config: e.Config(fmt.Sprintf(`
-data "unitysvc_broadcast" "test" {
-  name   = %q
-  shared = false
-}
-`, name)),
-				ExpectError: regexp.MustCompile(`No\s+personal\s+broadcast\s+named`),
 			},
 		},
 	})
@@ -301,4 +290,17 @@ func TestAccBroadcast_examples(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A 404 on read means the broadcast was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestBroadcastResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, broadcast.NewResource, map[string]any{"id": id, "name": "my-broadcast"}, "GET /v1/broadcasts/"+id)
+}
+
+// A 404 on delete means the broadcast is gone already: success.
+func TestBroadcastResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, broadcast.NewResource, map[string]any{"id": id, "name": "my-broadcast"}, "DELETE /v1/broadcasts/"+id)
 }

@@ -3,10 +3,10 @@ package chain_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -18,7 +18,7 @@ import (
 
 func TestAccChainDataSource_managedElsewhere(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-chain-")
+	name := tfacctest.RandomWithPrefix("tf-acc-chain")
 	const ds = "data.unitysvc_chain.test"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -57,39 +57,6 @@ data "unitysvc_chain" "team" {
 			{
 				Config:      e.Config(`data "unitysvc_chain" "missing" { name = "no-such-chain" }`),
 				ExpectError: regexp.MustCompile(`No\s+personal\s+or\s+shared\s+chain\s+named\s+"no-such-chain"`),
-			},
-		},
-	})
-}
-
-// TestAccChain_examples applies the documented examples as they are.
-func TestAccChain_examples(t *testing.T) {
-	e := acctest.New(t)
-	res, err := os.ReadFile("../../../examples/resources/unitysvc_chain/resource.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := os.ReadFile("../../../examples/data-sources/unitysvc_chain/data-source.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
-		Steps: []resource.TestStep{
-			{
-				Config: e.Config(string(res)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/llm-failover")),
-					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("steps").AtSliceIndex(0).AtMapKey("on_failure"), knownvalue.StringExact("continue")),
-					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("steps").AtSliceIndex(1).AtMapKey("on_success"), knownvalue.StringExact("stop")),
-				},
-			},
-			{
-				Config: e.Config(string(res) + "\n" + string(ds)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.unitysvc_chain.llm_failover", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/llm-failover")),
-				},
 			},
 		},
 	})

@@ -3,10 +3,12 @@ package chain_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/chain"
 )
 
 var exists = acctest.ExistsByID((*client.Client).GetChain)
@@ -32,71 +35,59 @@ func stepAttr(i int, attr string) tfjsonpath.Path {
 	return tfjsonpath.New("steps").AtSliceIndex(i).AtMapKey(attr)
 }
 
-func TestAccChain_lifecycle(t *testing.T) {
+// createStep creates the failover chain and checks every attribute, in
+// state and on the server; the tests below start from it.
+func createStep(e *acctest.Env, t *testing.T, name string, id *string) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/chain_failover.tf", map[string]any{"name": name}),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("failover")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_timeout_ms"), knownvalue.Int64Exact(10000)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/c/"+name)),
+			statecheck.ExpectKnownValue(addr, stepName(0), knownvalue.StringExact("primary")),
+			statecheck.ExpectKnownValue(addr, stepAttr(0, "on_success"), knownvalue.StringExact("stop")),
+			statecheck.ExpectKnownValue(addr, stepAttr(0, "on_failure"), knownvalue.StringExact("continue")),
+			statecheck.ExpectKnownValue(addr, stepAttr(0, "timeout_ms"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, stepAttr(1, "on_failure"), knownvalue.StringExact("stop")),
+			statecheck.ExpectKnownValue(addr, stepAttr(1, "timeout_ms"), knownvalue.Int64Exact(2500)),
+		},
+		Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, id), func(s *terraform.State) error {
+			// The provider's on_failure default reached the API (whose own default is relay).
+			c, err := e.Client.GetChain(context.Background(), *id)
+			if err != nil {
+				return err
+			}
+			if len(c.Steps) != 2 || c.Steps[0].OnFailure != "continue" || c.Steps[0].SortOrder != 0 || c.Steps[1].SortOrder != 1 {
+				return fmt.Errorf("steps in the API = %+v", c.Steps)
+			}
+			return nil
+		}),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
+}
+
+// Settings and steps change in place: the id stays, and nothing is left
+// to plan afterwards.
+func TestAccChain_updateInPlace(t *testing.T) {
 	e := acctest.New(t)
-	name, renamed := acctest.RandName("tf-acc-chain-"), acctest.RandName("tf-acc-chain-")
+	name := tfacctest.RandomWithPrefix("tf-acc-chain")
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
 		Steps: []resource.TestStep{
-			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "test" {
-  name        = %q
-  description = "failover"
-  steps = [
-    { name = "primary", target_path = "g/llm" },
-    { name = "backup", target_path = "g/open-weights", on_success = "stop", on_failure = "stop", timeout_ms = 2500 },
-  ]
-}
-`, name)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("failover")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("default_timeout_ms"), knownvalue.Int64Exact(10000)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/c/"+name)),
-					statecheck.ExpectKnownValue(addr, stepName(0), knownvalue.StringExact("primary")),
-					statecheck.ExpectKnownValue(addr, stepAttr(0, "on_success"), knownvalue.StringExact("stop")),
-					statecheck.ExpectKnownValue(addr, stepAttr(0, "on_failure"), knownvalue.StringExact("continue")),
-					statecheck.ExpectKnownValue(addr, stepAttr(0, "timeout_ms"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, stepAttr(1, "on_failure"), knownvalue.StringExact("stop")),
-					statecheck.ExpectKnownValue(addr, stepAttr(1, "timeout_ms"), knownvalue.Int64Exact(2500)),
-				},
-				Check: resource.ComposeTestCheckFunc(acctest.IDUnchanged(addr, &id), func(s *terraform.State) error {
-					// The provider's on_failure default reached the API (whose own default is relay).
-					c, err := e.Client.GetChain(context.Background(), id)
-					if err != nil {
-						return err
-					}
-					if len(c.Steps) != 2 || c.Steps[0].OnFailure != "continue" || c.Steps[0].SortOrder != 0 || c.Steps[1].SortOrder != 1 {
-						return fmt.Errorf("steps in the API = %+v", c.Steps)
-					}
-					return nil
-				}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			createStep(e, t, name, &id),
 			{
 				// Settings change, and in one apply the steps are reordered,
 				// one is added and one removed: an in-place update.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "test" {
-  name               = %q
-  description        = "failover, reordered"
-  default_timeout_ms = 4000
-  enabled            = false
-  steps = [
-    { name = "backup", target_path = "g/open-weights", on_success = "stop", on_failure = "stop", timeout_ms = 2500 },
-    { name = "summarise", target_path = "g/llm", on_success = "relay", on_failure = "relay" },
-  ]
-}
-`, name)),
+				Config: e.ConfigFile(t, "testdata/chain_reordered.tf", map[string]any{"name": name}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -114,16 +105,7 @@ resource "unitysvc_chain" "test" {
 			},
 			{
 				// Removing the description clears it; only settings change.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "test" {
-  name               = %q
-  default_timeout_ms = 4000
-  steps = [
-    { name = "backup", target_path = "g/open-weights", on_success = "stop", on_failure = "stop", timeout_ms = 2500 },
-    { name = "summarise", target_path = "g/llm", on_success = "relay", on_failure = "relay" },
-  ]
-}
-`, name)),
+				Config: e.ConfigFile(t, "testdata/chain_no_description.tf", map[string]any{"name": name}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
@@ -133,25 +115,51 @@ resource "unitysvc_chain" "test" {
 				},
 				Check: acctest.IDUnchanged(addr, &id),
 			},
+		},
+	})
+}
+
+// Import by id and by name reads back exactly what apply stored.
+func TestAccChain_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-chain")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, &id),
 			{
+				// By id.
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateVerify: true,
 			},
 			{
+				// By name.
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateId:     name,
 				ImportStateVerify: true,
 			},
+		},
+	})
+}
+
+// A new name, and then the shared scope, each replace the chain: the old
+// one is gone from the server, the new one is where the config says.
+func TestAccChain_replaceOnNameAndScope(t *testing.T) {
+	e := acctest.New(t)
+	name, renamed := tfacctest.RandomWithPrefix("tf-acc-chain"), tfacctest.RandomWithPrefix("tf-acc-chain")
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name, &id),
 			{
 				// A new name replaces the chain.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "test" {
-  name  = %q
-  steps = [{ name = "only", target_path = "g/llm" }]
-}
-`, renamed)),
+				Config: e.ConfigFile(t, "testdata/chain_single_step.tf", map[string]any{"name": renamed}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
@@ -174,13 +182,7 @@ resource "unitysvc_chain" "test" {
 			},
 			{
 				// Moving to the shared scope replaces it too.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "test" {
-  name   = %q
-  shared = true
-  steps  = [{ name = "only", target_path = "g/llm" }]
-}
-`, renamed)),
+				Config: e.ConfigFile(t, "testdata/chain_single_step_shared.tf", map[string]any{"name": renamed}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -203,26 +205,26 @@ resource "unitysvc_chain" "test" {
 					return nil
 				},
 			},
-			{
-				// Deleted outside Terraform: the refresh drops it and the plan recreates it.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "test" {
-  name   = %q
-  shared = true
-  steps  = [{ name = "only", target_path = "g/llm" }]
+		},
+	})
 }
-`, renamed)),
+
+// Deleted outside Terraform: the refresh drops it and the plan creates it
+// again.
+func TestAccChain_outOfBandDelete(t *testing.T) {
+	e := acctest.New(t)
+	cfg := e.ConfigFile(t, "testdata/chain_single_step_shared.tf", map[string]any{"name": tfacctest.RandomWithPrefix("tf-acc-chain")})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
 				Check:              e.DeleteOutOfBand(addr, deleteChain),
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "test" {
-  name   = %q
-  shared = true
-  steps  = [{ name = "only", target_path = "g/llm" }]
-}
-`, renamed)),
+				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -263,7 +265,7 @@ resource "unitysvc_chain" "test" {
 
 func TestAccChain_nameConflict(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("tf-acc-chain-")
+	name := tfacctest.RandomWithPrefix("tf-acc-chain")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
@@ -327,4 +329,50 @@ resource "unitysvc_chain" "shared" {
 			},
 		},
 	})
+}
+
+// TestAccChain_examples applies the documented examples as they are.
+func TestAccChain_examples(t *testing.T) {
+	e := acctest.New(t)
+	res, err := os.ReadFile("../../../examples/resources/unitysvc_chain/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := os.ReadFile("../../../examples/data-sources/unitysvc_chain/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(string(res)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/llm-failover")),
+					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("steps").AtSliceIndex(0).AtMapKey("on_failure"), knownvalue.StringExact("continue")),
+					statecheck.ExpectKnownValue("unitysvc_chain.llm_failover", tfjsonpath.New("steps").AtSliceIndex(1).AtMapKey("on_success"), knownvalue.StringExact("stop")),
+				},
+			},
+			{
+				Config: e.Config(string(res) + "\n" + string(ds)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.unitysvc_chain.llm_failover", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/llm-failover")),
+				},
+			},
+		},
+	})
+}
+
+// A 404 on read means the chain was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestChainResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, chain.NewResource, map[string]any{"id": id, "name": "my-chain"}, "GET /v1/chains/"+id)
+}
+
+// A 404 on delete means the chain is gone already: success.
+func TestChainResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, chain.NewResource, map[string]any{"id": id, "name": "my-chain"}, "DELETE /v1/chains/"+id)
 }

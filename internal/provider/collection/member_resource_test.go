@@ -1,85 +1,128 @@
-package collection
+package collection_test
 
 import (
-	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
-	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 )
 
-// TestAddMemberErrorDecidesByLocAndType checks that a refused member is
-// explained by the 422's location and type (and the collection's member
-// count), whatever the message says.
-func TestAddMemberErrorDecidesByLocAndType(t *testing.T) {
-	refused := `{"detail":[{"loc":["body","service_id"],"msg":"any wording","type":"value_error"}]}`
-	cases := []struct {
-		name     string
-		status   int
-		body     string
-		members  int
-		wantPath path.Path
-		wantText string
-	}{
-		{"full collection", http.StatusUnprocessableEntity, refused, client.CollectionMemberLimit, path.Root("collection_id"), "Remove a unitysvc_collection_member"},
-		{"service needs an enrollment", http.StatusUnprocessableEntity, refused, 3, path.Root("service_id"), "Add a unitysvc_enrollment for this service"},
-		{"other 422 at service_id", http.StatusUnprocessableEntity, `{"detail":[{"loc":["body","service_id"],"msg":"Input should be a valid UUID","type":"uuid_parsing"}]}`, 0, path.Root("service_id"), "Input should be a valid UUID"},
-		{"platform group", http.StatusForbidden, `{"detail":"Platform groups are read-only"}`, 0, path.Root("collection_id"), "names a platform group"},
-		{"unknown collection", http.StatusNotFound, `{"detail":"Collection 'x' not found"}`, 0, path.Empty(), "Check that collection_id is one of your collections"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				if r.Method == http.MethodGet && r.URL.Path == "/v1/groups" {
-					// The client's one check that a 404 comes from the API.
-					_, _ = fmt.Fprint(w, `{"data":[],"count":0}`)
-					return
-				}
-				if r.Method == http.MethodGet {
-					items := make([]string, tc.members)
-					for i := range items {
-						items[i] = fmt.Sprintf(`{"id":"m%d","service_id":"s%d","routing_key":null,"sort_order":%d}`, i, i, i)
+func TestAccCollectionMember_routingKeyChangeReplaces(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("rk")
+	gpt := "f9be74cf-42e7-54f2-a600-d7420174d368" // gpt-4o-mini
+	var firstMemberID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeTestCheckFunc(e.CheckDestroyed("unitysvc_collection_member", memberExists), e.CheckDestroyed("unitysvc_collection", collectionExists)),
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(memberConfig(name, gpt, "")),
+				Check: func(s *terraform.State) error {
+					var err error
+					firstMemberID, err = acctest.Attr(s, gptAddr, "member_id")
+					return err
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gptAddr, tfjsonpath.New("routing_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(collAddr, tfjsonpath.New("group_type"), knownvalue.StringExact("open")),
+				},
+			},
+			{
+				Config: e.Config(memberConfig(name, gpt, "fast-gpt")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(gptAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gptAddr, tfjsonpath.New("routing_key"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("fast-gpt")})),
+				},
+				Check: func(s *terraform.State) error {
+					id, err := acctest.Attr(s, gptAddr, "member_id")
+					if err == nil && id == firstMemberID {
+						return fmt.Errorf("member %s was not replaced", id)
 					}
-					_, _ = fmt.Fprint(w, "["+strings.Join(items, ",")+"]")
-					return
-				}
-				w.WriteHeader(tc.status)
-				_, _ = fmt.Fprint(w, tc.body)
-			}))
-			defer srv.Close()
-			c, err := client.New(client.Config{BaseURL: srv.URL + "/v1", APIKey: "k", RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := &memberResource{pd: &tfutil.ProviderData{Client: c}}
-			_, addErr := c.AddCollectionMember(context.Background(), "c1", client.ServiceCollectionMemberCreate{ServiceID: "s1"})
-			var req resource.CreateRequest
-			var sr resource.SchemaResponse
-			r.Schema(context.Background(), resource.SchemaRequest{}, &sr)
-			req.Plan.Schema = sr.Schema
-			resp := &resource.CreateResponse{}
-			r.addMemberError(context.Background(), req, resp, "c1", "s1", addErr)
-			if len(resp.Diagnostics) != 1 {
-				t.Fatalf("diagnostics = %v", resp.Diagnostics)
-			}
-			d := resp.Diagnostics[0]
-			got := path.Empty()
-			if wp, ok := d.(diag.DiagnosticWithPath); ok {
-				got = wp.Path()
-			}
-			if !got.Equal(tc.wantPath) || !strings.Contains(d.Detail(), tc.wantText) {
-				t.Fatalf("diagnostic at %s: %q; want it at %s, saying %q", got, d.Detail(), tc.wantPath, tc.wantText)
-			}
-		})
+					return err
+				},
+			},
+			{
+				ResourceName: gptAddr, ImportState: true, ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccCollectionMember_limit(t *testing.T) {
+	e := acctest.New(t)
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
 	}
+	g, _ := cat.Group("open-weights")
+	var ids []string
+	for _, s := range cat.GroupServices(g)[:21] {
+		ids = append(ids, fmt.Sprintf("%q", s.ID))
+	}
+	name := tfacctest.RandomWithPrefix("full")
+	config := func(n int) string {
+		return e.Config(fmt.Sprintf(`
+locals {
+  services = [%s]
+}
+
+resource "unitysvc_collection" "my_llms" {
+  name = %q
+}
+
+resource "unitysvc_collection_member" "m" {
+  count         = %d
+  collection_id = unitysvc_collection.my_llms.id
+  service_id    = local.services[count.index]
+}
+`, strings.Join(ids, ", "), name, n))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_collection", collectionExists),
+		Steps: []resource.TestStep{
+			{Config: config(20)},
+			{Config: config(21), ExpectError: regexp.MustCompile(`(?s)a collection holds up to 20\s+members`)},
+		},
+	})
+}
+
+func TestAccCollectionMember_needsEnrollment(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      e.Config(memberConfig(tfacctest.RandomWithPrefix("byok"), byokService, "")),
+			ExpectError: regexp.MustCompile(`(?s)my-provider-llm.*requires an\s+enrollment.*unitysvc_enrollment`),
+		}},
+	})
+}
+
+// A 404 on read means the collectionmember was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestCollectionMemberResource_readNotFoundRemoves(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectReadRemoves(t, collection.NewMemberResource, map[string]any{"id": id + "/" + serviceID, "collection_id": id, "service_id": serviceID}, "GET /v1/groups/"+id+"/members")
+}
+
+// A 404 on delete means the collectionmember is gone already: success.
+func TestCollectionMemberResource_deleteNotFoundSucceeds(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectDeleteSucceeds(t, collection.NewMemberResource, map[string]any{"id": id + "/" + serviceID, "collection_id": id, "service_id": serviceID}, "DELETE /v1/groups/"+id+"/members/"+serviceID)
 }

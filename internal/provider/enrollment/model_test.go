@@ -1,6 +1,7 @@
 package enrollment
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -69,5 +70,67 @@ func TestSecretLookingKey(t *testing.T) {
 		if secretLookingKey(k) != want {
 			t.Errorf("secretLookingKey(%q) = %v", k, !want)
 		}
+	}
+}
+
+func TestModelFromAPIKeepsExplicitlyEmptyParameters(t *testing.T) {
+	api := &client.CustomerEnrollment{ID: "e", ServiceID: "s", Status: "active", Parameters: map[string]any{"api_key": client.MaskedValue}}
+	empty := types.MapValueMust(types.StringType, map[string]attr.Value{})
+	for _, tc := range []struct {
+		name  string
+		prior types.Map
+		want  types.Map
+	}{
+		// parameters = {} stays {} (not null), so no diff appears.
+		{"configured empty", empty, empty},
+		// Unset stays null, even though the API reports a masked key.
+		{"unset", types.MapNull(types.StringType), types.MapNull(types.StringType)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := modelFromAPI(api, enrollmentModel{Parameters: tc.prior, SensitiveParameters: strMap("api_key", "k")})
+			if !m.Parameters.Equal(tc.want) {
+				t.Fatalf("parameters = %v, want %v", m.Parameters, tc.want)
+			}
+			if !m.Code.IsNull() || !m.ProxyEndpoint.IsNull() || !m.SensitiveParametersWO.IsNull() {
+				t.Fatalf("code %v, proxy_endpoint %v, sensitive_parameters_wo %v: want null", m.Code, m.ProxyEndpoint, m.SensitiveParametersWO)
+			}
+		})
+	}
+}
+
+func TestEnrollmentItemModelFromAPI(t *testing.T) {
+	code := "CEFF"
+	for _, tc := range []struct {
+		name string
+		api  client.CustomerEnrollment
+		want enrollmentItemModel
+	}{
+		{
+			// The data source shows parameters as the API returns them:
+			// masked ones stay masked, numbers read as text. Without
+			// service details the name is null.
+			name: "masked and numbers",
+			api: client.CustomerEnrollment{ID: "e1", ServiceID: "s", Status: "active", Code: &code, CreatedAt: "t0",
+				Parameters: map[string]any{"api_key": client.MaskedValue, "port": float64(8080)}},
+			want: enrollmentItemModel{ID: types.StringValue("e1"), ServiceID: types.StringValue("s"), ServiceName: types.StringNull(),
+				Status: types.StringValue("active"), Code: types.StringValue("CEFF"), ProxyEndpoint: types.StringNull(),
+				Parameters: strMap("api_key", client.MaskedValue, "port", "8080"), CreatedAt: types.StringValue("t0"), UpdatedAt: types.StringNull()},
+		},
+		{
+			// No parameters is null; the service's name when the API
+			// includes service details.
+			name: "no parameters",
+			api: client.CustomerEnrollment{ID: "e2", ServiceID: "s", Status: "pending", CreatedAt: "t0",
+				Service: map[string]any{"name": "my-provider-llm"}},
+			want: enrollmentItemModel{ID: types.StringValue("e2"), ServiceID: types.StringValue("s"), ServiceName: types.StringValue("my-provider-llm"),
+				Status: types.StringValue("pending"), Code: types.StringNull(), ProxyEndpoint: types.StringNull(),
+				Parameters: types.MapNull(types.StringType), CreatedAt: types.StringValue("t0"), UpdatedAt: types.StringNull()},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := enrollmentItemModelFromAPI(tc.api); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("enrollmentItemModelFromAPI =\n%+v\nwant\n%+v", got, tc.want)
+			}
+		})
 	}
 }

@@ -60,20 +60,6 @@ type enrollmentResource struct {
 	pollMin, pollMax time.Duration
 }
 
-type enrollmentModel struct {
-	ID                  types.String `tfsdk:"id"`
-	ServiceID           types.String `tfsdk:"service_id"`
-	Parameters          types.Map    `tfsdk:"parameters"`
-	SensitiveParameters types.Map    `tfsdk:"sensitive_parameters"`
-	// SensitiveParametersWO is write-only: always null in plan and state.
-	SensitiveParametersWO        types.Map      `tfsdk:"sensitive_parameters_wo"`
-	SensitiveParametersWOVersion types.Int64    `tfsdk:"sensitive_parameters_wo_version"`
-	Status                       types.String   `tfsdk:"status"`
-	Code                         types.String   `tfsdk:"code"`
-	ProxyEndpoint                types.String   `tfsdk:"proxy_endpoint"`
-	Timeouts                     timeouts.Value `tfsdk:"timeouts"`
-}
-
 func (r *enrollmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_enrollment"
 }
@@ -294,59 +280,6 @@ func allMasked(ctx context.Context, private privateGetter, m types.Map, diags *d
 		}
 	}
 	return true
-}
-
-// modelFromAPI is the one converter from the API's enrollment to state.
-// Parameters the API masks keep their values from prior state (or
-// configuration); sensitive_parameters is never read back.
-func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel) enrollmentModel {
-	m := prior
-	m.SensitiveParametersWO = types.MapNull(types.StringType)
-	m.ID = types.StringValue(e.ID)
-	m.ServiceID = types.StringValue(e.ServiceID)
-	m.Status = types.StringValue(e.Status)
-	m.Code = tfutil.StringOrNull(e.Code)
-	m.ProxyEndpoint = tfutil.StringOrNull(e.ProxyEndpoint)
-
-	priorPlain := map[string]string{}
-	if !prior.Parameters.IsNull() && !prior.Parameters.IsUnknown() {
-		for k, v := range prior.Parameters.Elements() {
-			if s, ok := v.(types.String); ok {
-				priorPlain[k] = s.ValueString()
-			}
-		}
-	}
-	priorSecret := map[string]bool{}
-	if !prior.SensitiveParameters.IsNull() && !prior.SensitiveParameters.IsUnknown() {
-		for k := range prior.SensitiveParameters.Elements() {
-			priorSecret[k] = true
-		}
-	}
-	plain := map[string]string{}
-	for k, v := range e.Parameters {
-		if priorSecret[k] {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok {
-			s = fmt.Sprint(v)
-		}
-		if s == client.MaskedValue {
-			// A masked value cannot be compared: keep the configured one,
-			// and leave out one that was never configured (import).
-			if pv, ok := priorPlain[k]; ok {
-				plain[k] = pv
-			}
-			continue
-		}
-		plain[k] = s
-	}
-	if len(plain) == 0 && !prior.Parameters.IsNull() && !prior.Parameters.IsUnknown() && len(prior.Parameters.Elements()) == 0 {
-		m.Parameters = prior.Parameters // keep an explicitly empty map
-	} else {
-		m.Parameters = tfutil.StringMapValue(plain)
-	}
-	return m
 }
 
 // requestParameters merges the plain, sensitive and write-only

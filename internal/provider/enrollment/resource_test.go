@@ -20,6 +20,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/enrollment"
 )
 
 const (
@@ -271,54 +272,6 @@ data "unitysvc_enrollments" "all" {
 	}
 }
 
-func TestAccEnrollmentsDataSource(t *testing.T) {
-	e := acctest.New(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
-		Steps: []resource.TestStep{{
-			Config:      e.Config(`data "unitysvc_enrollments" "bad" { status = "enabled" }`),
-			ExpectError: regexp.MustCompile(`value must be one of`),
-		}, {
-			Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "a" {
-  service_id = %[1]q
-  parameters = { endpoint = "https://a.example.com" }
-}
-
-resource "unitysvc_enrollment" "b" {
-  service_id           = %[1]q
-  parameters           = { endpoint = "https://b.example.com" }
-  sensitive_parameters = { api_key = "k" }
-}
-
-data "unitysvc_enrollments" "active" {
-  service_id = %[1]q
-  status     = "active"
-  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
-}
-
-data "unitysvc_enrollments" "paused" {
-  status     = "paused"
-  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
-}
-
-data "unitysvc_enrollments" "other_service" {
-  service_id = %[2]q
-  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
-}
-`, byokService, gptService)),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(2)),
-				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments").AtSliceIndex(0).AtMapKey("service_name"), knownvalue.StringExact("my-provider-llm")),
-				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments").AtSliceIndex(0).AtMapKey("status"), knownvalue.StringExact("active")),
-				statecheck.ExpectKnownValue("data.unitysvc_enrollments.paused", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue("data.unitysvc_enrollments.other_service", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(0)),
-			},
-		}},
-	})
-}
-
 // An enrollment made elsewhere is imported, and the configuration's
 // sensitive_parameters — which the API never returns — are adopted in
 // place rather than replacing the enrollment; a key the enrollment does
@@ -522,4 +475,17 @@ resource "unitysvc_enrollment" "byok" {
 			},
 		},
 	})
+}
+
+// A 404 on read means the enrollment was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestEnrollmentResource_readNotFoundRemoves(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectReadRemoves(t, enrollment.NewResource, map[string]any{"id": id, "service_id": serviceID}, "GET /v1/enrollments/"+id)
+}
+
+// A 404 on delete means the enrollment is gone already: success.
+func TestEnrollmentResource_deleteNotFoundSucceeds(t *testing.T) {
+	id, serviceID := "11111111-2222-4333-8444-555555555555", "d175bccd-8530-54b0-bd66-a4f8e6510e25"
+	acctest.ExpectDeleteSucceeds(t, enrollment.NewResource, map[string]any{"id": id, "service_id": serviceID}, "DELETE /v1/enrollments/"+id)
 }

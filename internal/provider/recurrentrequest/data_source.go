@@ -28,34 +28,6 @@ func NewDataSource() datasource.DataSource { return &recurrentDataSource{} }
 
 type recurrentDataSource struct{ pd *tfutil.ProviderData }
 
-// runStateModel is the run state the resource deliberately keeps out of
-// its own state: it changes with every run.
-type runStateModel struct {
-	NextRunAt      types.String `tfsdk:"next_run_at"`
-	LastRunAt      types.String `tfsdk:"last_run_at"`
-	RunCount       types.Int64  `tfsdk:"run_count"`
-	LastStatusCode types.Int64  `tfsdk:"last_status_code"`
-	LastError      types.String `tfsdk:"last_error"`
-}
-
-type recurrentDataModel struct {
-	ID              types.String   `tfsdk:"id"`
-	Name            types.String   `tfsdk:"name"`
-	Status          types.String   `tfsdk:"status"`
-	ServiceID       types.String   `tfsdk:"service_id"`
-	EnrollmentID    types.String   `tfsdk:"enrollment_id"`
-	RequestPath     types.String   `tfsdk:"request_path"`
-	HTTPMethod      types.String   `tfsdk:"http_method"`
-	Body            types.String   `tfsdk:"body"`
-	Headers         types.Map      `tfsdk:"headers"`
-	IntervalSeconds types.Int64    `tfsdk:"interval_seconds"`
-	CronExpression  types.String   `tfsdk:"cron_expression"`
-	Timezone        types.String   `tfsdk:"timezone"`
-	CreatedAt       types.String   `tfsdk:"created_at"`
-	UpdatedAt       types.String   `tfsdk:"updated_at"`
-	State           *runStateModel `tfsdk:"state"`
-}
-
 func (d *recurrentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_recurrent_request"
 }
@@ -152,31 +124,5 @@ func (d *recurrentDataSource) Read(ctx context.Context, req datasource.ReadReque
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, dataModelFromAPI(rr))...)
-}
-
-// dataModelFromAPI is the data source's converter; the schedule fields
-// come from the resource's converter so the two read the API alike.
-func dataModelFromAPI(rr *client.RecurrentRequestPublic) recurrentDataModel {
-	r := modelFromAPI(rr)
-	m := recurrentDataModel{
-		ID: r.ID, Name: r.Name, Status: r.Status, ServiceID: r.ServiceID, EnrollmentID: r.EnrollmentID,
-		RequestPath: r.RequestPath, HTTPMethod: r.HTTPMethod, Body: types.StringNull(), Headers: r.Headers,
-		IntervalSeconds: r.IntervalSeconds, CronExpression: r.CronExpression, Timezone: r.Timezone,
-		CreatedAt: types.StringValue(rr.CreatedAt), UpdatedAt: tfutil.StringOrNull(rr.UpdatedAt),
-	}
-	if r.IntervalSeconds.IsNull() && r.CronExpression.IsNull() {
-		m.Timezone = types.StringNull()
-	}
-	if !r.Body.IsNull() {
-		m.Body = types.StringValue(r.Body.ValueString())
-	}
-	if s := rr.State; s != nil {
-		m.State = &runStateModel{
-			NextRunAt: tfutil.StringOrNull(s.NextRunAt), LastRunAt: tfutil.StringOrNull(s.LastRunAt),
-			RunCount: types.Int64PointerValue(s.RunCount), LastStatusCode: types.Int64PointerValue(s.LastStatusCode),
-			LastError: tfutil.StringOrNull(s.LastError),
-		}
-	}
-	return m
+	resp.Diagnostics.Append(resp.State.Set(ctx, recurrentDataModelFromAPI(rr))...)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -15,7 +16,7 @@ import (
 
 func TestAccRecurrentRequestDataSource(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("rr-ds-")
+	name := tfacctest.RandomWithPrefix("rr-ds")
 	base := e.Config(rrConfig(`  name             = "` + name + `"
   interval_seconds = 600
   body             = jsonencode({ model = "gpt-4o-mini", messages = [{ role = "user", content = "ping" }] })`))

@@ -21,6 +21,7 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/recurrentrequest"
 )
 
 var exists = acctest.ExistsByID((*client.Client).GetRecurrentRequest)
@@ -344,4 +345,17 @@ provider "unitysvc" {
 			}),
 		},
 	})
+}
+
+// A 404 on read means the recurrentrequest was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestRecurrentRequestResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, recurrentrequest.NewResource, map[string]any{"id": id, "name": "nightly"}, "GET /v1/recurrent-requests/"+id)
+}
+
+// A 404 on delete means the recurrentrequest is gone already: success.
+func TestRecurrentRequestResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, recurrentrequest.NewResource, map[string]any{"id": id, "name": "nightly"}, "DELETE /v1/recurrent-requests/"+id)
 }

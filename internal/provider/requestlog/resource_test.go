@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/requestlog"
 )
 
 const addr = "unitysvc_request_logging.this"
@@ -207,4 +209,38 @@ func TestAccRequestLogs_validation(t *testing.T) {
 			{Config: e.Config(`data "unitysvc_request_log" "l" { id = "00000000-0000-4000-8000-000000000000" }`), ExpectError: acctest.ErrorText("HTTP 404")},
 		},
 	})
+}
+
+// Request logging is a setting, not an object: the API cannot read it,
+// so Read keeps the state as it is, without asking the API (a 404 there
+// could not mean "gone").
+func TestRequestLoggingResource_readKeepsStateWithoutAPI(t *testing.T) {
+	api := acctest.NotFoundAPI(t)
+	r := api.Resource(t, requestlog.NewResource)
+	state := acctest.ResourceState(t, r, map[string]any{"id": requestlog.SettingID, "enabled": false, "truncate_long_message": true})
+	resp := acctest.Read(r, state)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("read: %v", resp.Diagnostics)
+	}
+	if !resp.State.Raw.Equal(state.Raw) {
+		t.Fatalf("read changed the state: %v, want %v", resp.State.Raw, state.Raw)
+	}
+	if got := api.Requests(); len(got) != 0 {
+		t.Fatalf("read sent %q; the setting cannot be read", got)
+	}
+}
+
+// Destroying request logging turns it off. The switch cannot be "gone":
+// a 404 from it is an error (Terraform keeps the resource), never taken
+// for success, since logging might still be on.
+func TestRequestLoggingResource_deleteNotFoundFails(t *testing.T) {
+	api := acctest.NotFoundAPI(t)
+	r := api.Resource(t, requestlog.NewResource)
+	resp := acctest.Delete(r, acctest.ResourceState(t, r, map[string]any{"id": requestlog.SettingID, "enabled": true}))
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Summary(), "Unable to stop request logging") {
+		t.Fatalf("delete answered 404 = %v, want the error \"Unable to stop request logging\"", resp.Diagnostics)
+	}
+	if got, want := api.Requests(), []string{"POST /v1/request-logs/stop"}; !slices.Equal(got, want) {
+		t.Fatalf("requests = %q, want %q", got, want)
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -54,7 +55,7 @@ func TestAccResolve_validation(t *testing.T) {
 func TestAccResolve_collectionAndGroups(t *testing.T) {
 	e := acctest.New(t)
 	skipRemote(t)
-	name := acctest.RandName("resolve-")
+	name := tfacctest.RandomWithPrefix("resolve")
 	same := statecheck.CompareValue(compare.ValuesSame())
 	differ := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.ParallelTest(t, resource.TestCase{
@@ -153,7 +154,7 @@ data "unitysvc_resolve" "router" {
 func TestAccResolve_checksAndPostconditions(t *testing.T) {
 	e := acctest.New(t)
 	skipRemote(t)
-	name := acctest.RandName("checks-")
+	name := tfacctest.RandomWithPrefix("checks")
 	// The big member is added by "another team", outside this
 	// configuration; the check guards that it stays.
 	base := fmt.Sprintf(`

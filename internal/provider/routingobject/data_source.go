@@ -62,5 +62,5 @@ func (d *DataSource[M, O, C, U, K]) Read(ctx context.Context, req datasource.Rea
 		resp.Diagnostics.AddError(k.title()+" not found", fmt.Sprintf("No %s %s named %q is visible to this API key.", tfutil.ScopeWords(base.Shared), k.Noun, name))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(found, d.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.Model(found, d.pd))...)
 }

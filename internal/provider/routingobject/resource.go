@@ -83,7 +83,7 @@ func (r *Resource[M, O, C, U, K]) Create(ctx context.Context, req resource.Creat
 	if o == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(o, r.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.Model(o, r.pd))...)
 }
 
 // Read refreshes the state; an object that no longer exists leaves it.
@@ -104,7 +104,7 @@ func (r *Resource[M, O, C, U, K]) Read(ctx context.Context, req resource.ReadReq
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read "+k.Noun+" "+base.Name.ValueString(), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(o, r.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.Model(o, r.pd))...)
 }
 
 // Update PATCHes the settings that changed, then replaces the children
@@ -140,7 +140,7 @@ func (r *Resource[M, O, C, U, K]) Update(ctx context.Context, req resource.Updat
 				"Unable to replace the "+k.Children+" of "+k.Noun+" "+name, err)
 			if latest != nil {
 				// Keep what did change: the settings, with the old children.
-				m := k.model(latest, r.pd)
+				m := k.Model(latest, r.pd)
 				*k.ChildList(&m) = current
 				resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 			}
@@ -156,7 +156,7 @@ func (r *Resource[M, O, C, U, K]) Update(ctx context.Context, req resource.Updat
 		}
 		latest = o
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, k.model(latest, r.pd))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, k.Model(latest, r.pd))...)
 }
 
 // Delete deletes the object with its children; one already gone is fine.

@@ -70,8 +70,9 @@ type Kind[M, O, C, U, K any] struct {
 	UpdateBody func(plan, state M) (U, bool)
 }
 
-// model converts an API object to state.
-func (k *Kind[M, O, C, U, K]) model(o *O, pd *tfutil.ProviderData) M {
+// Model is the one conversion of an API object to state: the common part,
+// then the area's FromAPI.
+func (k *Kind[M, O, C, U, K]) Model(o *O, pd *tfutil.ProviderData) M {
 	return k.FromAPI(o, k.common(k.Object(o), pd))
 }
 

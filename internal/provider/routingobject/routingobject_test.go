@@ -54,7 +54,7 @@ func TestSchemasJoinCommonAndAreaAttributes(t *testing.T) {
 }
 
 func TestModelFillsCommonPart(t *testing.T) {
-	m := testKind.model(&testObject{id: "u1"}, &tfutil.ProviderData{})
+	m := testKind.Model(&testObject{id: "u1"}, &tfutil.ProviderData{})
 	if m.ID.ValueString() != "u1" || m.Name.ValueString() != "my widget/1" || !m.Shared.ValueBool() || !m.Enabled.ValueBool() || !m.Description.IsNull() {
 		t.Fatalf("common = %+v", m.Common)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
@@ -37,18 +36,6 @@ func NewResource() resource.Resource { return &secretResource{} }
 
 type secretResource struct {
 	pd *tfutil.ProviderData
-}
-
-type secretModel struct {
-	ID             types.String `tfsdk:"id"`
-	Name           types.String `tfsdk:"name"`
-	Value          types.String `tfsdk:"value"`
-	ValueWO        types.String `tfsdk:"value_wo"`
-	ValueWOVersion types.Int64  `tfsdk:"value_wo_version"`
-	Sensitive      types.Bool   `tfsdk:"sensitive"`
-	Description    types.String `tfsdk:"description"`
-	Shared         types.Bool   `tfsdk:"shared"`
-	OwnerType      types.String `tfsdk:"owner_type"`
 }
 
 func (r *secretResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -182,24 +169,6 @@ func (r *secretResource) find(ctx context.Context, name string, shared bool) (*c
 		}
 	}
 	return nil, &client.APIError{StatusCode: 404, Detail: fmt.Sprintf("no shared secret %q", name), Method: "GET", Path: "/secrets/"}
-}
-
-// modelFromAPI is the one converter from the API's secret to state. The
-// value is taken from the API only for variables managed through value;
-// a sensitive value cannot be read, and value_wo never enters state.
-func modelFromAPI(s *client.SecretPublic, prior secretModel) secretModel {
-	m := prior
-	m.ID = types.StringValue(s.ID)
-	m.Name = types.StringValue(s.Name)
-	m.Sensitive = types.BoolValue(s.Sensitive)
-	m.Shared = types.BoolValue(s.Shared())
-	m.Description = tfutil.StringOrNull(s.Description)
-	m.OwnerType = types.StringValue(s.OwnerType)
-	m.ValueWO = types.StringNull()
-	if !s.Sensitive && prior.ValueWOVersion.IsNull() && s.Value != nil {
-		m.Value = types.StringValue(*s.Value)
-	}
-	return m
 }
 
 // body builds the PUT body from configuration: the value comes from

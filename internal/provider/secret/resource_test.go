@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -24,12 +25,13 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/secret"
 )
 
 const addr = "unitysvc_secret.test"
 
 func randSecretName() string {
-	return strings.ToUpper(strings.ReplaceAll(acctest.RandName("TF_ACC_"), "-", "_"))
+	return strings.ToUpper(strings.ReplaceAll(tfacctest.RandomWithPrefix("TF_ACC"), "-", "_"))
 }
 
 // exists reports whether the secret in state is still there, in its scope.
@@ -583,4 +585,17 @@ resource "unitysvc_secret" "two" {
 			ExpectError: regexp.MustCompile(`Secret already exists|was overwritten: it already existed`),
 		}},
 	})
+}
+
+// A 404 on read means the secret was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestSecretResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, secret.NewResource, map[string]any{"id": id, "name": "MY_SECRET", "shared": false}, "GET /v1/secrets/MY_SECRET")
+}
+
+// A 404 on delete means the secret is gone already: success.
+func TestSecretResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, secret.NewResource, map[string]any{"id": id, "name": "MY_SECRET", "shared": false}, "DELETE /v1/secrets/MY_SECRET")
 }

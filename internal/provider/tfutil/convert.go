@@ -26,14 +26,6 @@ func StringOrNull(s *string) types.String {
 	return types.StringValue(*s)
 }
 
-// StringOrEmpty maps a nil API string to "".
-func StringOrEmpty(s *string) types.String {
-	if s == nil {
-		return types.StringValue("")
-	}
-	return types.StringValue(*s)
-}
-
 // JSONString renders raw JSON as a compact string, null for absent or
 // JSON null.
 func JSONString(raw json.RawMessage) types.String {

@@ -7,9 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
@@ -22,21 +20,6 @@ var (
 func NewGroupServicesDataSource() datasource.DataSource { return &groupServicesDataSource{} }
 
 type groupServicesDataSource struct{ pd *tfutil.ProviderData }
-
-type serviceSummaryModel struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	DisplayName types.String `tfsdk:"display_name"`
-	ServiceType types.String `tfsdk:"service_type"`
-	GatewayType types.String `tfsdk:"gateway_type"`
-}
-
-type groupServicesModel struct {
-	ID       types.String          `tfsdk:"id"`
-	Group    types.String          `tfsdk:"group"`
-	Search   types.String          `tfsdk:"search"`
-	Services []serviceSummaryModel `tfsdk:"services"`
-}
 
 func (d *groupServicesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group_services"
@@ -86,17 +69,5 @@ func (d *groupServicesDataSource) Read(ctx context.Context, req datasource.ReadR
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to list the services of group "+m.Group.ValueString(), err)
 		return
 	}
-	m.ID = types.StringValue(m.Group.ValueString() + "/" + m.Search.ValueString())
-	m.Services = make([]serviceSummaryModel, 0, len(services))
-	for _, s := range services {
-		m.Services = append(m.Services, summaryModel(s))
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func summaryModel(s client.ServiceSummary) serviceSummaryModel {
-	return serviceSummaryModel{
-		ID: types.StringValue(s.ID), Name: types.StringValue(s.Name), DisplayName: tfutil.StringOrNull(s.DisplayName),
-		ServiceType: tfutil.StringOrNull(s.ServiceType), GatewayType: tfutil.StringOrNull(s.GatewayType),
-	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, groupServicesModelFromAPI(m, services))...)
 }

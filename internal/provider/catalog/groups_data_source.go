@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
@@ -22,23 +21,6 @@ var (
 func NewGroupsDataSource() datasource.DataSource { return &groupsDataSource{} }
 
 type groupsDataSource struct{ pd *tfutil.ProviderData }
-
-type groupSummary struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	DisplayName types.String `tfsdk:"display_name"`
-	OwnerType   types.String `tfsdk:"owner_type"`
-	Editable    types.Bool   `tfsdk:"editable"`
-	MemberCount types.Int64  `tfsdk:"member_count"`
-	GroupType   types.String `tfsdk:"group_type"`
-}
-
-type groupsModel struct {
-	ID     types.String   `tfsdk:"id"`
-	Name   types.String   `tfsdk:"name"`
-	Owner  types.String   `tfsdk:"owner"`
-	Groups []groupSummary `tfsdk:"groups"`
-}
 
 func (d *groupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_groups"
@@ -94,14 +76,5 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to list groups", err)
 		return
 	}
-	m.ID = types.StringValue(owner + "/" + m.Name.ValueString())
-	m.Groups = make([]groupSummary, 0, len(groups))
-	for _, g := range groups {
-		m.Groups = append(m.Groups, groupSummary{
-			ID: types.StringValue(g.ID), Name: types.StringValue(g.Name), DisplayName: tfutil.StringOrNull(g.DisplayName),
-			OwnerType: types.StringValue(g.OwnerType), Editable: types.BoolValue(g.Editable),
-			MemberCount: types.Int64Value(g.MemberCount), GroupType: types.StringValue(g.GroupType),
-		})
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, groupsModelFromAPI(m, owner, groups))...)
 }

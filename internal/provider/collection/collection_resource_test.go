@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -16,7 +16,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
-	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 )
 
 const (
@@ -137,7 +137,7 @@ func (o *outOfBand) remember(addrs ...string) resource.TestCheckFunc {
 
 func TestAccCollection_tutorial(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("my-llms-")
+	name := tfacctest.RandomWithPrefix("my-llms")
 	oob := &outOfBand{}
 	all := []string{collAddr, byokAddr, gptAddr, enrollAddr, secretAddr}
 	del := func(addr string, fn func(ctx context.Context, c *client.Client, attrs map[string]string) error) func() {
@@ -292,104 +292,9 @@ resource "unitysvc_collection_member" "gpt" {
 `, name, serviceID, rk)
 }
 
-func TestAccCollectionMember_routingKeyChangeReplaces(t *testing.T) {
-	e := acctest.New(t)
-	name := acctest.RandName("rk-")
-	gpt := "f9be74cf-42e7-54f2-a600-d7420174d368" // gpt-4o-mini
-	var firstMemberID string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             resource.ComposeTestCheckFunc(e.CheckDestroyed("unitysvc_collection_member", memberExists), e.CheckDestroyed("unitysvc_collection", collectionExists)),
-		Steps: []resource.TestStep{
-			{
-				Config: e.Config(memberConfig(name, gpt, "")),
-				Check: func(s *terraform.State) error {
-					var err error
-					firstMemberID, err = acctest.Attr(s, gptAddr, "member_id")
-					return err
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(gptAddr, tfjsonpath.New("routing_key"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(collAddr, tfjsonpath.New("group_type"), knownvalue.StringExact("open")),
-				},
-			},
-			{
-				Config: e.Config(memberConfig(name, gpt, "fast-gpt")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(gptAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(gptAddr, tfjsonpath.New("routing_key"), knownvalue.MapExact(map[string]knownvalue.Check{"model": knownvalue.StringExact("fast-gpt")})),
-				},
-				Check: func(s *terraform.State) error {
-					id, err := acctest.Attr(s, gptAddr, "member_id")
-					if err == nil && id == firstMemberID {
-						return fmt.Errorf("member %s was not replaced", id)
-					}
-					return err
-				},
-			},
-			{
-				ResourceName: gptAddr, ImportState: true, ImportStateVerify: true,
-			},
-		},
-	})
-}
-
-func TestAccCollectionMember_limit(t *testing.T) {
-	e := acctest.New(t)
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, _ := cat.Group("open-weights")
-	var ids []string
-	for _, s := range cat.GroupServices(g)[:21] {
-		ids = append(ids, fmt.Sprintf("%q", s.ID))
-	}
-	name := acctest.RandName("full-")
-	config := func(n int) string {
-		return e.Config(fmt.Sprintf(`
-locals {
-  services = [%s]
-}
-
-resource "unitysvc_collection" "my_llms" {
-  name = %q
-}
-
-resource "unitysvc_collection_member" "m" {
-  count         = %d
-  collection_id = unitysvc_collection.my_llms.id
-  service_id    = local.services[count.index]
-}
-`, strings.Join(ids, ", "), name, n))
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckDestroyed("unitysvc_collection", collectionExists),
-		Steps: []resource.TestStep{
-			{Config: config(20)},
-			{Config: config(21), ExpectError: regexp.MustCompile(`(?s)a collection holds up to 20\s+members`)},
-		},
-	})
-}
-
-func TestAccCollectionMember_needsEnrollment(t *testing.T) {
-	e := acctest.New(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      e.Config(memberConfig(acctest.RandName("byok-"), byokService, "")),
-			ExpectError: regexp.MustCompile(`(?s)my-provider-llm.*requires an\s+enrollment.*unitysvc_enrollment`),
-		}},
-	})
-}
-
 func TestAccCollection_duplicateName(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("dup-")
+	name := tfacctest.RandomWithPrefix("dup")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_collection", collectionExists),
@@ -411,7 +316,7 @@ resource "unitysvc_collection" "b" {
 
 func TestAccCollection_sharedDisabledAndValidation(t *testing.T) {
 	e := acctest.New(t)
-	name := acctest.RandName("team-")
+	name := tfacctest.RandomWithPrefix("team")
 	cfg := func(shared, enabled bool) string {
 		return e.Config(fmt.Sprintf(`
 resource "unitysvc_collection" "my_llms" {
@@ -463,4 +368,51 @@ resource "unitysvc_collection_member" "gpt" {
   service_id    = "f9be74cf-42e7-54f2-a600-d7420174d368"
 }
 `
+}
+
+// A new collection's gateway_path and gateway_url follow from its name,
+// so they are known at plan time, and so is a chain step or an alias
+// that targets the collection.
+func TestAccCollection_pathsKnownAtPlan(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("plan-known")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.Config(fmt.Sprintf(`
+resource "unitysvc_collection" "c" {
+  name = %q
+}
+resource "unitysvc_chain" "ch" {
+  name  = %q
+  steps = [{ name = "one", target_path = unitysvc_collection.c.gateway_path }]
+}
+resource "unitysvc_alias" "a" {
+  name        = %q
+  target_path = unitysvc_collection.c.gateway_path
+}
+`, name, name, name)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("unitysvc_collection.c", tfjsonpath.New("gateway_path"), knownvalue.StringExact("g/"+name)),
+				plancheck.ExpectKnownValue("unitysvc_collection.c", tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/g/"+name)),
+				plancheck.ExpectKnownValue("unitysvc_chain.ch", tfjsonpath.New("steps").AtSliceIndex(0).AtMapKey("target_path"), knownvalue.StringExact("g/"+name)),
+				plancheck.ExpectKnownValue("unitysvc_chain.ch", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+name)),
+				plancheck.ExpectKnownValue("unitysvc_alias.a", tfjsonpath.New("target_path"), knownvalue.StringExact("g/"+name)),
+				plancheck.ExpectKnownValue("unitysvc_alias.a", tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/a/"+name)),
+			}},
+		}},
+	})
+}
+
+// A 404 on read means the collection was deleted outside Terraform: it
+// leaves state, so the next plan creates it again.
+func TestCollectionResource_readNotFoundRemoves(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectReadRemoves(t, collection.NewResource, map[string]any{"id": id, "name": "my-llms"}, "GET /v1/groups/"+id)
+}
+
+// A 404 on delete means the collection is gone already: success.
+func TestCollectionResource_deleteNotFoundSucceeds(t *testing.T) {
+	id := "11111111-2222-4333-8444-555555555555"
+	acctest.ExpectDeleteSucceeds(t, collection.NewResource, map[string]any{"id": id, "name": "my-llms"}, "DELETE /v1/groups/"+id)
 }

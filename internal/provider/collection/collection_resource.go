@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
@@ -30,18 +29,6 @@ var (
 func NewResource() resource.Resource { return &collectionResource{} }
 
 type collectionResource struct{ pd *tfutil.ProviderData }
-
-type collectionModel struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	DisplayName types.String `tfsdk:"display_name"`
-	Description types.String `tfsdk:"description"`
-	Enabled     types.Bool   `tfsdk:"enabled"`
-	Shared      types.Bool   `tfsdk:"shared"`
-	GroupType   types.String `tfsdk:"group_type"`
-	GatewayPath types.String `tfsdk:"gateway_path"`
-	GatewayURL  types.String `tfsdk:"gateway_url"`
-}
 
 func (r *collectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_collection"
@@ -113,36 +100,11 @@ func (r *collectionResource) Configure(_ context.Context, req resource.Configure
 	r.pd = tfutil.ConfigureResource(req, resp)
 }
 
-// gatewayPath is a collection's gateway-relative path: /g/<name>
-// dispatches to the caller's collection of that name first.
-func gatewayPath(name string) string { return "g/" + name }
-
 // ModifyPlan makes gateway_path and gateway_url known at plan time (they
 // follow from the name), so chain steps, aliases and broadcast targets
 // that point at a new collection are not shown as unknown.
 func (r *collectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	tfutil.PlanGatewayPath(ctx, r.pd, gatewayPath, req, resp)
-}
-
-// modelFromAPI is the one converter from the API's collection to state.
-func (r *collectionResource) modelFromAPI(g *client.CustomerGroupDetail, prior collectionModel) collectionModel {
-	m := prior
-	m.ID = types.StringValue(g.ID)
-	m.Name = types.StringValue(g.Name)
-	m.DisplayName = tfutil.StringOrNull(g.DisplayName)
-	m.Description = tfutil.StringOrNull(g.Description)
-	if g.Enabled != nil {
-		m.Enabled = types.BoolValue(*g.Enabled)
-	}
-	if shared, known := client.CollectionShared(g.Details); known {
-		m.Shared = types.BoolValue(shared)
-	} else if m.Shared.IsNull() || m.Shared.IsUnknown() {
-		m.Shared = types.BoolValue(false)
-	}
-	m.GroupType = tfutil.StringOrNull(g.GroupType)
-	m.GatewayPath = types.StringValue(gatewayPath(g.Name))
-	m.GatewayURL = r.pd.GatewayURLOf(m.GatewayPath.ValueString())
-	return m
 }
 
 func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -197,7 +159,7 @@ func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequ
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read new collection "+name, err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(g, plan))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, collectionModelFromAPI(g, plan, r.pd))...)
 }
 
 func (r *collectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -215,7 +177,7 @@ func (r *collectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read collection "+state.Name.ValueString(), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(g, state))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, collectionModelFromAPI(g, state, r.pd))...)
 }
 
 func (r *collectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -241,7 +203,7 @@ func (r *collectionResource) Update(ctx context.Context, req resource.UpdateRequ
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read collection "+plan.Name.ValueString()+" after updating it", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.modelFromAPI(g, plan))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, collectionModelFromAPI(g, plan, r.pd))...)
 }
 
 func (r *collectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -2,7 +2,6 @@ package enrollment
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -26,24 +25,6 @@ var statuses = []string{client.EnrollmentPending, client.EnrollmentIncomplete, c
 func NewEnrollmentsDataSource() datasource.DataSource { return &enrollmentsDataSource{} }
 
 type enrollmentsDataSource struct{ pd *tfutil.ProviderData }
-
-type enrollmentItemModel struct {
-	ID            types.String `tfsdk:"id"`
-	ServiceID     types.String `tfsdk:"service_id"`
-	ServiceName   types.String `tfsdk:"service_name"`
-	Status        types.String `tfsdk:"status"`
-	Code          types.String `tfsdk:"code"`
-	ProxyEndpoint types.String `tfsdk:"proxy_endpoint"`
-	Parameters    types.Map    `tfsdk:"parameters"`
-	CreatedAt     types.String `tfsdk:"created_at"`
-	UpdatedAt     types.String `tfsdk:"updated_at"`
-}
-
-type enrollmentsModel struct {
-	ServiceID   types.String          `tfsdk:"service_id"`
-	Status      types.String          `tfsdk:"status"`
-	Enrollments []enrollmentItemModel `tfsdk:"enrollments"`
-}
 
 func (d *enrollmentsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_enrollments"
@@ -87,27 +68,6 @@ func (d *enrollmentsDataSource) Configure(_ context.Context, req datasource.Conf
 	d.pd = tfutil.ConfigureDataSource(req, resp)
 }
 
-func itemFromAPI(e client.CustomerEnrollment) enrollmentItemModel {
-	params := map[string]string{}
-	for k, v := range e.Parameters {
-		if s, ok := v.(string); ok {
-			params[k] = s
-		} else {
-			params[k] = fmt.Sprint(v)
-		}
-	}
-	m := enrollmentItemModel{
-		ID: types.StringValue(e.ID), ServiceID: types.StringValue(e.ServiceID), Status: types.StringValue(e.Status),
-		Code: tfutil.StringOrNull(e.Code), ProxyEndpoint: tfutil.StringOrNull(e.ProxyEndpoint),
-		Parameters: tfutil.StringMapValue(params), CreatedAt: types.StringValue(e.CreatedAt), UpdatedAt: tfutil.StringOrNull(e.UpdatedAt),
-		ServiceName: types.StringNull(),
-	}
-	if name, ok := e.Service["name"].(string); ok {
-		m.ServiceName = types.StringValue(name)
-	}
-	return m
-}
-
 func (d *enrollmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg enrollmentsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -131,7 +91,7 @@ func (d *enrollmentsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		if !cfg.Status.IsNull() && e.Status != cfg.Status.ValueString() {
 			continue
 		}
-		cfg.Enrollments = append(cfg.Enrollments, itemFromAPI(e))
+		cfg.Enrollments = append(cfg.Enrollments, enrollmentItemModelFromAPI(e))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -34,15 +34,6 @@ func NewMemberResource() resource.Resource { return &memberResource{} }
 
 type memberResource struct{ pd *tfutil.ProviderData }
 
-type memberModel struct {
-	ID           types.String `tfsdk:"id"`
-	CollectionID types.String `tfsdk:"collection_id"`
-	ServiceID    types.String `tfsdk:"service_id"`
-	RoutingKey   types.Map    `tfsdk:"routing_key"`
-	SortOrder    types.Int64  `tfsdk:"sort_order"`
-	MemberID     types.String `tfsdk:"member_id"`
-}
-
 func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_collection_member"
 }
@@ -96,26 +87,6 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 
 func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = tfutil.ConfigureResource(req, resp)
-}
-
-// memberModelFromAPI is the one converter from the API's member to state.
-func memberModelFromAPI(collectionID string, m *client.ServiceCollectionMemberPublic) memberModel {
-	rk := map[string]string{}
-	for k, v := range m.RoutingKey {
-		if s, ok := v.(string); ok {
-			rk[k] = s
-		} else {
-			rk[k] = fmt.Sprint(v)
-		}
-	}
-	return memberModel{
-		ID:           types.StringValue(collectionID + "/" + m.ServiceID),
-		CollectionID: types.StringValue(collectionID),
-		ServiceID:    types.StringValue(m.ServiceID),
-		RoutingKey:   tfutil.StringMapValue(rk),
-		SortOrder:    types.Int64Value(m.SortOrder),
-		MemberID:     types.StringValue(m.ID),
-	}
 }
 
 // addMemberError explains the API's member rules in the diagnostic (a

@@ -7,8 +7,6 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestBodyString(t *testing.T) {
 	cases := map[string]struct {
 		raw  string
@@ -48,21 +46,5 @@ func TestLogModelFromAPI(t *testing.T) {
 	m = logModelFromAPI(failed)
 	if !m.StatusCode.IsNull() || !m.ResponseBody.IsNull() || !m.TimeMS.IsNull() || m.ErrorCategory.ValueString() != "no_route" || m.ErrorRequestID.ValueString() != "rq" {
 		t.Fatalf("a log with no upstream answer: %+v", m)
-	}
-}
-
-func TestLogsModelFromAPI(t *testing.T) {
-	m := logsModelFromAPI(logsModel{}, nil, 0)
-	if m.Items == nil || len(m.Items) != 0 || m.TotalCount.ValueInt64() != 0 {
-		t.Fatalf("no logs: items must be empty, not null: %+v", m)
-	}
-	items := []client.RequestLogItem{
-		{LogID: "2", UserRequestPath: "/c/x", UpstreamResponseStatusCode: ptr(int64(503)), ErrorSource: ptr("upstream"), ErrorType: ptr("upstream_status")},
-		{LogID: "1", UserRequestPath: "/c/x", RecurrentRequestID: ptr("r")},
-	}
-	m = logsModelFromAPI(logsModel{}, items, 7)
-	if m.TotalCount.ValueInt64() != 7 || len(m.Items) != 2 || m.Items[0].ID.ValueString() != "2" || m.Items[0].StatusCode.ValueInt64() != 503 ||
-		m.Items[0].ErrorType.ValueString() != "upstream_status" || !m.Items[1].StatusCode.IsNull() || m.Items[1].RecurrentRequestID.ValueString() != "r" {
-		t.Fatalf("items %+v", m.Items)
 	}
 }

@@ -1,0 +1,4 @@
+resource "unitysvc_alias" "test" {
+  name        = "{{.name}}"
+  target_path = "g/llm"
+}

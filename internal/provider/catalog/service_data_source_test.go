@@ -1,0 +1,95 @@
+package catalog_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
+	lcatalog "github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+)
+
+func TestAccServiceDataSource(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
+	cat := defaultCatalog(t)
+	var gpt *lcatalog.Service
+	for _, s := range cat.Services {
+		if s.Name == "gpt-4o-mini" {
+			gpt = s
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.Config(`data "unitysvc_service" "x" {
+  group = "llm"
+  name  = "no-such-model"
+}`),
+				ExpectError: acctest.ErrorText(`group "llm" has no service named "no-such-model"`),
+			},
+			{
+				Config:      e.Config(`data "unitysvc_service" "x" { name = "gpt-4o-mini" }`),
+				ExpectError: acctest.ErrorText(`Attribute "group" must be specified when "name" is specified`),
+			},
+			// An empty id says so (it used to read "Group 'services' not found").
+			{
+				Config:      e.Config(`data "unitysvc_service" "x" { id = "" }`),
+				ExpectError: acctest.ErrorText(`id is empty: it is set to "", so there is nothing to look up. Set id to a service's UUID`),
+			},
+			{
+				Config: e.Config(`
+resource "terraform_data" "empty" {
+  input = ""
+}
+data "unitysvc_service" "x" {
+  id = terraform_data.empty.output
+}
+`),
+				ExpectError: acctest.ErrorText(`id is empty`),
+			},
+			{
+				Config: e.Config(fmt.Sprintf(`
+data "unitysvc_service" "byok" {
+  group = "byok"
+  name  = "my-provider-llm"
+}
+data "unitysvc_service" "gpt" {
+  id = %q
+}
+`, gpt.ID)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("enrollment_mode"), knownvalue.StringExact("required")),
+					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("required_secrets"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("MY_PROVIDER_API_KEY")})),
+					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("optional_secrets"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("MY_PROVIDER_ORG")})),
+					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("parameters"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact("endpoint"), "required": knownvalue.Bool(true)}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact("region"), "required": knownvalue.Bool(false)}),
+					})),
+					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("channels").AtSliceIndex(0).AtMapKey("channel_type"), knownvalue.StringExact("byok")),
+					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("interfaces"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue("data.unitysvc_service.gpt", tfjsonpath.New("name"), knownvalue.StringExact("gpt-4o-mini")),
+					statecheck.ExpectKnownValue("data.unitysvc_service.gpt", tfjsonpath.New("provider_name"), knownvalue.StringExact("openai")),
+					statecheck.ExpectKnownValue("data.unitysvc_service.gpt", tfjsonpath.New("enrollment_mode"), knownvalue.StringExact("disallowed")),
+					statecheck.ExpectKnownValue("data.unitysvc_service.gpt", tfjsonpath.New("required_secrets"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue("data.unitysvc_service.gpt", tfjsonpath.New("capabilities"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("chat"), knownvalue.StringExact("streaming")})),
+					statecheck.ExpectKnownValue("data.unitysvc_service.gpt", tfjsonpath.New("interfaces").AtSliceIndex(0).AtMapKey("base_url"), knownvalue.StringExact(e.GatewayURL+"/p/"+gpt.ID)),
+				},
+				Check: func(s *terraform.State) error {
+					price := s.RootModule().Resources["data.unitysvc_service.gpt"].Primary.Attributes["list_price"]
+					if !regexp.MustCompile(`"input":"0.15"`).MatchString(price) {
+						return fmt.Errorf("list_price = %s, want the catalog's input price 0.15", price)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

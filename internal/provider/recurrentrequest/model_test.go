@@ -1,0 +1,85 @@
+package recurrentrequest
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestModelFromAPI(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		api  client.RecurrentRequestPublic
+		want recurrentModel
+	}{
+		{
+			// A draft: no name, body, headers or schedule are all null;
+			// the timezone defaults to UTC.
+			name: "draft",
+			api:  client.RecurrentRequestPublic{ID: "r1", Status: "draft", RequestPath: "/g/llm", HTTPMethod: "POST", Name: ptr(""), RequestHeaders: map[string]string{}},
+			want: recurrentModel{
+				ID: types.StringValue("r1"), Name: types.StringNull(), ServiceID: types.StringNull(), EnrollmentID: types.StringNull(),
+				RequestPath: types.StringValue("/g/llm"), HTTPMethod: types.StringValue("POST"), Body: jsontypes.NewNormalizedNull(),
+				Headers: types.MapNull(types.StringType), IntervalSeconds: types.Int64Null(), CronExpression: types.StringNull(),
+				Timezone: types.StringValue("UTC"), Status: types.StringValue("draft"), NextRunAt: types.StringNull(),
+			},
+		},
+		{
+			// An interval schedule: the body is compact JSON, the next run
+			// comes from the run state.
+			name: "interval",
+			api: client.RecurrentRequestPublic{ID: "r2", Status: "active", RequestPath: "/g/llm", HTTPMethod: "POST", Name: ptr("nightly"),
+				ServiceID: ptr("s"), BodyTemplate: json.RawMessage(`{ "model": "gpt" }`), RequestHeaders: map[string]string{"X-A": "1"},
+				Schedule: client.IntervalSchedule(300), State: &client.RecurrentRequestState{NextRunAt: ptr("2026-01-01T00:00:00Z")}},
+			want: recurrentModel{
+				ID: types.StringValue("r2"), Name: types.StringValue("nightly"), ServiceID: types.StringValue("s"), EnrollmentID: types.StringNull(),
+				RequestPath: types.StringValue("/g/llm"), HTTPMethod: types.StringValue("POST"), Body: jsontypes.NewNormalizedValue(`{"model":"gpt"}`),
+				Headers: tfutil.StringMapValue(map[string]string{"X-A": "1"}), IntervalSeconds: types.Int64Value(300), CronExpression: types.StringNull(),
+				Timezone: types.StringValue("UTC"), Status: types.StringValue("active"), NextRunAt: types.StringValue("2026-01-01T00:00:00Z"),
+			},
+		},
+		{
+			// A cron schedule keeps its timezone; an empty one means UTC.
+			name: "cron",
+			api: client.RecurrentRequestPublic{ID: "r3", Status: "paused", RequestPath: "/a/x", HTTPMethod: "GET",
+				Schedule: &client.RecurrentSchedule{ScheduleType: client.ScheduleTypeCron, CronExpression: ptr("0 6 * * *"), Timezone: ptr("Europe/Paris")}},
+			want: recurrentModel{
+				ID: types.StringValue("r3"), Name: types.StringNull(), ServiceID: types.StringNull(), EnrollmentID: types.StringNull(),
+				RequestPath: types.StringValue("/a/x"), HTTPMethod: types.StringValue("GET"), Body: jsontypes.NewNormalizedNull(),
+				Headers: types.MapNull(types.StringType), IntervalSeconds: types.Int64Null(), CronExpression: types.StringValue("0 6 * * *"),
+				Timezone: types.StringValue("Europe/Paris"), Status: types.StringValue("paused"), NextRunAt: types.StringNull(),
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := modelFromAPI(&tc.api); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("modelFromAPI =\n%+v\nwant\n%+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRecurrentDataModelFromAPI(t *testing.T) {
+	// A draft has no schedule, so no timezone either; without a run
+	// state, state is null.
+	draft := recurrentDataModelFromAPI(&client.RecurrentRequestPublic{ID: "r1", Status: "draft", RequestPath: "/g/llm", HTTPMethod: "POST", CreatedAt: "t0"})
+	if !draft.Timezone.IsNull() || draft.State != nil || !draft.Body.IsNull() || !draft.UpdatedAt.IsNull() || draft.CreatedAt.ValueString() != "t0" {
+		t.Errorf("draft = %+v: want null timezone, state, body and updated_at", draft)
+	}
+	// A scheduled one reports its timezone, body text and run state.
+	rr := recurrentDataModelFromAPI(&client.RecurrentRequestPublic{ID: "r2", Status: "active", RequestPath: "/g/llm", HTTPMethod: "POST",
+		BodyTemplate: json.RawMessage(`{"a": 1}`), Schedule: client.IntervalSchedule(60), UpdatedAt: ptr("t1"),
+		State: &client.RecurrentRequestState{RunCount: ptr(int64(3)), LastStatusCode: ptr(int64(200)), LastError: ptr("")}})
+	want := runStateModel{NextRunAt: types.StringNull(), LastRunAt: types.StringNull(), RunCount: types.Int64Value(3), LastStatusCode: types.Int64Value(200), LastError: types.StringNull()}
+	if rr.Timezone.ValueString() != "UTC" || rr.Body.ValueString() != `{"a":1}` || rr.UpdatedAt.ValueString() != "t1" || rr.State == nil || !reflect.DeepEqual(*rr.State, want) {
+		t.Errorf("scheduled = %+v (state %+v)", rr, rr.State)
+	}
+}
