@@ -17,9 +17,7 @@ import (
 func TestAccRecurrentRequestDataSource(t *testing.T) {
 	e := acctest.New(t)
 	name := tfacctest.RandomWithPrefix("rr-ds")
-	base := e.Config(rrConfig(`  name             = "` + name + `"
-  interval_seconds = 600
-  body             = jsonencode({ model = "gpt-4o-mini", messages = [{ role = "user", content = "ping" }] })`))
+	base := acctest.FillConfig(t, "testdata/recurrentrequest_named_every_10min.tf", map[string]any{"name": name})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -37,14 +35,7 @@ func TestAccRecurrentRequestDataSource(t *testing.T) {
 				ExpectError: acctest.ErrorText(`No recurrent request named "no-such-request" is visible to this API key.`),
 			},
 			{
-				Config: base + `
-data "unitysvc_recurrent_request" "by_name" {
-  name = unitysvc_recurrent_request.test.name
-}
-data "unitysvc_recurrent_request" "by_id" {
-  id = unitysvc_recurrent_request.test.id
-}
-`,
+				Config: e.Config(base + acctest.FillConfig(t, "testdata/recurrentrequest_ds_by_name_and_id.tf", nil)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(addr, tfjsonpath.New("id")),
 					sameID.AddStateValue("data.unitysvc_recurrent_request.by_name", tfjsonpath.New("id")),
@@ -71,11 +62,7 @@ data "unitysvc_recurrent_request" "by_id" {
 						t.Fatal(err)
 					}
 				},
-				Config: base + `
-data "unitysvc_recurrent_request" "by_id" {
-  id = unitysvc_recurrent_request.test.id
-}
-`,
+				Config:           e.Config(base + acctest.FillConfig(t, "testdata/recurrentrequest_ds_by_id.tf", nil)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_recurrent_request.by_id", tfjsonpath.New("state").AtMapKey("run_count"), knownvalue.Int64Exact(1)),
@@ -93,7 +80,7 @@ func TestAccRecurrentRequest_importUnknownName(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:        e.Config(rrConfig(`  interval_seconds = 300`)),
+			Config:        e.ConfigFile(t, "testdata/recurrentrequest_minimal.tf", nil),
 			ResourceName:  addr,
 			ImportState:   true,
 			ImportStateId: "no-such-job",

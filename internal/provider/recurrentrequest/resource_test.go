@@ -46,57 +46,103 @@ resource "unitysvc_recurrent_request" "test" {
 `, body)
 }
 
-func TestAccRecurrentRequest_lifecycle(t *testing.T) {
+// createStep creates chat-ping, every 300 s with a body and a header,
+// and checks it in state and on the server; sameID records its id.
+func createStep(e *acctest.Env, t *testing.T, sameID statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/recurrentrequest_every_5min.tf", nil),
+		ConfigStateChecks: []statecheck.StateCheck{
+			sameID,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("http_method"), knownvalue.StringExact("POST")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("interval_seconds"), knownvalue.Int64Exact(300)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("cron_expression"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("timezone"), knownvalue.StringExact("UTC")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("headers"), knownvalue.MapExact(map[string]knownvalue.Check{"X-Unitysvc-Log-Request": knownvalue.StringExact("true")})),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_run_at"), knownvalue.StringRegexp(timeRE)),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		Check: serverSays(e, "active", func(rr *client.RecurrentRequestPublic) error {
+			if rr.Schedule == nil || rr.Schedule.IntervalSeconds == nil || *rr.Schedule.IntervalSeconds != 300 {
+				return fmt.Errorf("schedule = %+v, want every 300 s", rr.Schedule)
+			}
+			if !strings.Contains(string(rr.BodyTemplate), `"content":"ping"`) {
+				return fmt.Errorf("body template = %s", rr.BodyTemplate)
+			}
+			return nil
+		}),
+	}
+}
+
+// cronConfig is summary-job: the same body written by hand, in another
+// key order and layout, on a cron schedule, with the status given.
+func cronConfig(e *acctest.Env, t *testing.T, status string) string {
+	return e.ConfigFile(t, "testdata/recurrentrequest_cron.tf", map[string]any{"status": status})
+}
+
+// getConfig is a GET every 300 s, without a body.
+func getConfig(e *acctest.Env, t *testing.T) string {
+	return e.ConfigFile(t, "testdata/recurrentrequest_get.tf", nil)
+}
+
+// importStep imports the request by the attribute given (its UUID or its
+// name) and checks the result.
+func importStep(idAttr string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:      addr,
+		ImportState:       true,
+		ImportStateIdFunc: acctest.ImportStateIDFunc(addr, idAttr),
+		ImportStateVerify: true,
+		// next_run_at is computed from the clock at each read; body
+		// holds the configuration's own formatting in state and the
+		// API's compact form after import, so it is compared as JSON.
+		ImportStateVerifyIgnore: []string{"next_run_at", "body"},
+		ImportStateCheck: func(states []*terraform.InstanceState) error {
+			if len(states) != 1 {
+				return fmt.Errorf("imported %d instances, want 1", len(states))
+			}
+			var got, want any
+			if err := json.Unmarshal([]byte(states[0].Attributes["body"]), &got); err != nil {
+				return fmt.Errorf("imported body %q: %w", states[0].Attributes["body"], err)
+			}
+			_ = json.Unmarshal([]byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}`), &want)
+			if !reflect.DeepEqual(got, want) {
+				return fmt.Errorf("imported body %v, want %v", got, want)
+			}
+			return nil
+		},
+	}
+}
+
+// Created every 300 s with a body and a header: every attribute in state
+// and the schedule and body on the server; no drift.
+func TestAccRecurrentRequest_create(t *testing.T) {
 	e := acctest.New(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	every5min := e.Config(rrConfig(`  name             = "chat-ping"
-  interval_seconds = 300
-  body             = jsonencode({ model = "gpt-4o-mini", messages = [{ role = "user", content = "ping" }] })
-  headers          = { "X-Unitysvc-Log-Request" = "true" }`))
-	// The same body written by hand, in another key order and layout,
-	// must not make a diff; the schedule moves to cron and pauses.
-	cronPaused := e.Config(rrConfig(`  name            = "summary-job"
-  cron_expression = "0 */6 * * *"
-  timezone        = "Europe/Berlin"
-  status          = "paused"
-  body            = <<-JSON
-    {
-      "messages": [ { "content": "ping", "role": "user" } ],
-      "model":    "gpt-4o-mini"
-    }
-  JSON`))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
+		Steps:                    []resource.TestStep{createStep(e, t, sameID.AddStateValue(addr, tfjsonpath.New("id")))},
+	})
+}
+
+// In place, same id: the schedule moves from an interval to a cron in a
+// time zone and pauses (the headers are cleared, the name changes, the
+// same body in another layout makes no diff); then it resumes, and only
+// the status changes.
+func TestAccRecurrentRequest_updateInPlace(t *testing.T) {
+	e := acctest.New(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
 		Steps: []resource.TestStep{
+			createStep(e, t, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
 			{
-				Config: every5min,
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(addr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("http_method"), knownvalue.StringExact("POST")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("interval_seconds"), knownvalue.Int64Exact(300)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cron_expression"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("timezone"), knownvalue.StringExact("UTC")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("headers"), knownvalue.MapExact(map[string]knownvalue.Check{"X-Unitysvc-Log-Request": knownvalue.StringExact("true")})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_run_at"), knownvalue.StringRegexp(timeRE)),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: serverSays(e, "active", func(rr *client.RecurrentRequestPublic) error {
-					if rr.Schedule == nil || rr.Schedule.IntervalSeconds == nil || *rr.Schedule.IntervalSeconds != 300 {
-						return fmt.Errorf("schedule = %+v, want every 300 s", rr.Schedule)
-					}
-					if !strings.Contains(string(rr.BodyTemplate), `"content":"ping"`) {
-						return fmt.Errorf("body template = %s", rr.BodyTemplate)
-					}
-					return nil
-				}),
-			},
-			{
-				Config: cronPaused,
+				Config: cronConfig(e, t, "paused"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -119,7 +165,7 @@ func TestAccRecurrentRequest_lifecycle(t *testing.T) {
 			},
 			{
 				// Resume: only the status changes.
-				Config: strings.Replace(cronPaused, `status          = "paused"`, `status          = "active"`, 1),
+				Config: cronConfig(e, t, "active"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -130,58 +176,36 @@ func TestAccRecurrentRequest_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_run_at"), knownvalue.StringRegexp(timeRE)),
 				},
 			},
+		},
+	})
+}
+
+// Import by UUID and by name reads back what apply stored; the
+// hand-written body compares equal as JSON.
+func TestAccRecurrentRequest_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
+		Steps: []resource.TestStep{
+			{Config: cronConfig(e, t, "active")},
+			importStep("id"),
+			importStep("name"), // by name as well as by UUID
+		},
+	})
+}
+
+// The method cannot change in place: the request is replaced.
+func TestAccRecurrentRequest_replaceOnHTTPMethod(t *testing.T) {
+	e := acctest.New(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, sameID.AddStateValue(addr, tfjsonpath.New("id"))),
 			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateIdFunc: acctest.ImportStateIDFunc(addr, "id"),
-				ImportStateVerify: true,
-				// next_run_at is computed from the clock at each read; body
-				// holds the configuration's own formatting in state and the
-				// API's compact form after import, so it is compared as JSON.
-				ImportStateVerifyIgnore: []string{"next_run_at", "body"},
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 {
-						return fmt.Errorf("imported %d instances, want 1", len(states))
-					}
-					var got, want any
-					if err := json.Unmarshal([]byte(states[0].Attributes["body"]), &got); err != nil {
-						return fmt.Errorf("imported body %q: %w", states[0].Attributes["body"], err)
-					}
-					_ = json.Unmarshal([]byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}`), &want)
-					if !reflect.DeepEqual(got, want) {
-						return fmt.Errorf("imported body %v, want %v", got, want)
-					}
-					return nil
-				},
-			},
-			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateIdFunc: acctest.ImportStateIDFunc(addr, "name"), // by name as well as by UUID
-				ImportStateVerify: true,
-				// next_run_at is computed from the clock at each read; body
-				// holds the configuration's own formatting in state and the
-				// API's compact form after import, so it is compared as JSON.
-				ImportStateVerifyIgnore: []string{"next_run_at", "body"},
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 {
-						return fmt.Errorf("imported %d instances, want 1", len(states))
-					}
-					var got, want any
-					if err := json.Unmarshal([]byte(states[0].Attributes["body"]), &got); err != nil {
-						return fmt.Errorf("imported body %q: %w", states[0].Attributes["body"], err)
-					}
-					_ = json.Unmarshal([]byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}`), &want)
-					if !reflect.DeepEqual(got, want) {
-						return fmt.Errorf("imported body %v, want %v", got, want)
-					}
-					return nil
-				},
-			},
-			{
-				// The method cannot change in place: replace.
-				Config: e.Config(rrConfig(`  http_method      = "GET"
-  interval_seconds = 300`)),
+				Config: getConfig(e, t),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -191,23 +215,43 @@ func TestAccRecurrentRequest_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("body"), knownvalue.Null()),
 				},
 			},
+		},
+	})
+}
+
+// Deleted outside Terraform: the next plan recreates it.
+func TestAccRecurrentRequest_outOfBandDelete(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
+		Steps: []resource.TestStep{
 			{
-				// Deleted outside Terraform: the next plan recreates it.
-				Config: e.Config(rrConfig(`  http_method      = "GET"
-  interval_seconds = 300`)),
+				Config:             getConfig(e, t),
 				Check:              e.DeleteOutOfBand(addr, deleteOutOfBand),
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: e.Config(rrConfig(`  http_method      = "GET"
-  interval_seconds = 300`)),
+				Config: getConfig(e, t),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
+		},
+	})
+}
+
+// Cancelled outside Terraform: cancelled is final, so it is recreated,
+// active.
+func TestAccRecurrentRequest_outOfBandCancel(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_recurrent_request", exists),
+		Steps: []resource.TestStep{
+			{Config: getConfig(e, t)},
 			{
-				// Cancelled outside Terraform: cancelled is final, so it is recreated.
 				PreConfig: func() {
 					all, err := e.Client.ListRecurrentRequests(context.Background(), client.ListRecurrentRequestsOptions{Status: client.RecurrentStatusActive})
 					if err != nil || len(all) != 1 {
@@ -217,8 +261,7 @@ func TestAccRecurrentRequest_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: e.Config(rrConfig(`  http_method      = "GET"
-  interval_seconds = 300`)),
+				Config: getConfig(e, t),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -320,14 +363,7 @@ func TestAccRecurrentRequest_failedActivationLeavesNothing(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: fmt.Sprintf(`
-provider "unitysvc" {
-  api_url     = %q
-  api_key     = %q
-  max_retries = 0
-}
-`, e.APIURL, e.APIKey) + rrConfig(`  name             = "activation-fails"
-  interval_seconds = 300`),
+				Config:      acctest.FillConfig(t, "testdata/recurrentrequest_no_retries.tf", map[string]any{"api_url": e.APIURL, "api_key": e.APIKey}),
 				ExpectError: regexp.MustCompile(`(?s)Setting the schedule failed.*HTTP 429.*draft\s+recurrent\s+request\s+[0-9a-f-]+\s+created\s+in\s+the\s+first\s+step\s+was\s+deleted`),
 			},
 			e.CheckServer(func(*terraform.State) error {

@@ -74,64 +74,77 @@ func sendCheck(e *acctest.Env, text string) resource.TestCheckFunc {
 	return func(*terraform.State) error { return send(e, llmPath, text) }
 }
 
-// Request logging is switched on and off by the resource, keeps the
-// configured values without drift (the API cannot read them back),
-// imports by the fixed id "current", and destroying it stops logging;
-// the logs data sources read what was recorded, with every filter.
-func TestAccRequestLogging_lifecycle(t *testing.T) {
-	e := acctest.New(t)
+// skipRemote skips tests that count the logs of unitysvc-local's gateway.
+func skipRemote(t *testing.T) {
 	if acctest.Remote() {
 		t.Skip("sends requests through unitysvc-local's gateway and counts its logs")
 	}
-	logs := `
-data "unitysvc_request_logs" "llm" {
-  path_prefix = "/g/llm"
-  status_min  = 200
-  status_max  = 299
-  start_time  = timeadd(plantimestamp(), "-1h")
-  max_items   = 1
 }
-data "unitysvc_request_log" "newest" {
-  id = data.unitysvc_request_logs.llm.items[0].id
+
+// loggingStopped is every test's CheckDestroy: destroyed, logging is
+// off, so nothing more is recorded.
+func loggingStopped(e *acctest.Env) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		before, err := logCount(e, "/"+llmPath)
+		if err != nil {
+			return err
+		}
+		if err := send(e, llmPath, "after destroy"); err != nil {
+			return err
+		}
+		after, err := logCount(e, "/"+llmPath)
+		if err != nil {
+			return err
+		}
+		if after != before {
+			return fmt.Errorf("a request after destroy was logged (%d logs, then %d): logging is still on", before, after)
+		}
+		return nil
+	}
 }
-`
+
+// createStep switches logging on with the defaults and sends two
+// requests ("one", "two"), which are logged.
+func createStep(e *acctest.Env, t *testing.T) resource.TestStep {
+	return resource.TestStep{
+		Config: e.ConfigFile(t, "testdata/requestlog_logging_on.tf", nil),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("current")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("truncate_long_message"), knownvalue.Null()),
+		},
+		Check: resource.ComposeTestCheckFunc(
+			expectLogs(e, 0),
+			sendCheck(e, "one"), sendCheck(e, "two"),
+			expectLogs(e, 2),
+		),
+	}
+}
+
+// Created with the defaults, logging is on: requests are recorded; the
+// destroy stops it (loggingStopped).
+func TestAccRequestLogging_create(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			// Destroyed: logging is off, so nothing more is recorded.
-			before, err := logCount(e, "/"+llmPath)
-			if err != nil {
-				return err
-			}
-			if err := send(e, llmPath, "after destroy"); err != nil {
-				return err
-			}
-			after, err := logCount(e, "/"+llmPath)
-			if err != nil {
-				return err
-			}
-			if after != before {
-				return fmt.Errorf("a request after destroy was logged (%d logs, then %d): logging is still on", before, after)
-			}
-			return nil
-		},
+		CheckDestroy:             loggingStopped(e),
+		Steps:                    []resource.TestStep{createStep(e, t)},
+	})
+}
+
+// The logs data sources read what was recorded, with filters; the
+// bodies are sensitive.
+func TestAccRequestLogging_readLogs(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             loggingStopped(e),
 		Steps: []resource.TestStep{
+			createStep(e, t),
 			{
-				Config: e.Config(`resource "unitysvc_request_logging" "this" {}`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("current")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("truncate_long_message"), knownvalue.Null()),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					expectLogs(e, 0),
-					sendCheck(e, "one"), sendCheck(e, "two"),
-					expectLogs(e, 2),
-				),
-			},
-			{
-				// The logs just recorded, read with filters; the bodies are sensitive.
-				Config: e.Config(`resource "unitysvc_request_logging" "this" {}` + logs),
+				Config: e.ConfigFile(t, "testdata/requestlog_logging_on_with_logs.tf", nil),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_request_logs.llm", tfjsonpath.New("total_count"), knownvalue.Int64Exact(2)),
 					statecheck.ExpectKnownValue("data.unitysvc_request_logs.llm", tfjsonpath.New("items"), knownvalue.ListExact([]knownvalue.Check{
@@ -151,12 +164,24 @@ data "unitysvc_request_log" "newest" {
 					statecheck.ExpectKnownValue("data.unitysvc_request_log.newest", tfjsonpath.New("status_code"), knownvalue.Int64Exact(200)),
 				},
 			},
+		},
+	})
+}
+
+// Switched off and on again in place: while off, requests are not
+// logged and older logs stay; on again, keeping full bodies, with no
+// drift on the next plan (the API cannot read the values back).
+func TestAccRequestLogging_updateInPlace(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             loggingStopped(e),
+		Steps: []resource.TestStep{
+			createStep(e, t),
 			{
 				// Off, in place: requests are no longer logged, older logs stay.
-				Config: e.Config(`resource "unitysvc_request_logging" "this" {
-  enabled               = false
-  truncate_long_message = false
-}`),
+				Config:           e.ConfigFile(t, "testdata/requestlog_logging_off.tf", nil),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
@@ -166,11 +191,26 @@ data "unitysvc_request_log" "newest" {
 			},
 			{
 				// On again, keeping full bodies; no drift on the next plan.
-				Config: e.Config(`resource "unitysvc_request_logging" "this" {
-  truncate_long_message = false
-}`),
+				Config:           e.ConfigFile(t, "testdata/requestlog_logging_full_bodies.tf", nil),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            resource.ComposeTestCheckFunc(sendCheck(e, "four"), expectLogs(e, 3)),
+			},
+		},
+	})
+}
+
+// Imported by the fixed id "current" only; any other id is refused with
+// what to use instead.
+func TestAccRequestLogging_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             loggingStopped(e),
+		Steps: []resource.TestStep{
+			{
+				// Full bodies kept: a value the import cannot know.
+				Config: e.ConfigFile(t, "testdata/requestlog_logging_full_bodies.tf", nil),
 			},
 			{
 				ResourceName:  addr,

@@ -1,7 +1,6 @@
 package resolve_test
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -61,58 +60,9 @@ func TestAccResolve_collectionAndGroups(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_collection" "c" {
-  name = %q
-}
-resource "unitysvc_collection_member" "fast" {
-  collection_id = unitysvc_collection.c.id
-  service_id    = %q
-  routing_key   = { model = "fast" }
-}
-resource "unitysvc_collection_member" "big" {
-  collection_id = unitysvc_collection.c.id
-  service_id    = %q
-  sort_order    = 1
-}
-locals {
-  members = [unitysvc_collection_member.fast, unitysvc_collection_member.big]
-}
-
-data "unitysvc_resolve" "fast" {
-  path        = unitysvc_collection.c.gateway_path
-  routing_key = { model = "fast" }
-  depends_on  = [local.members]
-}
-# The same inputs, written with a leading slash: normalised, same id.
-data "unitysvc_resolve" "fast_again" {
-  path        = "/${unitysvc_collection.c.gateway_path}"
-  routing_key = { model = "fast" }
-  depends_on  = [local.members]
-}
-data "unitysvc_resolve" "any" {
-  path       = unitysvc_collection.c.gateway_path
-  depends_on = [local.members]
-}
-data "unitysvc_resolve" "cheapest" {
-  path       = unitysvc_collection.c.gateway_path
-  strategy   = "by_price"
-  depends_on = [local.members]
-}
-data "unitysvc_resolve" "unknown_model" {
-  path        = unitysvc_collection.c.gateway_path
-  routing_key = { model = "nope" }
-  depends_on  = [local.members]
-}
-data "unitysvc_resolve" "llama" {
-  path        = "g/llm"
-  routing_key = { model = "llama-3.1-8b" }
-  strategy    = "by_price"
-}
-data "unitysvc_resolve" "router" {
-  path = "g/chat-router"
-}
-`, name, gpt4oMini, gpt4o)),
+			Config: e.ConfigFile(t, "testdata/resolve_collection_and_groups.tf", map[string]any{
+				"name": name, "fast_service": gpt4oMini, "big_service": gpt4o,
+			}),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("path"), knownvalue.StringExact("g/"+name)),
 				statecheck.ExpectKnownValue("data.unitysvc_resolve.fast", tfjsonpath.New("candidate_service_ids"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(gpt4oMini)})),
@@ -157,38 +107,7 @@ func TestAccResolve_checksAndPostconditions(t *testing.T) {
 	name := tfacctest.RandomWithPrefix("checks")
 	// The big member is added by "another team", outside this
 	// configuration; the check guards that it stays.
-	base := fmt.Sprintf(`
-resource "unitysvc_collection" "c" {
-  name = %q
-}
-resource "unitysvc_collection_member" "fast" {
-  collection_id = unitysvc_collection.c.id
-  service_id    = %q
-  routing_key   = { model = "fast" }
-}
-check "fast_routes_to_mini" {
-  data "unitysvc_resolve" "fast" {
-    path        = unitysvc_collection.c.gateway_path
-    routing_key = { model = "fast" }
-    depends_on  = [unitysvc_collection_member.fast]
-  }
-  assert {
-    condition     = data.unitysvc_resolve.fast.selected_service_id == %q
-    error_message = "model fast does not reach gpt-4o-mini"
-  }
-}
-check "big_model_present" {
-  data "unitysvc_resolve" "big" {
-    path        = unitysvc_collection.c.gateway_path
-    routing_key = { model = "gpt-4o" }
-    depends_on  = [unitysvc_collection_member.fast]
-  }
-  assert {
-    condition     = length(data.unitysvc_resolve.big.candidates) == 1
-    error_message = "nothing serves gpt-4o in the collection any more"
-  }
-}
-`, name, gpt4oMini, gpt4oMini)
+	base := acctest.FillConfig(t, "testdata/resolve_checks.tf", map[string]any{"name": name, "fast_service": gpt4oMini})
 	collectionID := func() string {
 		cols, err := e.Client.ListCollections(acctest.Ctx(), name)
 		if err != nil || len(cols) != 1 {
@@ -201,11 +120,7 @@ check "big_model_present" {
 		Steps: []resource.TestStep{
 			{
 				// The second member comes from outside: both checks pass.
-				Config: e.Config(`
-resource "unitysvc_collection" "c" {
-  name = "` + name + `"
-}
-`),
+				Config: e.ConfigFile(t, "testdata/resolve_collection.tf", map[string]any{"name": name}),
 				Check: func(*terraform.State) error {
 					_, err := e.Client.AddCollectionMember(acctest.Ctx(), collectionID(), client.ServiceCollectionMemberCreate{ServiceID: gpt4o, SortOrder: 1})
 					return err
@@ -237,44 +152,13 @@ resource "unitysvc_collection" "c" {
 			},
 			{
 				// A postcondition is a hard gate: the user's message fails the plan.
-				Config: e.Config(base + `
-data "unitysvc_resolve" "gate" {
-  path        = unitysvc_collection.c.gateway_path
-  routing_key = { model = "gpt-4o" }
-  lifecycle {
-    postcondition {
-      condition     = length(self.candidates) > 0
-      error_message = "Production traffic for gpt-4o would get 404s."
-    }
-  }
-}
-`),
+				Config:      e.Config(base + acctest.FillConfig(t, "testdata/resolve_postcondition_gate.tf", nil)),
 				ExpectError: acctest.ErrorText("Production traffic for gpt-4o would get 404s."),
 			},
 			{
 				// The path of a new enrollment is known only after apply:
 				// nothing fails at plan, and it resolves to the enrollment.
-				Config: e.Config(base + `
-resource "unitysvc_secret" "key" {
-  name  = "MY_PROVIDER_API_KEY"
-  value = "sk-test"
-}
-resource "unitysvc_enrollment" "byok" {
-  service_id           = "` + byokSvc + `"
-  parameters           = { endpoint = "https://llm.example.com/v1" }
-  sensitive_parameters = { api_key = "k" }
-  depends_on           = [unitysvc_secret.key]
-}
-data "unitysvc_resolve" "mine" {
-  path = "e/${unitysvc_enrollment.byok.code}"
-  lifecycle {
-    postcondition {
-      condition     = self.selected_service_id == "` + byokSvc + `"
-      error_message = "my enrollment does not route to my service"
-    }
-  }
-}
-`),
+				Config:             e.Config(base + acctest.FillConfig(t, "testdata/resolve_enrollment_path.tf", map[string]any{"byok_service": byokSvc})),
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue("data.unitysvc_resolve.mine", tfjsonpath.New("path"))},

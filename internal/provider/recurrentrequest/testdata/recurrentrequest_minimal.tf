@@ -1,0 +1,4 @@
+resource "unitysvc_recurrent_request" "test" {
+  request_path     = "/g/llm/v1/chat/completions"
+  interval_seconds = 300
+}

@@ -1,0 +1,1 @@
+resource "unitysvc_request_logging" "this" {}

@@ -1,0 +1,3 @@
+resource "unitysvc_collection" "c" {
+  name = "{{.name}}"
+}
