@@ -29,7 +29,7 @@ func TestAccCollectionMember_routingKeyChangeReplaces(t *testing.T) {
 		CheckDestroy:             resource.ComposeTestCheckFunc(e.CheckDestroyed("unitysvc_collection_member", memberExists), e.CheckDestroyed("unitysvc_collection", collectionExists)),
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(memberConfig(name, gpt, "")),
+				Config: memberConfig(e, t, name, gpt, ""),
 				Check: func(s *terraform.State) error {
 					var err error
 					firstMemberID, err = acctest.Attr(s, gptAddr, "member_id")
@@ -41,7 +41,7 @@ func TestAccCollectionMember_routingKeyChangeReplaces(t *testing.T) {
 				},
 			},
 			{
-				Config: e.Config(memberConfig(name, gpt, "fast-gpt")),
+				Config: memberConfig(e, t, name, gpt, "fast-gpt"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(gptAddr, plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -73,25 +73,12 @@ func TestAccCollectionMember_limit(t *testing.T) {
 	g, _ := cat.Group("open-weights")
 	var ids []string
 	for _, s := range cat.GroupServices(g)[:21] {
-		ids = append(ids, fmt.Sprintf("%q", s.ID))
+		ids = append(ids, s.ID)
 	}
 	name := tfacctest.RandomWithPrefix("full")
+	// config makes the first n services members.
 	config := func(n int) string {
-		return e.Config(fmt.Sprintf(`
-locals {
-  services = [%s]
-}
-
-resource "unitysvc_collection" "my_llms" {
-  name = %q
-}
-
-resource "unitysvc_collection_member" "m" {
-  count         = %d
-  collection_id = unitysvc_collection.my_llms.id
-  service_id    = local.services[count.index]
-}
-`, strings.Join(ids, ", "), name, n))
+		return e.ConfigFile(t, "testdata/collection_members_from_list.tf", map[string]any{"name": name, "services": strings.Join(ids[:n], ",")})
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -108,7 +95,7 @@ func TestAccCollectionMember_needsEnrollment(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      e.Config(memberConfig(tfacctest.RandomWithPrefix("byok"), byokService, "")),
+			Config:      memberConfig(e, t, tfacctest.RandomWithPrefix("byok"), byokService, ""),
 			ExpectError: regexp.MustCompile(`(?s)my-provider-llm.*requires an\s+enrollment.*unitysvc_enrollment`),
 		}},
 	})

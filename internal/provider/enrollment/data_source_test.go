@@ -1,7 +1,6 @@
 package enrollment_test
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -19,37 +18,10 @@ func TestAccEnrollmentsDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		Steps: []resource.TestStep{{
-			Config:      e.Config(`data "unitysvc_enrollments" "bad" { status = "enabled" }`),
+			Config:      e.ConfigFile(t, "testdata/enrollments_bad_status.tf", nil),
 			ExpectError: regexp.MustCompile(`value must be one of`),
 		}, {
-			Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "a" {
-  service_id = %[1]q
-  parameters = { endpoint = "https://a.example.com" }
-}
-
-resource "unitysvc_enrollment" "b" {
-  service_id           = %[1]q
-  parameters           = { endpoint = "https://b.example.com" }
-  sensitive_parameters = { api_key = "k" }
-}
-
-data "unitysvc_enrollments" "active" {
-  service_id = %[1]q
-  status     = "active"
-  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
-}
-
-data "unitysvc_enrollments" "paused" {
-  status     = "paused"
-  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
-}
-
-data "unitysvc_enrollments" "other_service" {
-  service_id = %[2]q
-  depends_on = [unitysvc_enrollment.a, unitysvc_enrollment.b]
-}
-`, byokService, gptService)),
+			Config: e.ConfigFile(t, "testdata/enrollments_filters.tf", map[string]any{"service_id": byokService, "other_service_id": gptService}),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments"), knownvalue.ListSizeExact(2)),
 				statecheck.ExpectKnownValue("data.unitysvc_enrollments.active", tfjsonpath.New("enrollments").AtSliceIndex(0).AtMapKey("service_name"), knownvalue.StringExact("my-provider-llm")),

@@ -46,103 +46,150 @@ func noLiveEnrollments(e *acctest.Env) resource.TestCheckFunc {
 	}
 }
 
-func config(endpoint, apiKey, extra string) string {
-	return fmt.Sprintf(`
-resource "unitysvc_enrollment" "byok" {
-  service_id           = %q
-  parameters           = { endpoint = %q, region = "eu" }
-  sensitive_parameters = { api_key = %q }
-%s
-}
-`, byokService, endpoint, apiKey, extra)
+// byokConfig enrolls in the BYOK service with an endpoint (region eu) and
+// a sensitive api_key.
+func byokConfig(e *acctest.Env, t *testing.T, endpoint, apiKey string) string {
+	return e.ConfigFile(t, "testdata/enrollment_byok.tf", map[string]any{"service_id": byokService, "endpoint": endpoint, "api_key": apiKey})
 }
 
-func TestAccEnrollment_lifecycle(t *testing.T) {
-	e := acctest.New(t)
-	var firstID string
-	resource.ParallelTest(t, resource.TestCase{
+func byokTimeoutConfig(e *acctest.Env, t *testing.T, createTimeout string) string {
+	return e.ConfigFile(t, "testdata/enrollment_byok_create_timeout.tf", map[string]any{
+		"service_id": byokService, "endpoint": "https://a.example.com/v1", "api_key": "sk-one", "create_timeout": createTimeout,
+	})
+}
+
+// createStep enrolls (create timeout 1m) and checks the active enrollment;
+// it records the id in firstID.
+func createStep(e *acctest.Env, t *testing.T, firstID *string) resource.TestStep {
+	return resource.TestStep{
+		Config: byokTimeoutConfig(e, t, "1m"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("code"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{4}$`))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_endpoint"), knownvalue.StringRegexp(regexp.MustCompile(`/e/[0-9A-Z]{4}$`))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("parameters"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"endpoint": knownvalue.StringExact("https://a.example.com/v1"), "region": knownvalue.StringExact("eu"),
+			})),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive_parameters"), knownvalue.MapExact(map[string]knownvalue.Check{"api_key": knownvalue.StringExact("sk-one")})),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		Check: func(s *terraform.State) error {
+			var err error
+			*firstID, err = acctest.Attr(s, addr, "id")
+			return err
+		},
+	}
+}
+
+func enrollmentCase(e *acctest.Env, steps ...resource.TestStep) resource.TestCase {
+	return resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             resource.ComposeTestCheckFunc(e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive), noLiveEnrollments(e)),
-		Steps: []resource.TestStep{
-			{
-				Config: e.Config(config("https://a.example.com/v1", "sk-one", `  timeouts {
-    create = "1m"
-  }`)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("code"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{4}$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_endpoint"), knownvalue.StringRegexp(regexp.MustCompile(`/e/[0-9A-Z]{4}$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("parameters"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"endpoint": knownvalue.StringExact("https://a.example.com/v1"), "region": knownvalue.StringExact("eu"),
-					})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive_parameters"), knownvalue.MapExact(map[string]knownvalue.Check{"api_key": knownvalue.StringExact("sk-one")})),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: func(s *terraform.State) error {
-					var err error
-					firstID, err = acctest.Attr(s, addr, "id")
-					return err
-				},
-			},
-			// Only the timeout changes: stored in place, no API call.
-			{
-				Config: e.Config(config("https://a.example.com/v1", "sk-one", `  timeouts {
-    create = "2m"
-  }`)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{ResourceName: addr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"sensitive_parameters", "timeouts"}},
-			// A sensitive parameter change replaces the enrollment.
-			{
-				Config: e.Config(config("https://a.example.com/v1", "sk-two", "")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: func(s *terraform.State) error {
-					id, err := acctest.Attr(s, addr, "id")
-					if err == nil && id == firstID {
-						return fmt.Errorf("enrollment %s was not replaced", id)
-					}
-					old, err := e.Client.GetEnrollment(acctest.Ctx(), firstID)
-					if err == nil && old.Status != client.EnrollmentCancelled {
-						return fmt.Errorf("replaced enrollment is %s, want cancelled", old.Status)
-					}
-					return err
-				},
-			},
-			// A plain parameter change replaces it too.
-			{
-				Config: e.Config(config("https://b.example.com/v1", "sk-two", "")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("parameters").AtMapKey("endpoint"), knownvalue.StringExact("https://b.example.com/v1")),
-				},
-			},
-			// Cancelled out of band: gone, and the plan enrolls again.
-			{
-				Config: e.Config(config("https://b.example.com/v1", "sk-two", "")),
-				Check: e.DeleteOutOfBand(addr, func(ctx context.Context, c *client.Client, a map[string]string) error {
-					_, err := c.CancelEnrollment(ctx, a["id"])
-					return err
-				}),
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config: e.Config(config("https://b.example.com/v1", "sk-two", "")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active"))},
+		Steps:                    steps,
+	}
+}
+
+// Create enrolls and waits for an active enrollment with a code, a proxy
+// endpoint and the configured parameters; no diff after.
+func TestAccEnrollment_create(t *testing.T) {
+	e := acctest.New(t)
+	var firstID string
+	resource.ParallelTest(t, enrollmentCase(e, createStep(e, t, &firstID)))
+}
+
+// Only the timeout changes: stored in place, no API call.
+func TestAccEnrollment_updateTimeoutsInPlace(t *testing.T) {
+	e := acctest.New(t)
+	var firstID string
+	resource.ParallelTest(t, enrollmentCase(e,
+		createStep(e, t, &firstID),
+		resource.TestStep{
+			Config: byokTimeoutConfig(e, t, "2m"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 		},
-	})
+	))
+}
+
+// Import reads back everything but the sensitive parameters and timeouts.
+func TestAccEnrollment_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	var firstID string
+	resource.ParallelTest(t, enrollmentCase(e,
+		createStep(e, t, &firstID),
+		resource.TestStep{ResourceName: addr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"sensitive_parameters", "timeouts"}},
+	))
+}
+
+// A sensitive parameter change replaces the enrollment; the old one is
+// cancelled on the server.
+func TestAccEnrollment_replaceOnSensitiveParameter(t *testing.T) {
+	e := acctest.New(t)
+	var firstID string
+	resource.ParallelTest(t, enrollmentCase(e,
+		createStep(e, t, &firstID),
+		resource.TestStep{
+			Config: byokConfig(e, t, "https://a.example.com/v1", "sk-two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(s *terraform.State) error {
+				id, err := acctest.Attr(s, addr, "id")
+				if err == nil && id == firstID {
+					return fmt.Errorf("enrollment %s was not replaced", id)
+				}
+				old, err := e.Client.GetEnrollment(acctest.Ctx(), firstID)
+				if err == nil && old.Status != client.EnrollmentCancelled {
+					return fmt.Errorf("replaced enrollment is %s, want cancelled", old.Status)
+				}
+				return err
+			},
+		},
+	))
+}
+
+// A plain parameter change replaces the enrollment too.
+func TestAccEnrollment_replaceOnParameter(t *testing.T) {
+	e := acctest.New(t)
+	resource.ParallelTest(t, enrollmentCase(e,
+		resource.TestStep{Config: byokConfig(e, t, "https://a.example.com/v1", "sk-two")},
+		resource.TestStep{
+			Config: byokConfig(e, t, "https://b.example.com/v1", "sk-two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("parameters").AtMapKey("endpoint"), knownvalue.StringExact("https://b.example.com/v1")),
+			},
+		},
+	))
+}
+
+// Cancelled out of band: gone, and the plan enrolls again.
+func TestAccEnrollment_outOfBandCancel(t *testing.T) {
+	e := acctest.New(t)
+	cfg := byokConfig(e, t, "https://b.example.com/v1", "sk-two")
+	resource.ParallelTest(t, enrollmentCase(e,
+		resource.TestStep{
+			Config: cfg,
+			Check: e.DeleteOutOfBand(addr, func(ctx context.Context, c *client.Client, a map[string]string) error {
+				_, err := c.CancelEnrollment(ctx, a["id"])
+				return err
+			}),
+			ExpectNonEmptyPlan: true,
+		},
+		resource.TestStep{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active"))},
+		},
+	))
 }
 
 func TestAccEnrollment_incompleteFailsAndCancels(t *testing.T) {
@@ -151,13 +198,7 @@ func TestAccEnrollment_incompleteFailsAndCancels(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "byok" {
-  service_id           = %q
-  parameters           = { region = "eu" }
-  sensitive_parameters = { api_key = "sk-x" }
-}
-`, byokService)),
+				Config:      e.ConfigFile(t, "testdata/enrollment_missing_endpoint.tf", map[string]any{"service_id": byokService}),
 				ExpectError: regexp.MustCompile(`(?s)Enrollment is incomplete.*missing required\s+parameter\(s\):\s+endpoint.*cancelled`),
 			},
 			// Nothing reached state: check the server directly.
@@ -168,28 +209,26 @@ resource "unitysvc_enrollment" "byok" {
 
 func TestAccEnrollment_validation(t *testing.T) {
 	e := acctest.New(t)
+	serviceOnly := func(serviceID string) string {
+		return e.ConfigFile(t, "testdata/enrollment_service_only.tf", map[string]any{"service_id": serviceID})
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.Config(fmt.Sprintf(`resource "unitysvc_enrollment" "byok" { service_id = %q }`, gptService)),
+				Config:      serviceOnly(gptService),
 				ExpectError: regexp.MustCompile(`(?s)does not accept\s+enrollments`),
 			},
 			{
-				Config:      e.Config(`resource "unitysvc_enrollment" "byok" { service_id = "my-provider-llm" }`),
+				Config:      serviceOnly("my-provider-llm"),
 				ExpectError: regexp.MustCompile(`must be a service UUID`),
 			},
 			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "byok" {
-  service_id           = %q
-  parameters           = { endpoint = "https://x", api_key = "a" }
-  sensitive_parameters = { api_key = "b" }
-}`, byokService)),
+				Config:      e.ConfigFile(t, "testdata/enrollment_parameter_in_both.tf", map[string]any{"service_id": byokService}),
 				ExpectError: regexp.MustCompile(`(?s)set in both parameters\s+and\s+sensitive_parameters`),
 			},
 			{
-				Config:        e.Config(fmt.Sprintf(`resource "unitysvc_enrollment" "byok" { service_id = %q }`, byokService)),
+				Config:        serviceOnly(byokService),
 				ResourceName:  addr,
 				ImportState:   true,
 				ImportStateId: "not-a-uuid",
@@ -212,22 +251,7 @@ func TestAccEnrollment_sensitiveValuesNotLogged(t *testing.T) {
 	// The value comes from a variable, as in real use: the test harness
 	// itself logs the configuration text at trace level.
 	t.Setenv("TF_VAR_api_key", secret)
-	cfg := e.Config(fmt.Sprintf(`
-variable "api_key" {
-  type      = string
-  sensitive = true
-}
-
-resource "unitysvc_enrollment" "byok" {
-  service_id           = %q
-  parameters           = { endpoint = "https://logged.example.com/v1" }
-  sensitive_parameters = { api_key = var.api_key }
-}
-`, byokService) + `
-data "unitysvc_enrollments" "all" {
-  depends_on = [unitysvc_enrollment.byok]
-}
-`)
+	cfg := e.ConfigFile(t, "testdata/enrollment_sensitive_from_variable.tf", map[string]any{"service_id": byokService})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
@@ -289,7 +313,7 @@ func TestAccEnrollment_importAdoptsSensitiveParameters(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := e.Config(config("https://a.example.com/v1", "sk-made-elsewhere", ""))
+	cfg := byokConfig(e, t, "https://a.example.com/v1", "sk-made-elsewhere")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
@@ -303,13 +327,7 @@ func TestAccEnrollment_importAdoptsSensitiveParameters(t *testing.T) {
 			},
 			{
 				// A key the enrollment lacks cannot be adopted: replace.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "byok" {
-  service_id           = %q
-  parameters           = { endpoint = "https://a.example.com/v1", region = "eu" }
-  sensitive_parameters = { api_key = "sk-made-elsewhere", other_token = "t" }
-}
-`, byokService)),
+				Config:             e.ConfigFile(t, "testdata/enrollment_byok_extra_sensitive_key.tf", map[string]any{"service_id": byokService}),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -355,17 +373,15 @@ func storedParameter(e *acctest.Env, key, want string) resource.TestCheckFunc {
 	}
 }
 
+// writeOnlyConfig sends the api_key write-only, with the given version (1 or 2).
+func writeOnlyConfig(e *acctest.Env, t *testing.T, apiKey string, version int) string {
+	return e.ConfigFile(t, fmt.Sprintf("testdata/enrollment_write_only_v%d.tf", version), map[string]any{"service_id": byokService, "api_key": apiKey})
+}
+
 func TestAccEnrollment_writeOnlySensitiveParameters(t *testing.T) {
 	e := acctest.New(t)
 	cfg := func(key string, version int) string {
-		return e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "byok" {
-  service_id                      = %q
-  parameters                      = { endpoint = "https://a.example.com/v1" }
-  sensitive_parameters_wo         = { api_key = %q }
-  sensitive_parameters_wo_version = %d
-}
-`, byokService, key, version))
+		return writeOnlyConfig(e, t, key, version)
 	}
 	notInState := func(secret string) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
@@ -384,14 +400,7 @@ resource "unitysvc_enrollment" "byok" {
 		CheckDestroy:             e.CheckDestroyed("unitysvc_enrollment", acctest.EnrollmentLive),
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "byok" {
-  service_id              = %q
-  parameters              = { endpoint = "https://a.example.com/v1" }
-  sensitive_parameters    = { api_key = "a" }
-  sensitive_parameters_wo = { api_key = "b" }
-}
-`, byokService)),
+				Config:      e.ConfigFile(t, "testdata/enrollment_sensitive_and_write_only.tf", map[string]any{"service_id": byokService}),
 				ExpectError: acctest.ErrorText(`Attribute "sensitive_parameters" cannot be specified when "sensitive_parameters_wo" is specified`),
 			},
 			{
@@ -448,14 +457,7 @@ func TestAccEnrollment_importAdoptsWriteOnlyParameters(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := e.Config(fmt.Sprintf(`
-resource "unitysvc_enrollment" "byok" {
-  service_id                      = %q
-  parameters                      = { endpoint = "https://a.example.com/v1" }
-  sensitive_parameters_wo         = { api_key = "sk-elsewhere" }
-  sensitive_parameters_wo_version = 1
-}
-`, byokService))
+	cfg := writeOnlyConfig(e, t, "sk-elsewhere", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},

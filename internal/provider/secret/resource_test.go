@@ -75,43 +75,75 @@ func storedValue(e *acctest.Env, name string, shared bool, want string) resource
 	}
 }
 
-func config(name, extra string) string {
-	return fmt.Sprintf(`
-resource "unitysvc_secret" "test" {
-  name = %q
-%s
-}
-`, name, extra)
+// valueConfig is the plainest configuration: a sensitive personal secret.
+func valueConfig(e *acctest.Env, t *testing.T, name, value string) string {
+	return e.ConfigFile(t, "testdata/secret_value.tf", map[string]any{"name": name, "value": value})
 }
 
-func TestAccSecret_lifecycle(t *testing.T) {
+// variableConfig is a personal secret that is not sensitive (a variable).
+func variableConfig(e *acctest.Env, t *testing.T, name, value string) string {
+	return e.ConfigFile(t, "testdata/secret_variable.tf", map[string]any{"name": name, "value": value})
+}
+
+func describedConfig(e *acctest.Env, t *testing.T, name, value, description string) string {
+	return e.ConfigFile(t, "testdata/secret_value_described.tf", map[string]any{"name": name, "value": value, "description": description})
+}
+
+// createStep creates a sensitive personal secret with a description and
+// checks every attribute and the stored value.
+func createStep(e *acctest.Env, t *testing.T, name string) resource.TestStep {
+	return resource.TestStep{
+		Config: describedConfig(e, t, name, "v1", "first"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.StringExact("v1")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("first")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("owner_type"), knownvalue.StringExact("customer")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+		},
+		Check: storedValue(e, name, false, "v1"),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
+}
+
+// clearDescriptionStep removes the description (value v2): it is cleared.
+func clearDescriptionStep(e *acctest.Env, t *testing.T, name string) resource.TestStep {
+	return resource.TestStep{
+		Config: valueConfig(e, t, name, "v2"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+		},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
+}
+
+// Create stores the value and reports every attribute, with no diff after.
+func TestAccSecret_create(t *testing.T) {
 	e := acctest.New(t)
-	name, renamed := randSecretName(), randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps:                    []resource.TestStep{createStep(e, t, randSecretName())},
+	})
+}
+
+// Value and description change in place; removing the description clears it.
+func TestAccSecret_updateInPlace(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
 		Steps: []resource.TestStep{
+			createStep(e, t, name),
 			{
-				Config: e.Config(config(name, `  value = "v1"
-  description = "first"`)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.StringExact("v1")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("first")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sensitive"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("owner_type"), knownvalue.StringExact("customer")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-				},
-				Check: storedValue(e, name, false, "v1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				// value and description change in place.
-				Config: e.Config(config(name, `  value = "v2"
-  description = "second"`)),
+				Config: describedConfig(e, t, name, "v2", "second"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
@@ -120,16 +152,21 @@ func TestAccSecret_lifecycle(t *testing.T) {
 				},
 				Check: storedValue(e, name, false, "v2"),
 			},
-			{
-				// Removing the description clears it.
-				Config: e.Config(config(name, `  value = "v2"`)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			clearDescriptionStep(e, t, name),
+		},
+	})
+}
+
+// Import by name reads back everything but the sensitive value.
+func TestAccSecret_importVerify(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name),
+			clearDescriptionStep(e, t, name),
 			{
 				ResourceName:      addr,
 				ImportState:       true,
@@ -138,9 +175,22 @@ func TestAccSecret_lifecycle(t *testing.T) {
 				// A sensitive value cannot be read back.
 				ImportStateVerifyIgnore: []string{"value"},
 			},
+		},
+	})
+}
+
+// A new name replaces the secret: the new one holds the value, the old
+// one is gone from the server.
+func TestAccSecret_replaceOnName(t *testing.T) {
+	e := acctest.New(t)
+	name, renamed := randSecretName(), randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			createStep(e, t, name),
 			{
-				// A new name replaces the secret.
-				Config: e.Config(config(renamed, `  value = "v2"`)),
+				Config: valueConfig(e, t, renamed, "v2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
@@ -161,10 +211,21 @@ func TestAccSecret_lifecycle(t *testing.T) {
 					},
 				),
 			},
+		},
+	})
+}
+
+// sensitive cannot change in place: the secret is replaced.
+func TestAccSecret_replaceOnSensitive(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
+		Steps: []resource.TestStep{
+			{Config: valueConfig(e, t, name, "v2")},
 			{
-				// sensitive cannot change in place: replace.
-				Config: e.Config(config(renamed, `  value = "v2"
-  sensitive = false`)),
+				Config: variableConfig(e, t, name, "v2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
@@ -179,8 +240,7 @@ func TestAccSecret_lifecycle(t *testing.T) {
 func TestAccSecret_variableDriftAndImport(t *testing.T) {
 	e := acctest.New(t)
 	name := randSecretName()
-	cfg := e.Config(config(name, `  value = "eu-west-1"
-  sensitive = false`))
+	cfg := variableConfig(e, t, name, "eu-west-1")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
@@ -214,8 +274,7 @@ func TestAccSecret_writeOnly(t *testing.T) {
 	e := acctest.New(t)
 	name := randSecretName()
 	wo := func(value string, version int) string {
-		return e.Config(config(name, fmt.Sprintf(`  value_wo = %q
-  value_wo_version = %d`, value, version)))
+		return e.ConfigFile(t, fmt.Sprintf("testdata/secret_write_only_v%d.tf", version), map[string]any{"name": name, "value": value})
 	}
 	noSecretInState := func(secret string) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
@@ -273,9 +332,7 @@ func TestAccSecret_shared(t *testing.T) {
 		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(config(name, `  value = "team"
-  shared = true
-  sensitive = false`)),
+				Config: e.ConfigFile(t, "testdata/secret_shared_variable.tf", map[string]any{"name": name, "value": "team"}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(true)),
 				},
@@ -289,9 +346,7 @@ func TestAccSecret_shared(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: e.Config(config(name, `  value = "team"
-  shared = true
-  sensitive = false`)),
+				Config: e.ConfigFile(t, "testdata/secret_shared_variable.tf", map[string]any{"name": name, "value": "team"}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -302,8 +357,7 @@ func TestAccSecret_shared(t *testing.T) {
 			{
 				// Moving it to the personal scope replaces it — and the personal
 				// one already exists, which the provider refuses to overwrite.
-				Config: e.Config(config(name, `  value = "team"
-  sensitive = false`)),
+				Config:      variableConfig(e, t, name, "team"),
 				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*import`),
 			},
 			{
@@ -312,8 +366,7 @@ func TestAccSecret_shared(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: e.Config(config(name, `  value = "team"
-  sensitive = false`)),
+				Config: variableConfig(e, t, name, "team"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
 				},
@@ -326,7 +379,7 @@ func TestAccSecret_shared(t *testing.T) {
 func TestAccSecret_disappears(t *testing.T) {
 	e := acctest.New(t)
 	name := randSecretName()
-	cfg := e.Config(config(name, `  value = "x"`))
+	cfg := valueConfig(e, t, name, "x")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
@@ -353,39 +406,37 @@ func TestAccSecret_validation(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.Config(config("lower_case", `  value = "x"`)),
+				Config:      valueConfig(e, t, "lower_case", "x"),
 				ExpectError: acctest.ErrorText("must use only upper-case letters A-Z, digits 0-9 and underscores"),
 				PlanOnly:    true,
 			},
 			{
-				Config:      e.Config(config("9LIVES", `  value = "x"`)),
+				Config:      valueConfig(e, t, "9LIVES", "x"),
 				ExpectError: acctest.ErrorText("must not start with a digit"),
 				PlanOnly:    true,
 			},
 			{
-				Config:      e.Config(config(strings.Repeat("A", 101), `  value = "x"`)),
+				Config:      valueConfig(e, t, strings.Repeat("A", 101), "x"),
 				ExpectError: acctest.ErrorText("Attribute name UTF-8 character count must be between 1 and 100, got: 101"),
 				PlanOnly:    true,
 			},
 			{
-				Config:      e.Config(config("LONG_VALUE", fmt.Sprintf(`  value = %q`, strings.Repeat("x", 4001)))),
+				Config:      valueConfig(e, t, "LONG_VALUE", strings.Repeat("x", 4001)),
 				ExpectError: acctest.ErrorText("Attribute value UTF-8 character count must be at most 4000, got: 4001"),
 				PlanOnly:    true,
 			},
 			{
-				Config: e.Config(config("BOTH", `  value = "x"
-  value_wo = "y"`)),
+				Config:      e.ConfigFile(t, "testdata/secret_value_and_write_only.tf", map[string]any{"name": "BOTH"}),
 				ExpectError: acctest.ErrorText("Attribute \"value_wo\" cannot be specified when \"value\" is specified"),
 				PlanOnly:    true,
 			},
 			{
-				Config:      e.Config(config("NEITHER", ``)),
+				Config:      e.ConfigFile(t, "testdata/secret_no_value.tf", map[string]any{"name": "NEITHER"}),
 				ExpectError: acctest.ErrorText("Set exactly one of value or value_wo"),
 				PlanOnly:    true,
 			},
 			{
-				Config: e.Config(config("VERSION_ONLY", `  value = "x"
-  value_wo_version = 1`)),
+				Config:      e.ConfigFile(t, "testdata/secret_version_without_write_only.tf", map[string]any{"name": "VERSION_ONLY"}),
 				ExpectError: regexp.MustCompile(`(?s)value_wo.*must be specified`),
 				PlanOnly:    true,
 			},
@@ -403,7 +454,7 @@ func TestAccSecret_refusesToOverwriteExisting(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.Config(config(name, `  value = "clobber"`)),
+				Config:      valueConfig(e, t, name, "clobber"),
 				ExpectError: regexp.MustCompile(`(?s)Secret already exists.*terraform\s+import\s+unitysvc_secret.<name>\s+` + name + `.*tofu import.*import\s+\{`),
 			},
 			// The existing value survived.
@@ -418,7 +469,7 @@ func TestAccSecret_badImportID(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:        e.Config(config("IMPORTED", `  value = "x"`)),
+				Config:        valueConfig(e, t, "IMPORTED", "x"),
 				ResourceName:  addr,
 				ImportState:   true,
 				ImportStateId: "team/lower",
@@ -448,26 +499,8 @@ func TestAccSecret_valuesNotLogged(t *testing.T) {
 		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(fmt.Sprintf(`
-variable "plain" {
-  type      = string
-  sensitive = true
-}
-variable "write_only" {
-  type      = string
-  sensitive = true
-}
-resource "unitysvc_secret" "plain" {
-  name  = %q
-  value = var.plain
-}
-resource "unitysvc_secret" "wo" {
-  name             = %q
-  value_wo         = var.write_only
-  value_wo_version = 1
-}
-`, name1, name2)),
-				Check: resource.ComposeTestCheckFunc(storedValue(e, name1, false, plain), storedValue(e, name2, false, writeOnly)),
+				Config: e.ConfigFile(t, "testdata/secret_from_sensitive_variables.tf", map[string]any{"plain_name": name1, "write_only_name": name2}),
+				Check:  resource.ComposeTestCheckFunc(storedValue(e, name1, false, plain), storedValue(e, name2, false, writeOnly)),
 			},
 		},
 	})
@@ -493,7 +526,7 @@ func TestAccSecret_importSensitiveSendsValueOnce(t *testing.T) {
 	if _, _, err := e.Client.SetSecret(context.Background(), name, false, client.SecretUpdate{Value: "old"}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := e.Config(config(name, `  value = "new"`))
+	cfg := valueConfig(e, t, name, "new")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_secret", exists),
@@ -544,9 +577,7 @@ func TestAccSecret_createThatUpdatesFailsLoudly(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: fmt.Sprintf("provider \"unitysvc\" {\n  api_url = %q\n  api_key = %q\n}\n", srv.URL+"/v1", e.APIKey) +
-					config(name, `  value = "ours"
-  sensitive = false`),
+				Config:      acctest.FillConfig(t, "testdata/secret_through_proxy.tf", map[string]any{"api_url": srv.URL + "/v1", "api_key": e.APIKey, "name": name}),
 				ExpectError: regexp.MustCompile(`(?s)Secret ` + name + ` was overwritten: it already existed.*updated\s+an\s+existing\s+secret\s+instead.*another\s+unitysvc_secret\s+resource\s+of\s+this\s+configuration\s+with\s+the\s+same\s+name`),
 			},
 			e.CheckServer(func(*terraform.State) error {
@@ -572,16 +603,7 @@ func TestAccSecret_twoResourcesOneNameFail(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_secret" "one" {
-  name  = %[1]q
-  value = "one"
-}
-resource "unitysvc_secret" "two" {
-  name  = %[1]q
-  value = "two"
-}
-`, name)),
+			Config:      e.ConfigFile(t, "testdata/secret_two_resources_one_name.tf", map[string]any{"name": name}),
 			ExpectError: regexp.MustCompile(`Secret already exists|was overwritten: it already existed`),
 		}},
 	})

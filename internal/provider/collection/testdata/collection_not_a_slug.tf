@@ -1,0 +1,3 @@
+resource "unitysvc_collection" "bad" {
+  name = "My LLMs"
+}

@@ -1,0 +1,6 @@
+resource "unitysvc_collection" "my_llms" {
+  name        = "{{.name}}"
+  description = "team models"
+  shared      = true
+  enabled     = true
+}

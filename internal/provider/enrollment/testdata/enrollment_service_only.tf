@@ -1,0 +1,3 @@
+resource "unitysvc_enrollment" "byok" {
+  service_id = "{{.service_id}}"
+}

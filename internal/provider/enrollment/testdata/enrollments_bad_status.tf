@@ -1,0 +1,3 @@
+data "unitysvc_enrollments" "bad" {
+  status = "enabled"
+}

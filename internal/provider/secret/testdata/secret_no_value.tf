@@ -1,0 +1,3 @@
+resource "unitysvc_secret" "test" {
+  name = "{{.name}}"
+}

@@ -1,0 +1,6 @@
+resource "unitysvc_secret" "test" {
+  name      = "{{.name}}"
+  value     = "{{.value}}"
+  shared    = true
+  sensitive = false
+}

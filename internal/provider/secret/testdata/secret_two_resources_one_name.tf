@@ -1,0 +1,9 @@
+resource "unitysvc_secret" "one" {
+  name  = "{{.name}}"
+  value = "one"
+}
+
+resource "unitysvc_secret" "two" {
+  name  = "{{.name}}"
+  value = "two"
+}

@@ -1,0 +1,4 @@
+resource "unitysvc_secret" "test" {
+  name  = "{{.name}}"
+  value = "{{.value}}"
+}

@@ -1,0 +1,5 @@
+resource "unitysvc_secret" "test" {
+  name     = "{{.name}}"
+  value    = "x"
+  value_wo = "y"
+}
