@@ -22,28 +22,11 @@ func TestAccWriteOnlyNeedsNewerCLI(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipAbove(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(`
-resource "unitysvc_secret" "s" {
-  name             = "OLD_CLI_SECRET"
-  value_wo         = "never-stored"
-  value_wo_version = 1
-}
-`),
+				Config:      e.ConfigFile(t, "testdata/compat_secret_write_only.tf", nil),
 				ExpectError: acctest.ErrorText("Write-only attributes are only supported in Terraform 1.11 and later."),
 			},
 			{
-				Config: e.Config(`
-data "unitysvc_service" "byok" {
-  group = "byok"
-  name  = "my-provider-llm"
-}
-resource "unitysvc_enrollment" "e" {
-  service_id                      = data.unitysvc_service.byok.id
-  parameters                      = { endpoint = "https://llm.example.com/v1" }
-  sensitive_parameters_wo         = { api_key = "never-stored" }
-  sensitive_parameters_wo_version = 1
-}
-`),
+				Config:      e.ConfigFile(t, "testdata/compat_enrollment_write_only.tf", nil),
 				ExpectError: acctest.ErrorText("Write-only attributes are only supported in Terraform 1.11 and later."),
 			},
 			e.CheckServer(func(*terraform.State) error {

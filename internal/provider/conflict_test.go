@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -41,45 +40,20 @@ func TestAccConflictOffersImport(t *testing.T) {
 	if _, err := e.Client.UpdateRecurrentRequest(ctx, rr.ID, client.RecurrentRequestUpdate{Schedule: client.NullableFrom(client.IntervalSchedule(300))}); err != nil {
 		t.Fatal(err)
 	}
-	resources := fmt.Sprintf(`
-resource "unitysvc_collection" "c" {
-  name = %[1]q
-}
-resource "unitysvc_chain" "ch" {
-  name  = %[1]q
-  steps = [{ name = "s", target_path = "g/llm" }]
-}
-resource "unitysvc_recurrent_request" "r" {
-  name             = %[1]q
-  request_path     = "g/llm/v1/chat/completions"
-  interval_seconds = 300
-}
-`, name)
+	resources := e.ConfigFile(t, "testdata/conflict_orphans.tf", map[string]any{"name": name})
 	advice := func(typ, id string) string {
 		return `terraform\s+import\s+` + regexp.QuoteMeta(typ) + `\.<name>\s+` + regexp.QuoteMeta(id) + `.*tofu\s+import.*to\s+=\s+` + regexp.QuoteMeta(typ) + `\.<name>\s+id\s+=\s+"` + regexp.QuoteMeta(id) + `"`
 	}
-	imports := fmt.Sprintf(`
-import {
-  to = unitysvc_collection.c
-  id = %q
-}
-import {
-  to = unitysvc_chain.ch
-  id = %q
-}
-import {
-  to = unitysvc_recurrent_request.r
-  id = %q
-}
-`, name, ch.ID, rr.ID)
+	// The same resources with import blocks for the orphans, as the advice says.
+	imported := e.ConfigFile(t, "testdata/conflict_orphans_imported.tf", map[string]any{"name": name, "chain_id": ch.ID, "recurrent_request_id": rr.ID})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: e.Config(resources), ExpectError: regexp.MustCompile(`(?s)Unable to create collection.*HTTP 409.*already\s+exists\s+\(id\s+` + col.ID + `\).*` + advice("unitysvc_collection", name))},
-			{Config: e.Config(resources), ExpectError: regexp.MustCompile(`(?s)Unable to create chain.*HTTP 409.*already\s+exists\s+\(id\s+` + ch.ID + `\).*` + advice("unitysvc_chain", ch.ID))},
-			{Config: e.Config(resources), ExpectError: regexp.MustCompile(`(?s)Unable to create recurrent request.*HTTP 409.*already\s+exists\s+\(id\s+` + rr.ID + `\).*` + advice("unitysvc_recurrent_request", rr.ID))},
+			{Config: resources, ExpectError: regexp.MustCompile(`(?s)Unable to create collection.*HTTP 409.*already\s+exists\s+\(id\s+` + col.ID + `\).*` + advice("unitysvc_collection", name))},
+			{Config: resources, ExpectError: regexp.MustCompile(`(?s)Unable to create chain.*HTTP 409.*already\s+exists\s+\(id\s+` + ch.ID + `\).*` + advice("unitysvc_chain", ch.ID))},
+			{Config: resources, ExpectError: regexp.MustCompile(`(?s)Unable to create recurrent request.*HTTP 409.*already\s+exists\s+\(id\s+` + rr.ID + `\).*` + advice("unitysvc_recurrent_request", rr.ID))},
 			{
-				Config: e.Config(resources + imports),
+				Config: imported,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("unitysvc_collection.c", tfjsonpath.New("id"), knownvalue.StringExact(col.ID)),
 					statecheck.ExpectKnownValue("unitysvc_chain.ch", tfjsonpath.New("id"), knownvalue.StringExact(ch.ID)),

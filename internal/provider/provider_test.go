@@ -10,69 +10,82 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 )
 
-func TestAccProviderConfigErrors(t *testing.T) {
+// providerConfigTest applies file (a provider block with the llm group's
+// data source) filled in with vars, against a fresh unitysvc-local.
+func providerConfigTest(t *testing.T, file string, vars func(e *acctest.Env) map[string]any, step func(e *acctest.Env) resource.TestStep) {
+	t.Helper()
 	e := acctest.New(t)
-	data := `
-data "unitysvc_group" "llm" {
-  name = "llm"
-}
-`
-	provider := func(body string) string { return fmt.Sprintf("provider \"unitysvc\" {\n%s\n}\n%s", body, data) }
+	s := step(e)
+	s.Config = acctest.FillConfig(t, "testdata/"+file, vars(e))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      provider(`api_url = "ftp://example.com/v1"`),
-				ExpectError: acctest.ErrorText("Invalid api_url"),
-			},
-			{
-				Config: provider(fmt.Sprintf(`api_url = %q
-  gateway_url = "not a url"`, e.APIURL)),
-				ExpectError: acctest.ErrorText("Invalid gateway_url"),
-			},
-			{
-				// The API's host without /v1 is refused, not guessed.
-				Config:      provider(fmt.Sprintf(`api_url = %q`, strings.TrimSuffix(e.APIURL, "/v1"))),
-				ExpectError: acctest.ErrorText(fmt.Sprintf("has no API version segment: the UnitySVC customer API is served under /v1. Set api_url (or UNITYSVC_API_URL) to %q", e.APIURL)),
-			},
-			{
-				// The API's URL given as the gateway's.
-				Config: provider(fmt.Sprintf(`api_url = %q
-  gateway_url = %q`, e.APIURL, e.APIURL)),
-				ExpectError: acctest.ErrorText("ends in an API version segment, like the customer API's URL"),
-			},
-			{
-				// Not a duration: refused by the attribute's type.
-				Config: provider(fmt.Sprintf(`api_url = %q
-  request_timeout = "soon"`, e.APIURL)),
-				ExpectError: acctest.ErrorText(`not a valid Go Time Duration string format`),
-			},
-			{
-				// A duration, but not a usable timeout.
-				Config: provider(fmt.Sprintf(`api_url = %q
-  request_timeout = "0s"`, e.APIURL)),
-				ExpectError: acctest.ErrorText(`request_timeout is "0s"; it must be a positive Go duration such as 30s, 1m30s or 2m`),
-			},
-			{
-				Config: provider(fmt.Sprintf(`api_url = %q
-  max_retries = 50`, e.APIURL)),
-				ExpectError: acctest.ErrorText("Attribute max_retries value must be between 0 and 20, got: 50"),
-			},
-			{
-				// A bad key is refused with the server's detail and a hint.
-				Config: provider(fmt.Sprintf(`api_url = %q
-  api_key = "svcpass_wrong"`, e.APIURL)),
-				ExpectError: acctest.ErrorText("HTTP 401"),
-			},
-			{
-				// Everything valid.
-				Config: provider(fmt.Sprintf(`api_url = %q
-  api_key = %q
-  request_timeout = "10s"
-  max_retries = 0`, e.APIURL, e.APIKey)),
-				Check: resource.TestCheckResourceAttr("data.unitysvc_group.llm", "name", "llm"),
-			},
-		},
+		Steps:                    []resource.TestStep{s},
+	})
+}
+
+func refused(text string) func(*acctest.Env) resource.TestStep {
+	return func(*acctest.Env) resource.TestStep { return resource.TestStep{ExpectError: acctest.ErrorText(text)} }
+}
+
+func TestAccProviderConfig_invalidAPIURL(t *testing.T) {
+	providerConfigTest(t, "provider_api_url.tf", func(*acctest.Env) map[string]any { return map[string]any{"api_url": "ftp://example.com/v1"} },
+		refused("Invalid api_url"))
+}
+
+func TestAccProviderConfig_invalidGatewayURL(t *testing.T) {
+	providerConfigTest(t, "provider_gateway_url.tf", func(e *acctest.Env) map[string]any {
+		return map[string]any{"api_url": e.APIURL, "gateway_url": "not a url"}
+	}, refused("Invalid gateway_url"))
+}
+
+// The API's host without /v1 is refused, not guessed.
+func TestAccProviderConfig_apiURLWithoutVersion(t *testing.T) {
+	providerConfigTest(t, "provider_api_url.tf", func(e *acctest.Env) map[string]any {
+		return map[string]any{"api_url": strings.TrimSuffix(e.APIURL, "/v1")}
+	}, func(e *acctest.Env) resource.TestStep {
+		return resource.TestStep{ExpectError: acctest.ErrorText(fmt.Sprintf("has no API version segment: the UnitySVC customer API is served under /v1. Set api_url (or UNITYSVC_API_URL) to %q", e.APIURL))}
+	})
+}
+
+// The API's URL given as the gateway's.
+func TestAccProviderConfig_gatewayURLIsAPIURL(t *testing.T) {
+	providerConfigTest(t, "provider_gateway_url.tf", func(e *acctest.Env) map[string]any {
+		return map[string]any{"api_url": e.APIURL, "gateway_url": e.APIURL}
+	}, refused("ends in an API version segment, like the customer API's URL"))
+}
+
+// Not a duration: refused by the attribute's type.
+func TestAccProviderConfig_requestTimeoutNotADuration(t *testing.T) {
+	providerConfigTest(t, "provider_request_timeout.tf", func(e *acctest.Env) map[string]any {
+		return map[string]any{"api_url": e.APIURL, "request_timeout": "soon"}
+	}, refused(`not a valid Go Time Duration string format`))
+}
+
+// A duration, but not a usable timeout.
+func TestAccProviderConfig_requestTimeoutZero(t *testing.T) {
+	providerConfigTest(t, "provider_request_timeout.tf", func(e *acctest.Env) map[string]any {
+		return map[string]any{"api_url": e.APIURL, "request_timeout": "0s"}
+	}, refused(`request_timeout is "0s"; it must be a positive Go duration such as 30s, 1m30s or 2m`))
+}
+
+func TestAccProviderConfig_maxRetriesTooHigh(t *testing.T) {
+	providerConfigTest(t, "provider_max_retries_too_high.tf", func(e *acctest.Env) map[string]any { return map[string]any{"api_url": e.APIURL} },
+		refused("Attribute max_retries value must be between 0 and 20, got: 50"))
+}
+
+// A bad key is refused with the server's detail and a hint.
+func TestAccProviderConfig_badAPIKey(t *testing.T) {
+	providerConfigTest(t, "provider_api_key.tf", func(e *acctest.Env) map[string]any {
+		return map[string]any{"api_url": e.APIURL, "api_key": "svcpass_wrong"}
+	}, refused("HTTP 401"))
+}
+
+// Everything valid.
+func TestAccProviderConfig_valid(t *testing.T) {
+	providerConfigTest(t, "provider_valid.tf", func(e *acctest.Env) map[string]any {
+		return map[string]any{"api_url": e.APIURL, "api_key": e.APIKey}
+	}, func(*acctest.Env) resource.TestStep {
+		return resource.TestStep{Check: resource.TestCheckResourceAttr("data.unitysvc_group.llm", "name", "llm")}
 	})
 }
 
@@ -86,14 +99,7 @@ func TestAccProviderEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: `
-provider "unitysvc" {}
-resource "unitysvc_secret" "env" {
-  name      = "FROM_ENV"
-  value     = "x"
-  sensitive = false
-}
-`,
+				Config: acctest.FillConfig(t, "testdata/provider_from_environment.tf", nil),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("unitysvc_secret.env", "value", "x"),
 					resource.TestCheckResourceAttrSet("unitysvc_secret.env", "id"),

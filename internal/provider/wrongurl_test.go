@@ -28,33 +28,10 @@ func TestAccWrongAPIURLKeepsState(t *testing.T) {
 	if err != nil || len(services) == 0 {
 		t.Fatalf("looking up gpt-4o-mini: %v (%d found)", err, len(services))
 	}
-	body := fmt.Sprintf(`
-resource "unitysvc_secret" "s" {
-  name  = "WRONG_URL_SECRET"
-  value = "v"
-}
-
-resource "unitysvc_collection" "c" {
-  name = %q
-}
-
-resource "unitysvc_collection_member" "m" {
-  collection_id = unitysvc_collection.c.id
-  service_id    = %q
-}
-
-resource "unitysvc_chain" "ch" {
-  name  = %q
-  steps = [{ name = "one", target_path = unitysvc_collection.c.gateway_path }]
-}
-
-resource "unitysvc_alias" "a" {
-  name        = %q
-  target_path = unitysvc_collection.c.gateway_path
-}
-`, name, services[0].ID, name, name)
 	config := func(apiURL string) string {
-		return fmt.Sprintf("provider \"unitysvc\" {\n  api_url = %q\n  api_key = %q\n  gateway_url = %q\n  max_retries = 1\n}\n", apiURL, e.APIKey, e.GatewayURL) + body
+		return acctest.FillConfig(t, "testdata/wrongurl_objects.tf", map[string]any{
+			"api_url": apiURL, "api_key": e.APIKey, "gateway_url": e.GatewayURL, "name": name, "service_id": services[0].ID,
+		})
 	}
 	right := config(e.APIURL)
 	addrs := []string{"unitysvc_secret.s", "unitysvc_collection.c", "unitysvc_collection_member.m", "unitysvc_chain.ch", "unitysvc_alias.a"}

@@ -229,20 +229,9 @@ func TestAccAlias_routing(t *testing.T) {
 	e := acctest.New(t)
 	name := tfacctest.RandomWithPrefix("tf-acc")
 	primary, backup := "unitysvc_alias.primary", "unitysvc_alias.backup"
-	cfg := func(backupRouting string) string {
-		return e.Config(fmt.Sprintf(`
-resource "unitysvc_alias" "primary" {
-  name        = %[1]q
-  target_path = "g/llm"
-}
-
-resource "unitysvc_alias" "backup" {
-  name        = %[1]q
-  target_path = "g/open-weights"
-%[2]s
-  depends_on  = [unitysvc_alias.primary]
-}
-`, name, backupRouting))
+	// The backup's routing: unset, true or false.
+	cfg := func(file string) string {
+		return e.ConfigFile(t, "testdata/"+file, map[string]any{"name": name})
 	}
 	routing := func(a string, want bool) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(a, tfjsonpath.New("routing"), knownvalue.Bool(want))
@@ -253,7 +242,7 @@ resource "unitysvc_alias" "backup" {
 		Steps: []resource.TestStep{
 			{
 				// The second alias is created non-routing, and that is no diff.
-				Config:            cfg(""),
+				Config:            cfg("alias_primary_and_backup.tf"),
 				ConfigStateChecks: []statecheck.StateCheck{routing(primary, true), routing(backup, false)},
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -261,7 +250,7 @@ resource "unitysvc_alias" "backup" {
 			},
 			{
 				// Asking for routing on the backup switches it there.
-				Config: cfg("  routing     = true"),
+				Config: cfg("alias_primary_and_backup_routing_true.tf"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(backup, plancheck.ResourceActionUpdate),
@@ -273,7 +262,7 @@ resource "unitysvc_alias" "backup" {
 			},
 			{
 				// The primary, routing unset, reports the demotion without a diff.
-				Config:            cfg("  routing     = true"),
+				Config:            cfg("alias_primary_and_backup_routing_true.tf"),
 				ConfigStateChecks: []statecheck.StateCheck{routing(primary, false), routing(backup, true)},
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -295,7 +284,7 @@ resource "unitysvc_alias" "backup" {
 						}
 					}
 				},
-				Config: cfg("  routing     = true"),
+				Config: cfg("alias_primary_and_backup_routing_true.tf"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(backup, plancheck.ResourceActionUpdate),
@@ -306,7 +295,7 @@ resource "unitysvc_alias" "backup" {
 			},
 			{
 				// Explicitly not routing.
-				Config: cfg("  routing     = false"),
+				Config: cfg("alias_primary_and_backup_routing_false.tf"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(backup, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -325,18 +314,7 @@ func TestAccAlias_conflict(t *testing.T) {
 		CheckDestroy:             e.CheckDestroyed("unitysvc_alias", exists),
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_alias" "one" {
-  name        = %[1]q
-  target_path = "g/llm"
-}
-
-resource "unitysvc_alias" "two" {
-  name        = %[1]q
-  target_path = "g/llm"
-  depends_on  = [unitysvc_alias.one]
-}
-`, name)),
+				Config:      e.ConfigFile(t, "testdata/alias_two_same_name.tf", map[string]any{"name": name}),
 				ExpectError: regexp.MustCompile(`(?s)Unable to create alias.*HTTP 409`),
 			},
 		},
@@ -373,7 +351,7 @@ func TestAccAlias_importBadID(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:        e.Config(aliasConfig("imported", `  target_path = "g/llm"`)),
+			Config:        e.ConfigFile(t, "testdata/alias_minimal.tf", map[string]any{"name": "imported"}),
 			ResourceName:  addr,
 			ImportState:   true,
 			ImportStateId: "no-such-alias",

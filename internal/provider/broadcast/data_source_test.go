@@ -2,7 +2,6 @@ package broadcast_test
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -31,11 +30,7 @@ func TestAccBroadcastDataSource_managedElsewhere(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: e.Config(fmt.Sprintf(`
-data "unitysvc_broadcast" "test" {
-  name = %q
-}
-`, name)),
+				Config: e.ConfigFile(t, "testdata/broadcast_data_source.tf", map[string]any{"name": name}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("shared"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("mode"), knownvalue.StringExact("sync")),
@@ -47,12 +42,7 @@ data "unitysvc_broadcast" "test" {
 				},
 			},
 			{
-				Config: e.Config(fmt.Sprintf(`
-data "unitysvc_broadcast" "test" {
-  name   = %q
-  shared = false
-}
-`, name)),
+				Config:      e.ConfigFile(t, "testdata/broadcast_data_source_personal.tf", map[string]any{"name": name}),
 				ExpectError: regexp.MustCompile(`No\s+personal\s+broadcast\s+named`),
 			},
 		},

@@ -239,18 +239,7 @@ func TestAccBroadcast_nameConflict(t *testing.T) {
 		CheckDestroy:             e.CheckDestroyed("unitysvc_broadcast", exists),
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_broadcast" "a" {
-  name    = %[1]q
-  shared  = true
-  targets = [{ name = "t", target_path = "g/llm" }]
-}
-resource "unitysvc_broadcast" "b" {
-  name    = %[1]q
-  shared  = true
-  targets = [{ name = "t", target_path = "g/llm" }]
-}
-`, name)),
+				Config:      e.ConfigFile(t, "testdata/broadcast_two_shared_same_name.tf", map[string]any{"name": name}),
 				ExpectError: regexp.MustCompile(`(?s)HTTP\s+409.*already\s+exists\s+in\s+the\s+shared\s+scope`),
 			},
 		},

@@ -1,7 +1,6 @@
 package catalog_test
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -40,46 +39,29 @@ func TestAccGroupDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.Config(`data "unitysvc_group" "x" { name = "no-such-group" }`),
+				Config:      e.ConfigFile(t, "testdata/group_by_name.tf", map[string]any{"name": "no-such-group"}),
 				ExpectError: regexp.MustCompile(`(?s)Unable to read group no-such-group.*HTTP 404.*not found`),
 			},
 			{
-				Config:      e.Config(`data "unitysvc_group" "x" {}`),
+				Config:      e.ConfigFile(t, "testdata/group_no_lookup_key.tf", nil),
 				ExpectError: acctest.ErrorText("Exactly one of these attributes must be configured: [id,name]"),
 			},
 			// An empty name or id is an error, not a read of the listing.
 			{
-				Config:      e.Config(`data "unitysvc_group" "x" { name = "" }`),
+				Config:      e.ConfigFile(t, "testdata/group_by_name.tf", map[string]any{"name": ""}),
 				ExpectError: acctest.ErrorText(`name is empty: it is set to "", so there is nothing to look up. Set name to a group's name`),
 			},
 			{
-				Config:      e.Config(`data "unitysvc_group" "x" { id = "" }`),
+				Config:      e.ConfigFile(t, "testdata/group_by_id.tf", map[string]any{"id": ""}),
 				ExpectError: acctest.ErrorText(`id is empty: it is set to "", so there is nothing to look up.`),
 			},
 			// The same when the empty value is known only at apply time.
 			{
-				Config: e.Config(`
-resource "terraform_data" "empty" {
-  input = ""
-}
-data "unitysvc_group" "x" {
-  name = terraform_data.empty.output
-}
-`),
+				Config:      e.ConfigFile(t, "testdata/group_empty_name_known_at_apply.tf", nil),
 				ExpectError: acctest.ErrorText(`name is empty`),
 			},
 			{
-				Config: e.Config(fmt.Sprintf(`
-data "unitysvc_group" "by_name" {
-  name = "llm"
-}
-data "unitysvc_group" "by_id" {
-  id = %q
-}
-output "strategy" {
-  value = jsondecode(data.unitysvc_group.by_name.routing_policy).strategy
-}
-`, llm.ID)),
+				Config: e.ConfigFile(t, "testdata/group_llm_by_name_and_id.tf", map[string]any{"id": llm.ID}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("id"), knownvalue.StringExact(llm.ID)),
 					statecheck.ExpectKnownValue("data.unitysvc_group.by_name", tfjsonpath.New("group_type"), knownvalue.StringExact("open")),
@@ -93,14 +75,7 @@ output "strategy" {
 			},
 			// A name finds your own collection first (as /g/<name> does).
 			{
-				Config: e.Config(`
-resource "unitysvc_collection" "mine" {
-  name = "group-ds-mine"
-}
-data "unitysvc_group" "mine" {
-  name = unitysvc_collection.mine.name
-}
-`),
+				Config: e.ConfigFile(t, "testdata/group_own_collection.tf", nil),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.CompareValuePairs("data.unitysvc_group.mine", tfjsonpath.New("id"), "unitysvc_collection.mine", tfjsonpath.New("id"), compare.ValuesSame()),
 					statecheck.ExpectKnownValue("data.unitysvc_group.mine", tfjsonpath.New("owner_type"), knownvalue.StringExact("customer")),

@@ -26,15 +26,7 @@ func TestAccGroupServicesDataSource_allPages(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(`
-data "unitysvc_group_services" "all" {
-  group = "open-weights"
-}
-data "unitysvc_group_services" "search" {
-  group  = "llm"
-  search = "llama"
-}
-`),
+				Config: e.ConfigFile(t, "testdata/group_services_all_pages_and_search.tf", nil),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_group_services.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(len(big.Services))),
 					statecheck.ExpectKnownValue("data.unitysvc_group_services.all", tfjsonpath.New("services").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(first.ID)),

@@ -1,7 +1,6 @@
 package catalog_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -19,18 +18,11 @@ func TestAccGroupsDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.Config(`data "unitysvc_groups" "bad" { owner = "mine" }`),
+				Config:      e.ConfigFile(t, "testdata/groups_by_owner.tf", map[string]any{"owner": "mine"}),
 				ExpectError: acctest.ErrorText(`value must be one of: ["all" "system" "own"]`),
 			},
 			{
-				Config: e.Config(`
-data "unitysvc_groups" "all" {
-  owner = "system"
-}
-data "unitysvc_groups" "llm" {
-  name = "ll"
-}
-`),
+				Config: e.ConfigFile(t, "testdata/groups_system_and_name_filter.tf", nil),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(5)),
 					statecheck.ExpectKnownValue("data.unitysvc_groups.llm", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
@@ -57,14 +49,7 @@ func TestAccCatalogAnonymous(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: fmt.Sprintf(`
-provider "unitysvc" {
-  api_url = %q
-}
-data "unitysvc_group" "llm" {
-  name = "llm"
-}
-`, e.APIURL),
+				Config: acctest.FillConfig(t, "testdata/catalog_anonymous.tf", map[string]any{"api_url": e.APIURL}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_group.llm", tfjsonpath.New("member_count"), knownvalue.Int64Exact(8)),
 					// gateway_url defaults to api_url without /v1.

@@ -29,42 +29,24 @@ func TestAccServiceDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.Config(`data "unitysvc_service" "x" {
-  group = "llm"
-  name  = "no-such-model"
-}`),
+				Config:      e.ConfigFile(t, "testdata/service_by_group_and_name.tf", map[string]any{"group": "llm", "name": "no-such-model"}),
 				ExpectError: acctest.ErrorText(`group "llm" has no service named "no-such-model"`),
 			},
 			{
-				Config:      e.Config(`data "unitysvc_service" "x" { name = "gpt-4o-mini" }`),
+				Config:      e.ConfigFile(t, "testdata/service_name_without_group.tf", nil),
 				ExpectError: acctest.ErrorText(`Attribute "group" must be specified when "name" is specified`),
 			},
 			// An empty id says so (it used to read "Group 'services' not found").
 			{
-				Config:      e.Config(`data "unitysvc_service" "x" { id = "" }`),
+				Config:      e.ConfigFile(t, "testdata/service_by_id.tf", map[string]any{"id": ""}),
 				ExpectError: acctest.ErrorText(`id is empty: it is set to "", so there is nothing to look up. Set id to a service's UUID`),
 			},
 			{
-				Config: e.Config(`
-resource "terraform_data" "empty" {
-  input = ""
-}
-data "unitysvc_service" "x" {
-  id = terraform_data.empty.output
-}
-`),
+				Config:      e.ConfigFile(t, "testdata/service_empty_id_known_at_apply.tf", nil),
 				ExpectError: acctest.ErrorText(`id is empty`),
 			},
 			{
-				Config: e.Config(fmt.Sprintf(`
-data "unitysvc_service" "byok" {
-  group = "byok"
-  name  = "my-provider-llm"
-}
-data "unitysvc_service" "gpt" {
-  id = %q
-}
-`, gpt.ID)),
+				Config: e.ConfigFile(t, "testdata/service_byok_and_gpt.tf", map[string]any{"gpt_id": gpt.ID}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("enrollment_mode"), knownvalue.StringExact("required")),
 					statecheck.ExpectKnownValue("data.unitysvc_service.byok", tfjsonpath.New("required_secrets"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("MY_PROVIDER_API_KEY")})),

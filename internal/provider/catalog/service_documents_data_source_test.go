@@ -15,49 +15,24 @@ import (
 func TestAccServiceDocumentsDataSource(t *testing.T) {
 	e := acctest.New(t)
 	skipRemote(t)
-	svc := `
-data "unitysvc_service" "gpt" {
-  group = "llm"
-  name  = "gpt-4o-mini"
-}
-`
 	gw := e.GatewayURL
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.Config(`data "unitysvc_service_documents" "d" { service_id = "gpt" }`),
+				Config:      e.ConfigFile(t, "testdata/service_documents_by_service_id.tf", map[string]any{"service_id": "gpt"}),
 				ExpectError: acctest.ErrorText("must be a service UUID"),
 			},
 			{
-				Config: e.Config(`data "unitysvc_service_documents" "d" {
-  service_id = "00000000-0000-4000-8000-000000000000"
-  category   = "recipe"
-}`),
+				Config:      e.ConfigFile(t, "testdata/service_documents_bad_category.tf", nil),
 				ExpectError: regexp.MustCompile(`value must be one of: \["getting_started"`),
 			},
 			{
-				Config: e.Config(svc + `
-data "unitysvc_service_documents" "d" {
-  service_id = data.unitysvc_service.gpt.id
-  interface  = "latest"
-}`),
+				Config:      e.ConfigFile(t, "testdata/service_documents_unknown_interface.tf", nil),
 				ExpectError: acctest.ErrorText("Unknown interface 'latest'; this service's interfaces are: canonical, llm"),
 			},
 			{
-				Config: e.Config(svc + `
-data "unitysvc_service_documents" "all" {
-  service_id = data.unitysvc_service.gpt.id
-}
-
-data "unitysvc_service_documents" "python" {
-  service_id      = data.unitysvc_service.gpt.id
-  category        = "code_example"
-  mime_type       = "python"
-  include_content = true
-  interface       = "llm"
-}
-`),
+				Config: e.ConfigFile(t, "testdata/service_documents_all_and_filtered.tf", nil),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.unitysvc_service_documents.all", tfjsonpath.New("interface"), knownvalue.StringExact("canonical")),
 					statecheck.ExpectKnownValue("data.unitysvc_service_documents.all", tfjsonpath.New("available_interfaces"),

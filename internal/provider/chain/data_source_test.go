@@ -2,7 +2,6 @@ package chain_test
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -36,15 +35,7 @@ func TestAccChainDataSource_managedElsewhere(t *testing.T) {
 						desc = "mine"
 					}
 				},
-				Config: e.Config(fmt.Sprintf(`
-data "unitysvc_chain" "test" {
-  name = %[1]q
-}
-data "unitysvc_chain" "team" {
-  name   = %[1]q
-  shared = true
-}
-`, name)),
+				Config: e.ConfigFile(t, "testdata/chain_data_sources_both_scopes.tf", map[string]any{"name": name}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("description"), knownvalue.StringExact("mine")),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("shared"), knownvalue.Bool(false)),
@@ -55,7 +46,7 @@ data "unitysvc_chain" "team" {
 				},
 			},
 			{
-				Config:      e.Config(`data "unitysvc_chain" "missing" { name = "no-such-chain" }`),
+				Config:      e.ConfigFile(t, "testdata/chain_data_source_by_name.tf", map[string]any{"name": "no-such-chain"}),
 				ExpectError: regexp.MustCompile(`No\s+personal\s+or\s+shared\s+chain\s+named\s+"no-such-chain"`),
 			},
 		},

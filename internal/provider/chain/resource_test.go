@@ -272,50 +272,16 @@ func TestAccChain_nameConflict(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// A personal and a shared chain may share a name.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "personal" {
-  name  = %[1]q
-  steps = [{ name = "s", target_path = "g/llm" }]
-}
-resource "unitysvc_chain" "shared" {
-  name   = %[1]q
-  shared = true
-  steps  = [{ name = "s", target_path = "g/llm" }]
-}
-`, name)),
+				Config: e.ConfigFile(t, "testdata/chain_personal_and_shared_same_name.tf", map[string]any{"name": name}),
 			},
 			{
 				// Two in one scope: the API's 409 surfaces with its detail.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "personal" {
-  name  = %[1]q
-  steps = [{ name = "s", target_path = "g/llm" }]
-}
-resource "unitysvc_chain" "shared" {
-  name   = %[1]q
-  shared = true
-  steps  = [{ name = "s", target_path = "g/llm" }]
-}
-resource "unitysvc_chain" "dup" {
-  name  = %[1]q
-  steps = [{ name = "s", target_path = "g/llm" }]
-}
-`, name)),
+				Config:      e.ConfigFile(t, "testdata/chain_two_personal_same_name.tf", map[string]any{"name": name}),
 				ExpectError: regexp.MustCompile(`(?s)HTTP\s+409.*already\s+exists\s+in\s+the\s+personal\s+scope`),
 			},
 			{
 				// Importing by a name both scopes hold is refused with the ids.
-				Config: e.Config(fmt.Sprintf(`
-resource "unitysvc_chain" "personal" {
-  name  = %[1]q
-  steps = [{ name = "s", target_path = "g/llm" }]
-}
-resource "unitysvc_chain" "shared" {
-  name   = %[1]q
-  shared = true
-  steps  = [{ name = "s", target_path = "g/llm" }]
-}
-`, name)),
+				Config:        e.ConfigFile(t, "testdata/chain_personal_and_shared_same_name.tf", map[string]any{"name": name}),
 				ResourceName:  "unitysvc_chain.personal",
 				ImportState:   true,
 				ImportStateId: name,

@@ -1,0 +1,11 @@
+resource "unitysvc_alias" "primary" {
+  name        = "{{.name}}"
+  target_path = "g/llm"
+}
+
+resource "unitysvc_alias" "backup" {
+  name        = "{{.name}}"
+  target_path = "g/open-weights"
+  routing     = false
+  depends_on  = [unitysvc_alias.primary]
+}

@@ -1,0 +1,3 @@
+data "unitysvc_broadcast" "test" {
+  name = "{{.name}}"
+}

@@ -1,0 +1,4 @@
+data "unitysvc_broadcast" "test" {
+  name   = "{{.name}}"
+  shared = false
+}

@@ -1,0 +1,6 @@
+provider "unitysvc" {
+  api_url = "{{.api_url}}"
+}
+data "unitysvc_group" "llm" {
+  name = "llm"
+}

@@ -1,0 +1,3 @@
+data "unitysvc_group" "x" {
+  id = "{{.id}}"
+}

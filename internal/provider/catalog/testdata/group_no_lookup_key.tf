@@ -1,0 +1,1 @@
+data "unitysvc_group" "x" {}

@@ -1,0 +1,7 @@
+data "unitysvc_group_services" "all" {
+  group = "open-weights"
+}
+data "unitysvc_group_services" "search" {
+  group  = "llm"
+  search = "llama"
+}

@@ -1,0 +1,3 @@
+data "unitysvc_groups" "x" {
+  owner = "{{.owner}}"
+}

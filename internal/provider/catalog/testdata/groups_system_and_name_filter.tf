@@ -1,0 +1,6 @@
+data "unitysvc_groups" "all" {
+  owner = "system"
+}
+data "unitysvc_groups" "llm" {
+  name = "ll"
+}

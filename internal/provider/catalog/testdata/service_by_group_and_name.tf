@@ -1,0 +1,4 @@
+data "unitysvc_service" "x" {
+  group = "{{.group}}"
+  name  = "{{.name}}"
+}

@@ -1,0 +1,3 @@
+data "unitysvc_service" "x" {
+  id = "{{.id}}"
+}

@@ -1,0 +1,3 @@
+data "unitysvc_service_documents" "d" {
+  service_id = "{{.service_id}}"
+}

@@ -1,0 +1,3 @@
+data "unitysvc_service" "x" {
+  name = "gpt-4o-mini"
+}

@@ -1,0 +1,3 @@
+data "unitysvc_chain" "missing" {
+  name = "{{.name}}"
+}

@@ -1,0 +1,7 @@
+data "unitysvc_chain" "test" {
+  name = "{{.name}}"
+}
+data "unitysvc_chain" "team" {
+  name   = "{{.name}}"
+  shared = true
+}

@@ -1,0 +1,12 @@
+resource "unitysvc_collection" "c" {
+  name = "{{.name}}"
+}
+resource "unitysvc_chain" "ch" {
+  name  = "{{.name}}"
+  steps = [{ name = "s", target_path = "g/llm" }]
+}
+resource "unitysvc_recurrent_request" "r" {
+  name             = "{{.name}}"
+  request_path     = "g/llm/v1/chat/completions"
+  interval_seconds = 300
+}

@@ -1,0 +1,7 @@
+provider "unitysvc" {
+  api_url = "{{.api_url}}"
+}
+
+data "unitysvc_group" "llm" {
+  name = "llm"
+}

@@ -1,0 +1,6 @@
+provider "unitysvc" {}
+resource "unitysvc_secret" "env" {
+  name      = "FROM_ENV"
+  value     = "x"
+  sensitive = false
+}
