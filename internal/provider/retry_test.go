@@ -15,87 +15,17 @@ import (
 )
 
 // fullConfig is one of every resource type, pointing at e with
-// max_retries = 6.
-func fullConfig(e *acctest.Env, description, steps string) string {
-	return fmt.Sprintf(`
-provider "unitysvc" {
-  api_url     = %q
-  api_key     = %q
-  max_retries = 6
-}
-
-data "unitysvc_service" "gpt" {
-  group = "llm"
-  name  = "gpt-4o-mini"
-}
-data "unitysvc_service" "mistral" {
-  group = "llm"
-  name  = "mistral-small"
-}
-data "unitysvc_service" "byok" {
-  group = "byok"
-  name  = "my-provider-llm"
-}
-
-resource "unitysvc_secret" "key" {
-  name  = "RETRY_KEY"
-  value = "v"
-}
-
-resource "unitysvc_enrollment" "byok" {
-  service_id           = data.unitysvc_service.byok.id
-  parameters           = { endpoint = "https://llm.example.com/v1" }
-  sensitive_parameters = { api_key = "k" }
-}
-
-resource "unitysvc_collection" "c" {
-  name        = "retry-llms"
-  description = %q
-}
-
-resource "unitysvc_collection_member" "gpt" {
-  collection_id = unitysvc_collection.c.id
-  service_id    = data.unitysvc_service.gpt.id
-  routing_key   = { model = "fast" }
-}
-
-resource "unitysvc_collection_member" "mistral" {
-  collection_id = unitysvc_collection.c.id
-  service_id    = data.unitysvc_service.mistral.id
-}
-
-resource "unitysvc_collection_member" "byok" {
-  collection_id = unitysvc_collection.c.id
-  service_id    = unitysvc_enrollment.byok.service_id
-}
-
-resource "unitysvc_chain" "failover" {
-  name  = "retry-failover"
-  steps = [%s]
-}
-
-resource "unitysvc_broadcast" "fanout" {
-  name    = "retry-fanout"
-  targets = [{ name = "a", target_path = unitysvc_collection.c.gateway_path }, { name = "b", target_path = "g/llm" }]
-}
-
-resource "unitysvc_alias" "a" {
-  name        = "retry-alias"
-  target_path = unitysvc_collection.c.gateway_path
-}
-
-resource "unitysvc_recurrent_request" "r" {
-  name             = "retry-health"
-  request_path     = "g/retry-llms/v1/chat/completions"
-  body             = jsonencode({ model = "fast" })
-  interval_seconds = 300
-}
-`, e.APIURL, e.APIKey, description, steps)
+// max_retries = 6; steps is "two" or "one" (the chain's steps).
+func fullConfig(t *testing.T, e *acctest.Env, description, steps string) string {
+	t.Helper()
+	return acctest.FillConfig(t, "testdata/retry_every_resource.tf", map[string]any{
+		"api_url": e.APIURL, "api_key": e.APIKey, "description": description, "steps": steps,
+	})
 }
 
 const (
-	twoSteps = `{ name = "one", target_path = "g/llm", on_failure = "continue" }, { name = "two", target_path = "g/retry-llms" }`
-	oneStep  = `{ name = "only", target_path = "g/retry-llms" }`
+	twoSteps = "two"
+	oneStep  = "one"
 )
 
 // exactlyOne checks that the server holds exactly one of every object of
@@ -207,8 +137,8 @@ func TestAccRetriesNeverDuplicate(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: fullConfig(e, "first", twoSteps), Check: resource.ComposeTestCheckFunc(exactlyOne(e), faultsSeen(t, e, true))},
-			{Config: fullConfig(e, "second", oneStep), Check: resource.ComposeTestCheckFunc(exactlyOne(e),
+			{Config: fullConfig(t, e, "first", twoSteps), Check: resource.ComposeTestCheckFunc(exactlyOne(e), faultsSeen(t, e, true))},
+			{Config: fullConfig(t, e, "second", oneStep), Check: resource.ComposeTestCheckFunc(exactlyOne(e),
 				resource.TestCheckResourceAttr("unitysvc_collection.c", "description", "second"),
 				resource.TestCheckResourceAttr("unitysvc_chain.failover", "steps.#", "1"))},
 		},
@@ -236,7 +166,7 @@ func TestAccLostCreatesAreRecovered(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: fullConfig(e, "first", twoSteps),
+				Config: fullConfig(t, e, "first", twoSteps),
 				Check: resource.ComposeTestCheckFunc(exactlyOne(e), faultsSeen(t, e, false), func(*terraform.State) error {
 					// One lost POST per collection, chain, broadcast,
 					// alias, enrollment, recurrent request and at least
