@@ -15,8 +15,30 @@ import (
 
 // A wrong api_url must never empty the state: a route-level 404 (or a
 // 501) is not "this object is gone". Plan, apply and -refresh-only fail
-// with advice about api_url, and the state is intact afterwards.
-func TestAccWrongAPIURLKeepsState(t *testing.T) {
+// with advice about api_url, and the state is intact afterwards. One test
+// per kind of wrong URL.
+
+// The API's host without /v1: an easy slip, since the gateway URL has none.
+func TestAccWrongAPIURL_noVersionKeepsState(t *testing.T) {
+	wrongAPIURLKeepsState(t, func(e *acctest.Env) string { return strings.TrimSuffix(e.APIURL, "/v1") }, "has no API version segment")
+}
+
+// A version the server does not serve: every route is FastAPI's generic 404.
+func TestAccWrongAPIURL_unservedVersionKeepsState(t *testing.T) {
+	wrongAPIURLKeepsState(t, func(e *acctest.Env) string { return strings.TrimSuffix(e.APIURL, "/v1") + "/v2" }, "Check api_url")
+}
+
+// The gateway given as the API.
+func TestAccWrongAPIURL_gatewayAsAPIKeepsState(t *testing.T) {
+	wrongAPIURLKeepsState(t, func(e *acctest.Env) string { return e.GatewayURL + "/v1" }, "Check api_url")
+}
+
+// wrongAPIURLKeepsState applies objects of several types, then runs plan,
+// apply and refresh with the api_url wrongURL gives: each fails with msg
+// and changes nothing, and back on the right URL the plan is empty and
+// every object kept its id.
+func wrongAPIURLKeepsState(t *testing.T, wrongURL func(*acctest.Env) string, msg string) {
+	t.Helper()
 	e := acctest.New(t)
 	if e.Instance == nil {
 		t.Skip("needs unitysvc-local: the test points the provider at its other ports")
@@ -44,24 +66,15 @@ func TestAccWrongAPIURLKeepsState(t *testing.T) {
 		return resource.ComposeTestCheckFunc(checks...)
 	}
 	// Every way of running tofu with a wrong URL fails and changes nothing.
-	wrong := func(apiURL string, msg string) []resource.TestStep {
-		cfg := config(apiURL)
-		return []resource.TestStep{
-			{Config: cfg, PlanOnly: true, ExpectError: acctest.ErrorText(msg)},
-			{Config: cfg, ExpectError: acctest.ErrorText(msg)},
-			{RefreshState: true, ExpectError: acctest.ErrorText(msg)},
-			// Back on the right URL: nothing to do, every object kept its id.
-			{Config: right, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}, Check: unchanged()},
-		}
+	wrong := config(wrongURL(e))
+	steps := []resource.TestStep{
+		{Config: right, Check: unchanged()},
+		{Config: wrong, PlanOnly: true, ExpectError: acctest.ErrorText(msg)},
+		{Config: wrong, ExpectError: acctest.ErrorText(msg)},
+		{RefreshState: true, ExpectError: acctest.ErrorText(msg)},
+		// Back on the right URL: nothing to do, every object kept its id.
+		{Config: right, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}, Check: unchanged()},
 	}
-	noVersion := strings.TrimSuffix(e.APIURL, "/v1")
-	steps := []resource.TestStep{{Config: right, Check: unchanged()}}
-	// The API's host without /v1: an easy slip, since the gateway URL has none.
-	steps = append(steps, wrong(noVersion, "has no API version segment")...)
-	// A version the server does not serve: every route is FastAPI's generic 404.
-	steps = append(steps, wrong(noVersion+"/v2", "Check api_url")...)
-	// The gateway given as the API.
-	steps = append(steps, wrong(e.GatewayURL+"/v1", "Check api_url")...)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
