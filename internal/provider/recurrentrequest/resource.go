@@ -206,6 +206,10 @@ func (r *recurrentResource) Create(ctx context.Context, req resource.CreateReque
 	if err != nil {
 		var cerr *createError
 		if errors.As(err, &cerr) {
+			if p, ok := apiFields.ErrorPath(ctx, req.Plan.Schema, err); ok {
+				resp.Diagnostics.AddAttributeError(p, "Unable to create recurrent request", cerr.Error())
+				return
+			}
 			resp.Diagnostics.AddError("Unable to create recurrent request", cerr.Error())
 			return
 		}

@@ -111,6 +111,23 @@ func exists(ctx context.Context, s SchemaPaths, p path.Path) bool {
 	return !diags.HasError()
 }
 
+// ErrorPath is the attribute named by the first 422 entry of err (an
+// API error, possibly wrapped) that names one; false when none does.
+// It is for a diagnostic that must stay whole (a multi-step create's
+// message) yet point at the attribute the API refused.
+func (f APIFields) ErrorPath(ctx context.Context, s SchemaPaths, err error) (path.Path, bool) {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.NoSuchRoute {
+		return path.Empty(), false
+	}
+	for _, v := range apiErr.Validation {
+		if p, ok := f.AttributePath(ctx, s, v.Loc); ok {
+			return p, true
+		}
+	}
+	return path.Empty(), false
+}
+
 // AddAPIErrorAt adds err's diagnostics like AddAPIError, but attaches
 // each entry of a 422 validation answer to the attribute its location
 // names (see APIFields.AttributePath), so Terraform shows the offending

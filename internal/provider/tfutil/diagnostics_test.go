@@ -2,6 +2,7 @@ package tfutil
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -108,6 +109,31 @@ func TestAddAPIErrorAt(t *testing.T) {
 				if !got.Equal(w.path) || d.Summary() != "Unable to create chain x" || !strings.Contains(d.Detail(), w.detail) {
 					t.Errorf("diagnostic %d = %s %q: %q; want path %s and detail containing %q", i, got, d.Summary(), d.Detail(), w.path, w.detail)
 				}
+			}
+		})
+	}
+}
+
+func TestErrorPath(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want path.Path
+		ok   bool
+	}{
+		{"first entry that names an attribute", fmt.Errorf("activating: %w", &client.APIError{StatusCode: 422, Validation: []client.ValidationIssue{
+			{Loc: []any{"query", "shared"}, Type: "bool_parsing"},
+			{Loc: []any{"body", "name"}, Type: "string_too_long"},
+		}}), path.Root("name"), true},
+		{"no entry names an attribute", &client.APIError{StatusCode: 422, Validation: []client.ValidationIssue{{Loc: []any{"body", "colour"}}}}, path.Empty(), false},
+		{"string detail", &client.APIError{StatusCode: 422, Detail: "no"}, path.Empty(), false},
+		{"not an API error", context.DeadlineExceeded, path.Empty(), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := APIFields{}.ErrorPath(context.Background(), testSchema, tc.err)
+			if ok != tc.ok || !got.Equal(tc.want) {
+				t.Fatalf("ErrorPath = %s, %v; want %s, %v", got, ok, tc.want, tc.ok)
 			}
 		})
 	}
