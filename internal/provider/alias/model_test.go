@@ -10,8 +10,6 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestModelFromAPI(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -36,7 +34,7 @@ func TestModelFromAPI(t *testing.T) {
 			// A routing alias: the keys read back as strings, other JSON
 			// values as their JSON text; routing is the server's flag.
 			name: "routing",
-			api: client.ServiceAliasPublic{ID: "a2", Name: "fast", Description: ptr("d"), OwnerID: ptr("me"), TargetPath: "g/llm", IsRouting: true,
+			api: client.ServiceAliasPublic{ID: "a2", Name: "fast", Description: new("d"), OwnerID: new("me"), TargetPath: "g/llm", IsRouting: true,
 				RequestRoutingKey:  map[string]any{"model": "fast"},
 				RoutingKeyOverride: map[string]any{"model": "gpt-4o-mini", "tier": float64(2)}},
 			pd: &tfutil.ProviderData{},

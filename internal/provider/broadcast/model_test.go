@@ -12,8 +12,6 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func target(name, path string, override types.Map) attr.Value {
 	return types.ObjectValueMust(targetAttrTypes, map[string]attr.Value{
 		"name": types.StringValue(name), "target_path": types.StringValue(path), "routing_key_override": override,
@@ -54,7 +52,7 @@ func TestModelFromAPI(t *testing.T) {
 			// null; values that are not strings (set outside Terraform)
 			// read as their JSON text.
 			name: "targets in order",
-			api: client.BroadcastPublic{ID: "b2", Name: "two", Description: ptr("both"), OwnerID: ptr("me"), Mode: "async", TargetTimeoutMS: 100,
+			api: client.BroadcastPublic{ID: "b2", Name: "two", Description: new("both"), OwnerID: new("me"), Mode: "async", TargetTimeoutMS: 100,
 				Targets: []client.BroadcastTargetPublic{
 					{Name: "zeta", TargetPath: "g/llm", RoutingKeyOverride: map[string]any{"model": "fast", "n": float64(2), "on": true}, SortOrder: 0},
 					{Name: "alpha", TargetPath: "s/x", RoutingKeyOverride: map[string]any{}, SortOrder: 1},

@@ -14,8 +14,6 @@ import (
 // The converters of the catalog's data sources, one test each: null
 // versus empty, and the API's order kept.
 
-func ptr[T any](v T) *T { return &v }
-
 func TestGroupModelFromAPI(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -26,7 +24,7 @@ func TestGroupModelFromAPI(t *testing.T) {
 			// A collection: no interface, no routing policy, enabled set;
 			// an empty display name is null.
 			name: "collection",
-			api:  client.CustomerGroupDetail{ID: "g", Name: "mine", DisplayName: ptr(""), OwnerType: "customer", Editable: true, MemberCount: 2, GroupType: ptr("keyed"), Enabled: ptr(true)},
+			api:  client.CustomerGroupDetail{ID: "g", Name: "mine", DisplayName: new(""), OwnerType: "customer", Editable: true, MemberCount: 2, GroupType: new("keyed"), Enabled: new(true)},
 			want: groupModel{ID: types.StringValue("g"), Name: types.StringValue("mine"), DisplayName: types.StringNull(), Description: types.StringNull(),
 				OwnerType: types.StringValue("customer"), Editable: types.BoolValue(true), Enabled: types.BoolValue(true), MemberCount: types.Int64Value(2),
 				GroupType: types.StringValue("keyed"), RoutingPolicy: types.StringNull()},
@@ -35,9 +33,9 @@ func TestGroupModelFromAPI(t *testing.T) {
 			// A platform group: enabled is null (not false), the routing
 			// policy compact JSON, the interface filled in.
 			name: "platform group",
-			api: client.CustomerGroupDetail{ID: "p", Name: "llm", Description: ptr("LLMs"), OwnerType: "platform", GroupType: ptr("category"),
+			api: client.CustomerGroupDetail{ID: "p", Name: "llm", Description: new("LLMs"), OwnerType: "platform", GroupType: new("category"),
 				RoutingPolicy: json.RawMessage(`{ "strategy": "weighted_random" }`),
-				Interface:     &client.AccessInterface{Name: "api", BaseURL: ptr("https://gw/g/llm")}},
+				Interface:     &client.AccessInterface{Name: "api", BaseURL: new("https://gw/g/llm")}},
 			want: groupModel{ID: types.StringValue("p"), Name: types.StringValue("llm"), DisplayName: types.StringNull(), Description: types.StringValue("LLMs"),
 				OwnerType: types.StringValue("platform"), Editable: types.BoolValue(false), Enabled: types.BoolNull(), MemberCount: types.Int64Value(0),
 				GroupType: types.StringValue("category"), RoutingPolicy: types.StringValue(`{"strategy":"weighted_random"}`),
@@ -62,7 +60,7 @@ func TestGroupsModelFromAPI(t *testing.T) {
 	cfg.Name = types.StringValue("l")
 	got := groupsModelFromAPI(cfg, "system", []client.CustomerGroupView{
 		{ID: "2", Name: "llm", OwnerType: "platform", GroupType: "category", MemberCount: 5},
-		{ID: "1", Name: "all-llm", DisplayName: ptr("All"), OwnerType: "platform", GroupType: "open"},
+		{ID: "1", Name: "all-llm", DisplayName: new("All"), OwnerType: "platform", GroupType: "open"},
 	})
 	want := []groupSummaryModel{
 		{ID: types.StringValue("2"), Name: types.StringValue("llm"), DisplayName: types.StringNull(), OwnerType: types.StringValue("platform"),
@@ -81,8 +79,8 @@ func TestGroupServicesModelFromAPI(t *testing.T) {
 		t.Errorf("empty group = %+v", got)
 	}
 	got := groupServicesModelFromAPI(cfg, []client.ServiceSummary{
-		{ID: "b", Name: "zeta", DisplayName: ptr(""), ServiceType: ptr("llm")},
-		{ID: "a", Name: "alpha", GatewayType: ptr("api")},
+		{ID: "b", Name: "zeta", DisplayName: new(""), ServiceType: new("llm")},
+		{ID: "a", Name: "alpha", GatewayType: new("api")},
 	})
 	want := []serviceSummaryModel{
 		{ID: types.StringValue("b"), Name: types.StringValue("zeta"), DisplayName: types.StringNull(), ServiceType: types.StringValue("llm"), GatewayType: types.StringNull()},
@@ -100,7 +98,7 @@ func TestServiceModelFromAPI(t *testing.T) {
 		Parameters:     []client.ParameterRequirement{{Name: "endpoint", Required: true}, {Name: "region"}},
 		Channels: []client.ChannelPlan{
 			{Name: "byok", ChannelType: "byok", RequiresEnrollment: true, RequiredSecrets: []client.SecretRequirement{{Name: "KEY"}}, OptionalSecrets: []client.SecretRequirement{{Name: "ORG"}}},
-			{Name: "again", ChannelType: "byok", Free: true, Price: ptr("0"), RequiredSecrets: []client.SecretRequirement{{Name: "KEY"}, {Name: "OTHER"}}},
+			{Name: "again", ChannelType: "byok", Free: true, Price: new("0"), RequiredSecrets: []client.SecretRequirement{{Name: "KEY"}, {Name: "OTHER"}}},
 		},
 	}
 	m := serviceModelFromAPI(types.StringNull(), svc, plan, nil)
@@ -134,10 +132,10 @@ func TestServiceModelFromAPI(t *testing.T) {
 func TestServiceDocumentsModelFromAPI(t *testing.T) {
 	cfg := serviceDocumentsModel{ServiceID: types.StringValue("s"), IncludeContent: types.BoolValue(true), Interface: types.StringNull()}
 	got := serviceDocumentsModelFromAPI(cfg, &client.ServiceDocuments{
-		Interface: ptr("default"), AvailableInterfaces: []string{"default", "byok"},
+		Interface: new("default"), AvailableInterfaces: []string{"default", "byok"},
 		Documents: []client.ServiceDocument{
-			{ID: "2", Title: "Example", Category: "code_example", MimeType: "python", SortOrder: 0, Content: ptr(""), Filename: ptr("ex.py")},
-			{ID: "1", Title: "Docs", Category: "api_reference", MimeType: "url", SortOrder: 1, ExternalURL: ptr("https://docs")},
+			{ID: "2", Title: "Example", Category: "code_example", MimeType: "python", SortOrder: 0, Content: new(""), Filename: new("ex.py")},
+			{ID: "1", Title: "Docs", Category: "api_reference", MimeType: "url", SortOrder: 1, ExternalURL: new("https://docs")},
 		},
 	})
 	want := []documentModel{

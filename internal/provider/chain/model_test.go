@@ -12,8 +12,6 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func step(name, target, onSuccess, onFailure string, timeout types.Int64) attr.Value {
 	return types.ObjectValueMust(stepAttrTypes, map[string]attr.Value{
 		"name": types.StringValue(name), "target_path": types.StringValue(target),
@@ -54,9 +52,9 @@ func TestModelFromAPI(t *testing.T) {
 			// without its own timeout has a null timeout_ms; an empty
 			// description is null, like an absent one.
 			name: "steps in order",
-			api: client.ChainPublic{ID: "c2", Name: "two steps", Description: ptr(""), OwnerID: ptr("me"), DefaultTimeoutMS: 500,
+			api: client.ChainPublic{ID: "c2", Name: "two steps", Description: new(""), OwnerID: new("me"), DefaultTimeoutMS: 500,
 				Steps: []client.ChainStepPublic{
-					{Name: "zeta", TargetPath: "g/llm", OnSuccess: "stop", OnFailure: "continue", TimeoutMS: ptr(int64(250)), SortOrder: 0},
+					{Name: "zeta", TargetPath: "g/llm", OnSuccess: "stop", OnFailure: "continue", TimeoutMS: new(int64(250)), SortOrder: 0},
 					{Name: "alpha", TargetPath: "s/other", OnSuccess: "relay", OnFailure: "stop", SortOrder: 1},
 				}},
 			pd: pd,
@@ -81,7 +79,7 @@ func TestModelFromAPI(t *testing.T) {
 		{
 			// Without a known gateway URL, gateway_url is null.
 			name: "no gateway",
-			api:  client.ChainPublic{ID: "c3", Name: "x", Description: ptr("d"), OwnerID: ptr("me")},
+			api:  client.ChainPublic{ID: "c3", Name: "x", Description: new("d"), OwnerID: new("me")},
 			pd:   &tfutil.ProviderData{},
 			want: chainModel{
 				Common: routingobject.Common{

@@ -11,8 +11,6 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestCollectionModelFromAPI(t *testing.T) {
 	pd := &tfutil.ProviderData{GatewayURL: "http://gw.test"}
 	prior := collectionModel{Shared: types.BoolValue(true), Enabled: types.BoolValue(true)}
@@ -26,8 +24,8 @@ func TestCollectionModelFromAPI(t *testing.T) {
 			// Empty and absent texts are null; the scope comes from the
 			// API's details when it says; enabled from the API.
 			name: "personal, empty texts",
-			api: client.CustomerGroupDetail{ID: "g1", Name: "my-llms", DisplayName: ptr(""), Enabled: ptr(false),
-				Details: json.RawMessage(`{"shared":false}`), GroupType: ptr("open")},
+			api: client.CustomerGroupDetail{ID: "g1", Name: "my-llms", DisplayName: new(""), Enabled: new(false),
+				Details: json.RawMessage(`{"shared":false}`), GroupType: new("open")},
 			prior: prior,
 			want: collectionModel{
 				ID: types.StringValue("g1"), Name: types.StringValue("my-llms"), DisplayName: types.StringNull(), Description: types.StringNull(),
@@ -39,7 +37,7 @@ func TestCollectionModelFromAPI(t *testing.T) {
 			// The API does not say the scope or enabled: the prior values
 			// stay (shared from configuration); no group type is null.
 			name:  "scope unknown keeps prior",
-			api:   client.CustomerGroupDetail{ID: "g2", Name: "team", DisplayName: ptr("Team"), Description: ptr("d")},
+			api:   client.CustomerGroupDetail{ID: "g2", Name: "team", DisplayName: new("Team"), Description: new("d")},
 			prior: prior,
 			want: collectionModel{
 				ID: types.StringValue("g2"), Name: types.StringValue("team"), DisplayName: types.StringValue("Team"), Description: types.StringValue("d"),
@@ -50,7 +48,7 @@ func TestCollectionModelFromAPI(t *testing.T) {
 		{
 			// Import: no prior scope and none from the API means personal.
 			name:  "import defaults to personal",
-			api:   client.CustomerGroupDetail{ID: "g3", Name: "imp", Enabled: ptr(true)},
+			api:   client.CustomerGroupDetail{ID: "g3", Name: "imp", Enabled: new(true)},
 			prior: collectionModel{Shared: types.BoolNull(), Enabled: types.BoolNull()},
 			want: collectionModel{
 				ID: types.StringValue("g3"), Name: types.StringValue("imp"), DisplayName: types.StringNull(), Description: types.StringNull(),

@@ -12,8 +12,6 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/tfutil"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestModelFromAPI(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -24,7 +22,7 @@ func TestModelFromAPI(t *testing.T) {
 			// A draft: no name, body, headers or schedule are all null;
 			// the timezone defaults to UTC.
 			name: "draft",
-			api:  client.RecurrentRequestPublic{ID: "r1", Status: "draft", RequestPath: "/g/llm", HTTPMethod: "POST", Name: ptr(""), RequestHeaders: map[string]string{}},
+			api:  client.RecurrentRequestPublic{ID: "r1", Status: "draft", RequestPath: "/g/llm", HTTPMethod: "POST", Name: new(""), RequestHeaders: map[string]string{}},
 			want: recurrentModel{
 				ID: types.StringValue("r1"), Name: types.StringNull(), ServiceID: types.StringNull(), EnrollmentID: types.StringNull(),
 				RequestPath: types.StringValue("/g/llm"), HTTPMethod: types.StringValue("POST"), Body: jsontypes.NewNormalizedNull(),
@@ -36,9 +34,9 @@ func TestModelFromAPI(t *testing.T) {
 			// An interval schedule: the body is compact JSON, the next run
 			// comes from the run state.
 			name: "interval",
-			api: client.RecurrentRequestPublic{ID: "r2", Status: "active", RequestPath: "/g/llm", HTTPMethod: "POST", Name: ptr("nightly"),
-				ServiceID: ptr("s"), BodyTemplate: json.RawMessage(`{ "model": "gpt" }`), RequestHeaders: map[string]string{"X-A": "1"},
-				Schedule: client.IntervalSchedule(300), State: &client.RecurrentRequestState{NextRunAt: ptr("2026-01-01T00:00:00Z")}},
+			api: client.RecurrentRequestPublic{ID: "r2", Status: "active", RequestPath: "/g/llm", HTTPMethod: "POST", Name: new("nightly"),
+				ServiceID: new("s"), BodyTemplate: json.RawMessage(`{ "model": "gpt" }`), RequestHeaders: map[string]string{"X-A": "1"},
+				Schedule: client.IntervalSchedule(300), State: &client.RecurrentRequestState{NextRunAt: new("2026-01-01T00:00:00Z")}},
 			want: recurrentModel{
 				ID: types.StringValue("r2"), Name: types.StringValue("nightly"), ServiceID: types.StringValue("s"), EnrollmentID: types.StringNull(),
 				RequestPath: types.StringValue("/g/llm"), HTTPMethod: types.StringValue("POST"), Body: jsontypes.NewNormalizedValue(`{"model":"gpt"}`),
@@ -50,7 +48,7 @@ func TestModelFromAPI(t *testing.T) {
 			// A cron schedule keeps its timezone; an empty one means UTC.
 			name: "cron",
 			api: client.RecurrentRequestPublic{ID: "r3", Status: "paused", RequestPath: "/a/x", HTTPMethod: "GET",
-				Schedule: &client.RecurrentSchedule{ScheduleType: client.ScheduleTypeCron, CronExpression: ptr("0 6 * * *"), Timezone: ptr("Europe/Paris")}},
+				Schedule: &client.RecurrentSchedule{ScheduleType: client.ScheduleTypeCron, CronExpression: new("0 6 * * *"), Timezone: new("Europe/Paris")}},
 			want: recurrentModel{
 				ID: types.StringValue("r3"), Name: types.StringNull(), ServiceID: types.StringNull(), EnrollmentID: types.StringNull(),
 				RequestPath: types.StringValue("/a/x"), HTTPMethod: types.StringValue("GET"), Body: jsontypes.NewNormalizedNull(),
@@ -76,8 +74,8 @@ func TestRecurrentDataModelFromAPI(t *testing.T) {
 	}
 	// A scheduled one reports its timezone, body text and run state.
 	rr := recurrentDataModelFromAPI(&client.RecurrentRequestPublic{ID: "r2", Status: "active", RequestPath: "/g/llm", HTTPMethod: "POST",
-		BodyTemplate: json.RawMessage(`{"a": 1}`), Schedule: client.IntervalSchedule(60), UpdatedAt: ptr("t1"),
-		State: &client.RecurrentRequestState{RunCount: ptr(int64(3)), LastStatusCode: ptr(int64(200)), LastError: ptr("")}})
+		BodyTemplate: json.RawMessage(`{"a": 1}`), Schedule: client.IntervalSchedule(60), UpdatedAt: new("t1"),
+		State: &client.RecurrentRequestState{RunCount: new(int64(3)), LastStatusCode: new(int64(200)), LastError: new("")}})
 	want := runStateModel{NextRunAt: types.StringNull(), LastRunAt: types.StringNull(), RunCount: types.Int64Value(3), LastStatusCode: types.Int64Value(200), LastError: types.StringNull()}
 	if rr.Timezone.ValueString() != "UTC" || rr.Body.ValueString() != `{"a":1}` || rr.UpdatedAt.ValueString() != "t1" || rr.State == nil || !reflect.DeepEqual(*rr.State, want) {
 		t.Errorf("scheduled = %+v (state %+v)", rr, rr.State)

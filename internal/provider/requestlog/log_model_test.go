@@ -30,9 +30,9 @@ func TestBodyString(t *testing.T) {
 
 func TestLogModelFromAPI(t *testing.T) {
 	full := &client.RequestLogDetail{
-		LogID: "l", EventTimestamp: "t", GatewaySource: "apisix", CustomerID: "c", UserID: "u", ServiceID: ptr("s"),
+		LogID: "l", EventTimestamp: "t", GatewaySource: "apisix", CustomerID: "c", UserID: "u", ServiceID: new("s"),
 		UserRequest:      client.UserRequestInfo{Method: "POST", Path: "/g/x/v1/chat/completions", ContentType: "application/json", Headers: map[string]string{"authorization": "[redacted]"}, Body: json.RawMessage(`{"model":"m"}`)},
-		UpstreamResponse: &client.UpstreamResponseInfo{StatusCode: 200, TimeMS: ptr(12.5), Body: json.RawMessage(`{"id":"r"}`)},
+		UpstreamResponse: &client.UpstreamResponseInfo{StatusCode: 200, TimeMS: new(12.5), Body: json.RawMessage(`{"id":"r"}`)},
 	}
 	m := logModelFromAPI(full)
 	if m.StatusCode.ValueInt64() != 200 || m.TimeMS.ValueFloat64() != 12.5 || m.RequestBody.ValueString() != `{"model":"m"}` || m.ResponseBody.ValueString() != `{"id":"r"}` {

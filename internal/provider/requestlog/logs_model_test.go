@@ -6,16 +6,14 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestLogsModelFromAPI(t *testing.T) {
 	m := logsModelFromAPI(logsModel{}, nil, 0)
 	if m.Items == nil || len(m.Items) != 0 || m.TotalCount.ValueInt64() != 0 {
 		t.Fatalf("no logs: items must be empty, not null: %+v", m)
 	}
 	items := []client.RequestLogItem{
-		{LogID: "2", UserRequestPath: "/c/x", UpstreamResponseStatusCode: ptr(int64(503)), ErrorSource: ptr("upstream"), ErrorType: ptr("upstream_status")},
-		{LogID: "1", UserRequestPath: "/c/x", RecurrentRequestID: ptr("r")},
+		{LogID: "2", UserRequestPath: "/c/x", UpstreamResponseStatusCode: new(int64(503)), ErrorSource: new("upstream"), ErrorType: new("upstream_status")},
+		{LogID: "1", UserRequestPath: "/c/x", RecurrentRequestID: new("r")},
 	}
 	m = logsModelFromAPI(logsModel{}, items, 7)
 	if m.TotalCount.ValueInt64() != 7 || len(m.Items) != 2 || m.Items[0].ID.ValueString() != "2" || m.Items[0].StatusCode.ValueInt64() != 503 ||

@@ -12,11 +12,9 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestModelFromAPI(t *testing.T) {
-	a := client.ResolveCandidate{ServiceID: "a", ServiceName: ptr("svc-a"), ProviderName: ptr("p"), Weight: ptr(int64(5))}
-	b := client.ResolveCandidate{ServiceID: "b", EnrollmentID: ptr("e")}
+	a := client.ResolveCandidate{ServiceID: "a", ServiceName: new("svc-a"), ProviderName: new("p"), Weight: new(int64(5))}
+	b := client.ResolveCandidate{ServiceID: "b", EnrollmentID: new("e")}
 	cases := []struct {
 		name         string
 		setStrategy  types.String

@@ -9,8 +9,6 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/client"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestModelFromAPI(t *testing.T) {
 	base := secretModel{
 		ID: types.StringUnknown(), Name: types.StringValue("KEY"), Value: types.StringValue("configured"),
@@ -29,7 +27,7 @@ func TestModelFromAPI(t *testing.T) {
 			// The API masks a sensitive value (it sends none): the
 			// configured value stays; value_wo never enters state.
 			name:  "sensitive value kept from configuration",
-			api:   client.SecretPublic{ID: "s1", Name: "KEY", OwnerType: "user", RoleID: ptr("r"), Sensitive: true},
+			api:   client.SecretPublic{ID: "s1", Name: "KEY", OwnerType: "user", RoleID: new("r"), Sensitive: true},
 			prior: base,
 			want: func(m secretModel) secretModel {
 				m.ID, m.OwnerType, m.ValueWO = types.StringValue("s1"), types.StringValue("user"), types.StringNull()
@@ -41,7 +39,7 @@ func TestModelFromAPI(t *testing.T) {
 			// empty description is null, like an absent one; no role is
 			// the team's secret.
 			name:  "variable read back",
-			api:   client.SecretPublic{ID: "s2", Name: "KEY", Description: ptr(""), OwnerType: "team", Value: ptr("changed outside")},
+			api:   client.SecretPublic{ID: "s2", Name: "KEY", Description: new(""), OwnerType: "team", Value: new("changed outside")},
 			prior: base,
 			want: func(m secretModel) secretModel {
 				m.ID, m.OwnerType, m.ValueWO = types.StringValue("s2"), types.StringValue("team"), types.StringNull()
@@ -53,7 +51,7 @@ func TestModelFromAPI(t *testing.T) {
 			// Managed through value_wo: value stays null even for a
 			// variable the API returns, so it never lands in state.
 			name:  "write-only keeps value null",
-			api:   client.SecretPublic{ID: "s3", Name: "KEY", Description: ptr("d"), OwnerType: "user", RoleID: ptr("r"), Value: ptr("plain")},
+			api:   client.SecretPublic{ID: "s3", Name: "KEY", Description: new("d"), OwnerType: "user", RoleID: new("r"), Value: new("plain")},
 			prior: withWO,
 			want: func(m secretModel) secretModel {
 				m.ID, m.OwnerType, m.ValueWO = types.StringValue("s3"), types.StringValue("user"), types.StringNull()
