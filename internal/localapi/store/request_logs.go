@@ -186,17 +186,25 @@ type LoggingPreference struct {
 }
 
 // loggingCache holds every user's preference once read: the gateway
-// asks on every request, and only this store changes it.
+// asks on every request, and only this store changes it. gen counts
+// changes, so a fill that read the database before a change does not
+// store what it read over that change.
 type loggingCache struct {
 	mu    sync.RWMutex
 	prefs map[string]LoggingPreference
+	gen   uint64
 }
+
+// testHookLoggingFilled runs between a cache fill's read and its store
+// (tests: a stop landing in that window).
+var testHookLoggingFilled func()
 
 // RequestLogging returns the user's preference; a user who never started
 // logging has it off, in truncated mode.
 func (s *Store) RequestLogging(ctx context.Context, userID string) (LoggingPreference, error) {
 	s.logging.mu.RLock()
 	p, ok := s.logging.prefs[userID]
+	gen := s.logging.gen
 	s.logging.mu.RUnlock()
 	if ok {
 		return p, nil
@@ -206,17 +214,43 @@ func (s *Store) RequestLogging(ctx context.Context, userID string) (LoggingPrefe
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return p, err
 	}
-	s.logging.remember(userID, p)
+	if testHookLoggingFilled != nil {
+		testHookLoggingFilled()
+	}
+	s.logging.fill(userID, p, gen)
 	return p, nil
 }
 
-func (c *loggingCache) remember(userID string, p LoggingPreference) {
+// fill caches what a read found, unless a change came after the read
+// began (gen moved): the next read then asks the database again.
+func (c *loggingCache) fill(userID string, p LoggingPreference, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if c.prefs == nil {
 		c.prefs = map[string]LoggingPreference{}
 	}
 	c.prefs[userID] = p
+}
+
+// changed records a committed change of the user's preference.
+func (c *loggingCache) changed(userID string, p LoggingPreference) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if c.prefs == nil {
+		c.prefs = map[string]LoggingPreference{}
+	}
+	c.prefs[userID] = p
+}
+
+// forget drops the user's cached preference (tests: a cold cache).
+func (c *loggingCache) forget(userID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.prefs, userID)
 }
 
 // SetRequestLogging switches the user's logging on or off; truncate nil
@@ -237,7 +271,7 @@ func (s *Store) SetRequestLogging(ctx context.Context, userID string, enabled bo
 		return err
 	})
 	if err == nil {
-		s.logging.remember(userID, p)
+		s.logging.changed(userID, p)
 	}
 	return p, err
 }
