@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
@@ -18,7 +22,10 @@ import (
 // step's response; continue runs the next step with the original
 // request; relay runs it with this step's response body. on_failure:
 // stop answers with the failure; continue and relay run the next step
-// with the original request. Past the last step, its answer stands.
+// with the original request. Past the last step, its answer stands. A
+// loop or a spent budget (508) ends the chain: no step can do better.
+// A cancelled request (the caller left, an outer deadline) runs no
+// further step.
 func (g *Gateway) chain(ctx context.Context, req *request, rt routing.Route) *result {
 	path := "c/" + rt.Name
 	ch, err := g.store.ResolveChain(ctx, req.principal, rt.Name)
@@ -36,6 +43,9 @@ func (g *Gateway) chain(ctx context.Context, req *request, rt routing.Route) *re
 	}
 	body := req.body
 	for i, st := range ch.Steps {
+		if gerr := stopped(ctx); gerr != nil {
+			return g.refuse(ctx, req, path, gerr)
+		}
 		timeout := time.Duration(ch.DefaultTimeoutMS) * time.Millisecond
 		if st.TimeoutMS != nil {
 			timeout = time.Duration(*st.TimeoutMS) * time.Millisecond
@@ -43,6 +53,9 @@ func (g *Gateway) chain(ctx context.Context, req *request, rt routing.Route) *re
 		label := "step '" + st.Name + "' of chain '" + ch.Name + "'"
 		res := g.dispatch(ctx, req.with(body), routing.Join(st.TargetPath, rt.Rest), timeout, label)
 		res.step = st.Name
+		if res.err != nil && res.err.status == http.StatusLoopDetected {
+			return res
+		}
 		last := i == len(ch.Steps)-1
 		if !res.failed() && st.OnSuccess == "relay" && !last {
 			next := res.readAll() // bounded by the step's timeout
@@ -94,7 +107,14 @@ func (g *Gateway) broadcast(ctx context.Context, req *request, rt routing.Route)
 		return g.refuse(ctx, req, path, noRoute(http.StatusNotFound, "broadcast '%s' is disabled; enable it (PATCH /v1/broadcasts/%s with {\"enabled\": true}) to dispatch to it", b.Name, b.ID))
 	}
 	timeout := time.Duration(b.TargetTimeoutMS) * time.Millisecond
+	shares := req.budget.shares(len(b.Targets))
+	if shares == nil && len(b.Targets) > 0 {
+		return g.refuse(ctx, req, path, loopDetected("broadcast '%s' is not run: its %d targets need one attempt each and the request has %d left of its %d, on the way through %s",
+			b.Name, len(b.Targets), req.budget.left(), maxAttempts, strings.Join(req.trail, " → ")))
+	}
 	results := make([]targetResult, len(b.Targets))
+	// held bounds the results together, as each one alone.
+	var held atomic.Int64
 	var wg sync.WaitGroup
 	for i, t := range b.Targets {
 		wg.Add(1)
@@ -102,8 +122,16 @@ func (g *Gateway) broadcast(ctx context.Context, req *request, rt routing.Route)
 			defer wg.Done()
 			start := time.Now()
 			label := "target '" + t.Name + "' of broadcast '" + b.Name + "'"
-			res := g.dispatch(ctx, req.with(mergeBody(req.body, t.RoutingKeyOverride)), routing.Join(t.TargetPath, rt.Rest), timeout, label)
+			treq := req.with(mergeBody(req.body, t.RoutingKeyOverride))
+			treq.budget = shares[i]
+			res := g.dispatch(ctx, treq, routing.Join(t.TargetPath, rt.Rest), timeout, label)
+			if res.body != nil {
+				res.body = &heldBody{ReadCloser: res.body, held: &held}
+			}
 			out := res.readAll()
+			if res.err != nil && res.err.typ == errTransport && strings.Contains(res.err.detail, errOverHeld.Error()) {
+				res.err.detail = fmt.Sprintf("the results of broadcast '%s' together exceed %d MiB, the most the gateway holds; this target's answer is left out", b.Name, maxHeld>>20)
+			}
 			tr := targetResult{Name: t.Name, TargetPath: t.TargetPath, ElapsedMS: time.Since(start).Milliseconds()}
 			if res.err != nil {
 				tr.StatusCode, tr.Error = res.err.status, &res.err.detail
@@ -114,6 +142,9 @@ func (g *Gateway) broadcast(ctx context.Context, req *request, rt routing.Route)
 		}()
 	}
 	wg.Wait()
+	if gerr := stopped(ctx); gerr != nil {
+		return g.refuse(ctx, req, path, gerr)
+	}
 	env, _ := json.Marshal(map[string]any{"results": results})
 	return buffered(http.StatusOK, env)
 }
@@ -175,4 +206,36 @@ func (g *Gateway) Do(ctx context.Context, c Call) Response {
 		return Response{Status: res.err.status, Header: http.Header{"Content-Type": {"application/json"}}, Body: detail, Err: res.err.detail}
 	}
 	return Response{Status: res.status, Header: res.header, Body: body}
+}
+
+// stopped is the error of a request whose context ended: an outer
+// step's or target's deadline, or the caller gone.
+func stopped(ctx context.Context) *gwError {
+	if ctx.Err() == nil {
+		return nil
+	}
+	var te *timeoutError
+	if errors.As(context.Cause(ctx), &te) {
+		return te.gwError(nil)
+	}
+	return &gwError{status: 499, source: "gateway", typ: errTransport, detail: "the caller disconnected before the request was answered"}
+}
+
+// errOverHeld ends the read of a broadcast target's answer once the
+// targets' answers together pass maxHeld.
+var errOverHeld = errors.New("over the broadcast's limit")
+
+// heldBody counts what it reads into held, shared by a broadcast's
+// targets, and fails past maxHeld.
+type heldBody struct {
+	io.ReadCloser
+	held *atomic.Int64
+}
+
+func (b *heldBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if b.held.Add(int64(n)) > maxHeld {
+		return n, errOverHeld
+	}
+	return n, err
 }

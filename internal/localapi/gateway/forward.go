@@ -68,13 +68,29 @@ func (r *result) close() {
 }
 
 // readAll buffers the body (bounded by the deadline that bounds the
-// result), closing it; a failed read becomes the result's error.
+// result, and by maxHeld), closing it; a failed read becomes the
+// result's error, a body past maxHeld a 502.
 func (r *result) readAll() []byte {
+	return r.readAtMost(maxHeld)
+}
+
+// readAtMost is readAll with a limit of its own: a body longer than
+// limit is not read further and becomes a 502.
+func (r *result) readAtMost(limit int64) []byte {
 	if r.body == nil {
 		return nil
 	}
-	b, err := io.ReadAll(r.body)
+	b, err := io.ReadAll(io.LimitReader(r.body, limit+1))
 	r.close()
+	if int64(len(b)) > limit && r.err == nil {
+		who := "the upstream"
+		if r.service != nil {
+			who = "the upstream of service '" + r.service.Name + "'"
+		}
+		r.err = &gwError{status: http.StatusBadGateway, source: "upstream", typ: errTransport,
+			detail: fmt.Sprintf("%s answered with more than %d MiB, the most the gateway holds to relay it, to collect a broadcast's results or for a scheduled or triggered run", who, limit>>20)}
+		return nil
+	}
 	if err != nil && r.err == nil {
 		r.err = &gwError{status: http.StatusBadGateway, source: "upstream", typ: errTransport, detail: "the upstream's answer broke off: " + err.Error()}
 		var te *timeoutError
@@ -153,18 +169,18 @@ func (o *onClose) Close() error {
 	return err
 }
 
-// hopHeaders are not passed between connections.
-var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
-
 // forwardable is the caller's headers as sent upstream: without its
 // credentials (the svcpass key is never forwarded), cookies, hop-by-hop
-// headers and the ones the transport sets.
+// headers, the client's forwarding claims, the hop header (the gateway
+// sends its own) and the ones the transport sets.
 func forwardable(h http.Header) http.Header {
 	out := h.Clone()
 	if out == nil {
 		out = http.Header{}
 	}
-	for _, k := range append([]string{"Authorization", "X-Api-Key", "Cookie", "Host", "Content-Length", "Accept-Encoding"}, hopHeaders...) {
+	stripHopByHop(out)
+	stripForwarding(out)
+	for _, k := range []string{"Authorization", "X-Api-Key", "Cookie", "Host", "Content-Length", "Accept-Encoding", HopHeader} {
 		out.Del(k)
 	}
 	return out
@@ -180,6 +196,9 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 		res.err = e
 		att.done(res, nil)
 		return res
+	}
+	if !req.budget.take() {
+		return fail(outOfAttempts(req, path))
 	}
 	var params map[string]any
 	if cand.Enrollment != nil {
@@ -219,6 +238,11 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	if len(req.body) > 0 && upReq.Header.Get("Content-Type") == "" {
 		upReq.Header.Set("Content-Type", "application/json")
 	}
+	sent := -1
+	if !g.isBuiltin(ep.BaseURL) {
+		sent = req.budget.spent()
+		upReq.Header.Set(HopHeader, hopValue(req.depth+1, sent))
+	}
 	start := time.Now()
 	resp, err := g.client.Do(upReq)
 	if err != nil {
@@ -235,9 +259,13 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	}
 	g.router.Latency().Observe(s.ID, time.Since(start))
 	res.status, res.header, res.contentLength = resp.StatusCode, resp.Header, resp.ContentLength
-	for _, k := range hopHeaders {
-		res.header.Del(k)
+	if v := res.header.Get(HopHeader); v != "" && sent >= 0 {
+		// Another gateway answered: what it attempted counts here too.
+		_, used := parseHops(v)
+		req.budget.charge(used - sent)
 	}
+	stripHopByHop(res.header)
+	res.header.Del(HopHeader)
 	res.header.Del("Set-Cookie")
 	lb := &loggedBody{ReadCloser: resp.Body, limit: captureLimit(req.logging)}
 	res.body = lb
@@ -284,6 +312,7 @@ func (b *loggedBody) Read(p []byte) (int, error) {
 func (g *Gateway) write(w http.ResponseWriter, res *result) {
 	if res.err != nil {
 		res.close()
+		extendWrite(http.NewResponseController(w))
 		writeDetail(w, res.err.status, res.err.detail)
 		return
 	}
@@ -310,8 +339,9 @@ func (g *Gateway) write(w http.ResponseWriter, res *result) {
 	if res.contentLength >= 0 {
 		h.Set("Content-Length", strconv.FormatInt(res.contentLength, 10))
 	}
-	w.WriteHeader(res.status)
 	rc := http.NewResponseController(w)
+	extendWrite(rc)
+	w.WriteHeader(res.status)
 	if streaming {
 		_ = rc.Flush()
 	}
@@ -323,6 +353,7 @@ func (g *Gateway) write(w http.ResponseWriter, res *result) {
 			if res.contentLength >= 0 && written+int64(n) >= res.contentLength && res.finish != nil {
 				res.finish()
 			}
+			extendWrite(rc)
 			if _, werr := w.Write(buf[:n]); werr != nil {
 				break
 			}
@@ -341,6 +372,7 @@ func (g *Gateway) write(w http.ResponseWriter, res *result) {
 // refuse is a gateway error for path, logged as an attempt without an
 // upstream.
 func (g *Gateway) refuse(_ context.Context, req *request, path string, e *gwError) *result {
+	req.budget.charge(1)
 	res := &result{err: e}
 	g.attempt(req, path, nil).done(res, nil)
 	return res

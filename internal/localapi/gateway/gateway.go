@@ -38,8 +38,6 @@ const (
 	// DefaultTimeout bounds the wait for an upstream's answer (its
 	// response headers) outside chains and broadcasts, which set their own.
 	DefaultTimeout = 120 * time.Second
-	// maxDepth bounds nesting through aliases, chains and broadcasts.
-	maxDepth = 8
 	// maxBody is the largest request body the gateway accepts.
 	maxBody = 32 << 20
 )
@@ -179,7 +177,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusInternalServerError, "Internal server error")
 		return
 	}
+	req.hopsFrom(r.Header)
+	clearWrite(http.NewResponseController(w))
 	res := g.dispatch(r.Context(), req, r.URL.Path, g.timeout, "")
+	if req.hopped {
+		w.Header().Set(HopHeader, hopValue(req.depth, req.budget.root().used))
+	}
 	g.write(w, res)
 }
 
@@ -244,6 +247,12 @@ type request struct {
 	recurrentID *string
 	logging     store.LoggingPreference
 	depth       int
+	// budget is what the incoming request may still attempt; trail the
+	// aliases, chains and broadcasts it went through (budget.go). hopped
+	// is set when another gateway sent it.
+	budget *budget
+	trail  []string
+	hopped bool
 }
 
 func (g *Gateway) newRequest(ctx context.Context, p store.Principal, method, path, query string, h http.Header, body []byte, source string, recurrentID *string) (*request, error) {
@@ -252,7 +261,7 @@ func (g *Gateway) newRequest(ctx context.Context, p store.Principal, method, pat
 		return nil, err
 	}
 	return &request{principal: p, method: method, userPath: "/" + strings.TrimLeft(path, "/"), query: query, header: forwardable(h),
-		body: body, event: uuid.NewString(), source: source, recurrentID: recurrentID, logging: pref}, nil
+		body: body, event: uuid.NewString(), source: source, recurrentID: recurrentID, logging: pref, budget: newBudget(0)}, nil
 }
 
 // with returns a copy of the request carrying body, one level deeper.
@@ -266,8 +275,8 @@ func (r *request) with(body []byte) *request {
 // dispatch answers a gateway-relative path. timeout bounds the wait for
 // the upstream; label names what set it, for the timeout's message.
 func (g *Gateway) dispatch(ctx context.Context, req *request, path string, timeout time.Duration, label string) *result {
-	if req.depth > maxDepth {
-		return g.refuse(ctx, req, path, noRoute(http.StatusLoopDetected, "'%s' is reached through more than %d aliases, chains or broadcasts; check their target paths for a loop", path, maxDepth))
+	if res := g.enter(ctx, req, path); res != nil {
+		return res
 	}
 	rt, ok := routing.ParsePath(path)
 	if !ok {

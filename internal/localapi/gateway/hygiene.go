@@ -1,0 +1,59 @@
+package gateway
+
+import (
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+)
+
+// hopHeaders are not passed between connections (RFC 9110 7.6.1), with
+// the non-standard Proxy-Connection.
+var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
+// stripHopByHop removes the hop-by-hop headers from h, and those the
+// Connection header names.
+func stripHopByHop(h http.Header) {
+	for _, v := range h.Values("Connection") {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				h.Del(textproto.CanonicalMIMEHeaderKey(name))
+			}
+		}
+	}
+	for _, k := range hopHeaders {
+		h.Del(k)
+	}
+}
+
+// stripForwarding removes what the client claims about earlier hops:
+// Forwarded, X-Forwarded-* and X-Real-Ip. The gateway is the upstream's
+// client and adds none of its own (the caller's address is not the
+// seller's to know).
+func stripForwarding(h http.Header) {
+	for k := range h {
+		if k == "Forwarded" || k == "X-Real-Ip" || strings.HasPrefix(k, "X-Forwarded-") {
+			delete(h, k)
+		}
+	}
+}
+
+// writeIdle is how long one write of an answer to the caller may take: a
+// caller that stops reading is cut off after it, while a stream that
+// keeps moving may run as long as its upstream does.
+const writeIdle = 60 * time.Second
+
+// extendWrite moves the connection's write deadline writeIdle ahead. The
+// server's WriteTimeout bounds the rest of the listener's answers; the
+// gateway's own (waits bounded by upstream timeouts, streams) set their
+// deadline as they go. A writer without deadlines (a test recorder) is
+// left alone.
+func extendWrite(rc *http.ResponseController) {
+	_ = rc.SetWriteDeadline(time.Now().Add(writeIdle))
+}
+
+// clearWrite lifts the server's write deadline while the gateway waits
+// for upstreams, whose timeouts bound the wait.
+func clearWrite(rc *http.ResponseController) {
+	_ = rc.SetWriteDeadline(time.Time{})
+}
