@@ -143,6 +143,14 @@ func (a *API) createAlias(w http.ResponseWriter, r *http.Request) {
 	if body.IsRouting != nil {
 		routing = *body.IsRouting
 	}
+	err := a.checkLoops(r.Context(), p, "a/"+*body.Name, "", []routeTarget{{path: *body.TargetPath, loc: []any{"body", "target_path"}}})
+	if writeInvalid(w, err) {
+		return
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
 	al, err := a.store.CreateAlias(r.Context(), p, shared, store.Alias{
 		Name: *body.Name, Description: body.Description, RequestRoutingKey: canonicalObject(body.RequestRoutingKey),
 		TargetPath: *body.TargetPath, RoutingKeyOverride: canonicalObject(body.RoutingKeyOverride), IsRouting: routing,
@@ -208,6 +216,15 @@ func (a *API) updateAlias(w http.ResponseWriter, r *http.Request) {
 	}
 	if errs.write(w) {
 		return
+	}
+	if body.TargetPath.Value != nil {
+		cur, err := a.store.GetAlias(r.Context(), p, id)
+		if err == nil {
+			err = a.checkLoops(r.Context(), p, "a/"+cur.Name, id, []routeTarget{{path: *body.TargetPath.Value, loc: []any{"body", "target_path"}}})
+		}
+		if writeInvalid(w, err) || a.failed(w, r, err, func() { a.aliasNotFound(w, id) }) {
+			return
+		}
 	}
 	al, err := a.store.UpdateAlias(r.Context(), p, id, func(al *store.Alias) error {
 		if body.Description.Set {
@@ -290,6 +307,18 @@ func (a *API) switchAlias(w http.ResponseWriter, r *http.Request) {
 	if status != 0 {
 		writeDetail(w, status, msg)
 		return
+	}
+	if on {
+		// Routing through an alias made outside these checks must not
+		// start a loop either.
+		err := a.checkLoops(r.Context(), p, "a/"+chosen.Name, chosen.ID, []routeTarget{{path: chosen.TargetPath, loc: []any{"path", "identifier"}}})
+		if writeInvalid(w, err) {
+			return
+		}
+		if err != nil {
+			a.internal(w, r, err)
+			return
+		}
 	}
 	al, demoted, err := a.store.SwitchAlias(r.Context(), p, chosen.ID, on)
 	if a.failed(w, r, err, func() { a.aliasNotFound(w, ident) }) {

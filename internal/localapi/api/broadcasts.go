@@ -20,8 +20,11 @@ func (a *API) routeBroadcasts() {
 		childView: func(t *store.BroadcastTarget) any { return broadcastTargetView(t) },
 		list:      a.store.ListBroadcasts, get: a.store.GetBroadcast, delete: a.store.DeleteBroadcast,
 		replace: a.store.ReplaceBroadcastTargets, add: a.store.AddBroadcastTarget, deleteChild: a.store.DeleteBroadcastTarget,
+		prefix: "b", name: func(b *store.Broadcast) string { return b.Name }, count: func(b *store.Broadcast) int { return len(b.Targets) },
+		target: func(t store.BroadcastTargetWrite) string { return t.TargetPath },
 	}
-	k.route(a, createRouting(a, k, checkBroadcastCreate, a.store.CreateBroadcast), updateRouting(a, k, checkBroadcastPatch, a.store.UpdateBroadcast))
+	create := guardedCreate(a, k.prefix, func(w store.BroadcastWrite) (string, []store.BroadcastTargetWrite) { return w.Name, w.Targets }, k.target, "targets", a.store.CreateBroadcast)
+	k.route(a, createRouting(a, k, checkBroadcastCreate, create), updateRouting(a, k, checkBroadcastPatch, a.store.UpdateBroadcast))
 }
 
 // broadcastTargetPublic is the BroadcastTargetPublic schema.

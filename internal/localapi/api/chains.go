@@ -29,8 +29,11 @@ func (a *API) routeChains() {
 		childView: func(s *store.ChainStep) any { return chainStepView(s) },
 		list:      a.store.ListChains, get: a.store.GetChain, delete: a.store.DeleteChain,
 		replace: a.store.ReplaceChainSteps, add: a.store.AddChainStep, deleteChild: a.store.DeleteChainStep,
+		prefix: "c", name: func(c *store.Chain) string { return c.Name }, count: func(c *store.Chain) int { return len(c.Steps) },
+		target: func(s store.ChainStepWrite) string { return s.TargetPath },
 	}
-	k.route(a, createRouting(a, k, checkChainCreate, a.store.CreateChain), updateRouting(a, k, checkChainPatch, a.store.UpdateChain))
+	create := guardedCreate(a, k.prefix, func(w store.ChainWrite) (string, []store.ChainStepWrite) { return w.Name, w.Steps }, k.target, "steps", a.store.CreateChain)
+	k.route(a, createRouting(a, k, checkChainCreate, create), updateRouting(a, k, checkChainPatch, a.store.UpdateChain))
 	a.handle("PATCH", "/chains/{chain_id}/steps/{step_id}", a.updateChainStep(k))
 }
 
@@ -192,6 +195,15 @@ func (a *API) updateChainStep(k *routingObject[store.Chain, store.ChainStep, cha
 		patch, ok := readBody(w, r, &errs, checkChainStepPatch)
 		if !ok {
 			return
+		}
+		if patch.TargetPath != nil && len(errs) == 0 {
+			c, err := a.store.GetChain(r.Context(), p, ids[0])
+			if err == nil {
+				err = a.checkLoops(r.Context(), p, "c/"+c.Name, ids[0], []routeTarget{{path: *patch.TargetPath, loc: []any{"body", "target_path"}}})
+			}
+			if writeInvalid(w, err) || a.failed(w, r, err, k.notFound(w, ids[0])) {
+				return
+			}
 		}
 		s, err := a.store.UpdateChainStep(r.Context(), p, ids[0], ids[1], patch)
 		if a.failed(w, r, err, k.childNotFound(w, ids[0], ids[1])) {

@@ -31,6 +31,13 @@ type routingObject[O, C any, CB routingChild[CW], CW any] struct {
 	view      func(*O) any
 	childView func(*C) any
 
+	// prefix is the kind's gateway primitive ("c"); name, count and
+	// target read what the loop and size checks need (loops.go).
+	prefix string
+	name   func(*O) string
+	count  func(*O) int
+	target func(CW) string
+
 	list        func(ctx context.Context, p store.Principal, sharedOnly bool) ([]*O, error)
 	get         func(ctx context.Context, p store.Principal, id string) (*O, error)
 	delete      func(ctx context.Context, p store.Principal, id string) error
@@ -39,8 +46,12 @@ type routingObject[O, C any, CB routingChild[CW], CW any] struct {
 	deleteChild func(ctx context.Context, p store.Principal, id, childID string) error
 }
 
-// checkChildren checks each child body, the i-th under loc + [i].
+// checkChildren checks each child body, the i-th under loc + [i], and
+// that there are at most maxRoutingChildren.
 func checkChildren[CB routingChild[CW], CW any](body []CB, errs *validationErrors, loc ...any) []CW {
+	if len(body) > maxRoutingChildren {
+		tooMany(errs, len(body), loc...)
+	}
 	out := make([]CW, 0, len(body))
 	for i, c := range body {
 		out = append(out, c.validate(errs, routingLoc(loc, i)...))
@@ -60,9 +71,9 @@ func (k *routingObject[O, C, CB, CW]) route(a *API, create, update http.HandlerF
 	a.handle("PATCH", one, update)
 	a.handle("DELETE", one, k.deleteHandler(a))
 	a.handle("PUT", children, writeRouting(a, k, func(body *[]CB, errs *validationErrors) []CW { return checkChildren(*body, errs, "body") },
-		k.replace, http.StatusOK, k.view))
+		k.guardedReplace(a), http.StatusOK, k.view))
 	a.handle("POST", children, writeRouting(a, k, func(body *CB, errs *validationErrors) CW { return (*body).validate(errs, "body") },
-		k.add, http.StatusCreated, k.childView))
+		k.guardedAdd(a), http.StatusCreated, k.childView))
 	a.handle("DELETE", children+"/{"+k.childParam+"}", k.deleteChildHandler(a))
 }
 
@@ -98,6 +109,9 @@ func createRouting[O, C any, CB routingChild[CW], CW, B, W any](a *API, k *routi
 			return
 		}
 		o, err := create(r.Context(), p, shared, write)
+		if writeInvalid(w, err) {
+			return
+		}
 		if errors.Is(err, store.ErrConflict) {
 			writeDetail(w, http.StatusConflict, fmt.Sprintf("A %[1]s named '%[2]s' already exists in the %[3]s scope; %[1]s names are unique per scope (personal or shared). Choose another name, or manage the existing %[1]s.", k.noun, name, scopeName(shared)))
 			return
@@ -138,6 +152,9 @@ func writeRouting[O, C any, CB routingChild[CW], CW, B, T, R any](a *API, k *rou
 			return
 		}
 		out, err := do(r.Context(), p, ids[0], in)
+		if writeInvalid(w, err) {
+			return
+		}
 		if a.failed(w, r, err, k.notFound(w, ids[0])) {
 			return
 		}
