@@ -88,8 +88,33 @@ type Config struct {
 	// SchedulerTick is how much real time one second of schedule time
 	// takes (zero: 1s, real time); see scheduler.Options.Tick.
 	SchedulerTick time.Duration
-	Logger        *slog.Logger
+	// RequestLogRetention is how long request-log rows are kept: zero
+	// means DefaultRequestLogRetention, negative keeps them at any age.
+	RequestLogRetention time.Duration
+	// RequestLogMaxRows caps the request-log rows kept (the oldest go
+	// first): zero means DefaultRequestLogMaxRows, negative no cap.
+	RequestLogMaxRows int
+	Logger            *slog.Logger
 }
+
+// Request-log retention defaults, and how often rows are pruned.
+const (
+	DefaultRequestLogRetention = 7 * 24 * time.Hour
+	DefaultRequestLogMaxRows   = 100000
+	requestLogPruneEvery       = time.Minute
+)
+
+// Timeouts and limits of every listener (API, gateway, built-in
+// upstreams). The gateway lifts the write timeout while it waits for
+// upstreams (bounded by their own timeouts) and sets a deadline per
+// write while it answers, so a long stream is never cut while it moves.
+const (
+	serverReadHeaderTimeout = 10 * time.Second
+	serverReadTimeout       = 2 * time.Minute // a 32 MiB body on a slow link
+	serverWriteTimeout      = 2 * time.Minute
+	serverIdleTimeout       = 2 * time.Minute
+	serverMaxHeaderBytes    = 64 << 10
+)
 
 // Instance is a running unitysvc-local.
 type Instance struct {
@@ -111,6 +136,10 @@ type Instance struct {
 	// its runs have finished.
 	stopScheduler context.CancelFunc
 	schedulerDone chan struct{}
+	// stopMaintenance ends the request-log pruning loop; maintenanceDone
+	// closes when it has.
+	stopMaintenance context.CancelFunc
+	maintenanceDone chan struct{}
 }
 
 // Start opens the store, seeds the keys and serves the API and gateway
@@ -225,6 +254,12 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		defer close(inst.schedulerDone)
 		sched.Run(schedCtx)
 	}()
+	mctx, stopM := context.WithCancel(context.Background())
+	inst.stopMaintenance, inst.maintenanceDone = stopM, make(chan struct{})
+	go func() {
+		defer close(inst.maintenanceDone)
+		maintainRequestLogs(mctx, st, cfg.RequestLogRetention, cfg.RequestLogMaxRows, log)
+	}()
 	go func() {
 		<-ctx.Done()
 		_ = inst.Close() // nobody waits for it: the caller cancelled ctx
@@ -233,7 +268,8 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 }
 
 func (i *Instance) serve(ln net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: serverReadHeaderTimeout, ReadTimeout: serverReadTimeout,
+		WriteTimeout: serverWriteTimeout, IdleTimeout: serverIdleTimeout, MaxHeaderBytes: serverMaxHeaderBytes}
 	i.servers = append(i.servers, srv)
 	go func() {
 		err := srv.Serve(ln)
@@ -254,7 +290,53 @@ func (i *Instance) Close() error {
 	}
 	i.stopScheduler()
 	<-i.schedulerDone
+	i.stopMaintenance()
+	<-i.maintenanceDone
 	return i.Store.Close()
+}
+
+// maintainRequestLogs prunes request-log rows past the retention and the
+// row cap, now and every requestLogPruneEvery, and reports at debug level
+// (--verbose) rows dropped because the write queue was full.
+func maintainRequestLogs(ctx context.Context, st *store.Store, retention time.Duration, maxRows int, log *slog.Logger) {
+	if retention == 0 {
+		retention = DefaultRequestLogRetention
+	}
+	if maxRows == 0 {
+		maxRows = DefaultRequestLogMaxRows
+	}
+	prune := func() {
+		var before time.Time
+		if retention > 0 {
+			before = st.Now().Add(-retention)
+		}
+		n, err := st.PruneRequestLogs(ctx, before, maxRows)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("pruning request logs", "error", err)
+		case n > 0:
+			log.Debug("request logs pruned", "rows", n, "retention", retention, "max_rows", maxRows)
+		}
+	}
+	prune()
+	pruneTick := time.NewTicker(requestLogPruneEvery)
+	defer pruneTick.Stop()
+	dropTick := time.NewTicker(time.Second)
+	defer dropTick.Stop()
+	var reported store.RequestLogStats
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-pruneTick.C:
+			prune()
+		case <-dropTick.C:
+			if s := st.RequestLogStats(); s != reported {
+				log.Debug("request-log rows lost", "dropped_queue_full", s.Dropped, "failed_to_write", s.Failed)
+				reported = s
+			}
+		}
+	}
 }
 
 // logRequests logs one debug line per request (method, path, status,

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -115,11 +114,7 @@ func (a *attempt) done(res *result, body *loggedBody) {
 			row.ErrorSource, row.ErrorType = new("upstream"), new(errUpstream)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := a.g.store.InsertRequestLogs(ctx, []*store.RequestLog{row}); err != nil {
-		a.g.log.Error("gateway: writing a request-log row", "error", err)
-	}
+	a.g.store.EnqueueRequestLog(row)
 }
 
 // usage is the usage event of an OpenAI answer: the charge at the

@@ -117,6 +117,7 @@ type RequestLogFilter struct {
 // ListRequestLogs returns one page of the customer's rows matching f,
 // newest first, and how many match in all.
 func (s *Store) ListRequestLogs(ctx context.Context, p Principal, f RequestLogFilter) ([]*RequestLog, int, error) {
+	s.FlushRequestLogs()
 	where := `customer_id = ?`
 	args := []any{p.CustomerID}
 	eq := func(col string, v *string) {
@@ -175,6 +176,7 @@ func (s *Store) ListRequestLogs(ctx context.Context, p Principal, f RequestLogFi
 
 // GetRequestLog returns one of the customer's rows.
 func (s *Store) GetRequestLog(ctx context.Context, p Principal, id string) (*RequestLog, error) {
+	s.FlushRequestLogs()
 	return scanRequestLog(s.db.QueryRowContext(ctx, `SELECT `+requestLogCols+` FROM request_logs WHERE id = ? AND customer_id = ?`, id, p.CustomerID))
 }
 
@@ -193,6 +195,8 @@ type loggingCache struct {
 	mu    sync.RWMutex
 	prefs map[string]LoggingPreference
 	gen   uint64
+	// queue holds rows on their way to the database.
+	queue logQueue
 }
 
 // testHookLoggingFilled runs between a cache fill's read and its store
@@ -274,4 +278,173 @@ func (s *Store) SetRequestLogging(ctx context.Context, userID string, enabled bo
 		s.logging.changed(userID, p)
 	}
 	return p, err
+}
+
+// Request-log writes are queued and written in batches off the
+// gateway's path (SQLite has one connection; a write per attempt would
+// make every dispatch wait for it). The queue is bounded in rows and in
+// bytes: past either, rows are dropped and counted.
+const (
+	logQueueRows  = 4096
+	logQueueBytes = 64 << 20
+	logBatch      = 256
+)
+
+// logQueue is the pending rows and the writer's progress.
+type logQueue struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	rows    []*RequestLog
+	bytes   int
+	queued  uint64 // rows accepted, in all
+	written uint64 // rows the writer has finished with (stored or failed)
+	dropped uint64
+	failed  uint64
+	started bool
+	closed  bool
+	wake    chan struct{}
+	done    chan struct{}
+}
+
+func rowBytes(l *RequestLog) int {
+	n := 512
+	for _, s := range []*string{l.RequestBody, l.ResponseBody, l.ErrorDetail} {
+		if s != nil {
+			n += len(*s)
+		}
+	}
+	return n
+}
+
+// EnqueueRequestLog queues a row for the writer; it never blocks. A row
+// that does not fit in the queue is dropped and counted
+// (RequestLogStats).
+func (s *Store) EnqueueRequestLog(l *RequestLog) {
+	q := &s.logging.queue
+	size := rowBytes(l)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed || len(q.rows) >= logQueueRows || q.bytes+size > logQueueBytes {
+		q.dropped++
+		return
+	}
+	if !q.started {
+		q.started = true
+		q.cond = sync.NewCond(&q.mu)
+		q.wake, q.done = make(chan struct{}, 1), make(chan struct{})
+		go s.writeLogs()
+	}
+	q.rows = append(q.rows, l)
+	q.bytes += size
+	q.queued++
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// writeLogs is the writer: it stores what is queued, up to logBatch rows
+// per transaction, until the queue is closed and empty.
+func (s *Store) writeLogs() {
+	q := &s.logging.queue
+	defer close(q.done)
+	for {
+		q.mu.Lock()
+		for len(q.rows) == 0 && !q.closed {
+			q.mu.Unlock()
+			<-q.wake
+			q.mu.Lock()
+		}
+		if len(q.rows) == 0 && q.closed {
+			q.mu.Unlock()
+			return
+		}
+		n := min(len(q.rows), logBatch)
+		batch := q.rows[:n:n]
+		q.rows = q.rows[n:]
+		for _, l := range batch {
+			q.bytes -= rowBytes(l)
+		}
+		q.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := s.InsertRequestLogs(ctx, batch)
+		cancel()
+		q.mu.Lock()
+		if err != nil {
+			q.failed += uint64(n)
+		}
+		q.written += uint64(n)
+		q.cond.Broadcast()
+		q.mu.Unlock()
+	}
+}
+
+// FlushRequestLogs waits until every row queued before the call is
+// written. Reads of request logs call it, so a caller that has its
+// answer finds its rows.
+func (s *Store) FlushRequestLogs() {
+	q := &s.logging.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	target := q.queued
+	for q.started && q.written < target {
+		q.cond.Wait()
+	}
+}
+
+// closeLogs writes what is queued and stops the writer (Close).
+func (s *Store) closeLogs() {
+	q := &s.logging.queue
+	q.mu.Lock()
+	q.closed = true
+	started := q.started
+	if started {
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
+	q.mu.Unlock()
+	if started {
+		<-q.done
+	}
+}
+
+// RequestLogStats counts rows dropped because the queue was full and
+// rows the writer could not store.
+type RequestLogStats struct {
+	Dropped, Failed uint64
+}
+
+// RequestLogStats returns the counts since the store was opened.
+func (s *Store) RequestLogStats() RequestLogStats {
+	q := &s.logging.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return RequestLogStats{Dropped: q.dropped, Failed: q.failed}
+}
+
+// PruneRequestLogs deletes rows older than before (zero: none by age) and
+// then the oldest rows past maxRows (zero or less: no cap). It returns how
+// many rows it deleted.
+func (s *Store) PruneRequestLogs(ctx context.Context, before time.Time, maxRows int) (int64, error) {
+	var deleted int64
+	if !before.IsZero() {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM request_logs WHERE event_timestamp < ?`, ts(before))
+		if err != nil {
+			return 0, err
+		}
+		n, _ := res.RowsAffected()
+		deleted += n
+	}
+	if maxRows > 0 {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM request_logs WHERE rowid IN (
+			SELECT rowid FROM request_logs ORDER BY event_timestamp DESC, rowid DESC LIMIT -1 OFFSET ?)`, maxRows)
+		if err != nil {
+			return deleted, err
+		}
+		n, _ := res.RowsAffected()
+		deleted += n
+	}
+	return deleted, nil
 }

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 )
 
 // A cache fill that read "enabled" before a stop committed must not
@@ -43,5 +46,91 @@ func TestRequestLoggingFillRacingStopKeepsStop(t *testing.T) {
 	}
 	if got.Enabled {
 		t.Fatal("request logging is still on after a stop that raced a cache fill")
+	}
+}
+
+func logRow(p Principal, at time.Time) *RequestLog {
+	return &RequestLog{ID: uuid.NewString(), EventID: uuid.NewString(), CustomerID: p.CustomerID, UserID: p.UserID, Timestamp: at,
+		GatewaySource: "apisix", Method: "POST", Path: "/g/llm", RequestContentType: "application/json"}
+}
+
+func openWithUser(t *testing.T) (*Store, Principal) {
+	t.Helper()
+	s, err := Open(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	p, err := s.EnsureAPIKey(context.Background(), "acme", "svcpass_logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, p
+}
+
+// Queued rows are written in the background; a read right after finds
+// every row queued before it.
+func TestQueuedRequestLogsAreReadableAtOnce(t *testing.T) {
+	s, p := openWithUser(t)
+	for range 1000 {
+		s.EnqueueRequestLog(logRow(p, time.Now()))
+	}
+	_, total, err := s.ListRequestLogs(context.Background(), p, RequestLogFilter{Limit: 1})
+	if err != nil || total != 1000 {
+		t.Fatalf("total %d (%v), want the 1000 queued rows", total, err)
+	}
+	if st := s.RequestLogStats(); st != (RequestLogStats{}) {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// With the database busy the queue fills; what does not fit is dropped
+// and counted, never waited for.
+func TestFullRequestLogQueueDropsAndCounts(t *testing.T) {
+	s, p := openWithUser(t)
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil) // holds the one connection: the writer waits
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	n := logQueueRows + logBatch + 100
+	for range n {
+		s.EnqueueRequestLog(logRow(p, time.Now()))
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("queueing %d rows took %v: it must not wait for the database", n, took)
+	}
+	dropped := s.RequestLogStats().Dropped
+	if dropped < 100 {
+		t.Fatalf("%d rows dropped, want at least 100", dropped)
+	}
+	_ = tx.Rollback()
+	_, total, err := s.ListRequestLogs(ctx, p, RequestLogFilter{Limit: 1})
+	if err != nil || uint64(total)+dropped != uint64(n) {
+		t.Fatalf("total %d + dropped %d != %d queued (%v)", total, dropped, n, err)
+	}
+}
+
+func TestPruneRequestLogs(t *testing.T) {
+	s, p := openWithUser(t)
+	ctx := context.Background()
+	now := time.Now()
+	var rows []*RequestLog
+	for i := range 10 {
+		rows = append(rows, logRow(p, now.Add(-time.Duration(i)*24*time.Hour))) // today, 1 day ago, ... 9 days ago
+	}
+	if err := s.InsertRequestLogs(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PruneRequestLogs(ctx, now.Add(-7*24*time.Hour+time.Minute), 0); err != nil || n != 3 {
+		t.Fatalf("pruned %d by age (%v), want the 3 rows 7 to 9 days old", n, err)
+	}
+	if n, err := s.PruneRequestLogs(ctx, time.Time{}, 4); err != nil || n != 3 {
+		t.Fatalf("pruned %d by count (%v), want 3 of 7", n, err)
+	}
+	left, total, err := s.ListRequestLogs(ctx, p, RequestLogFilter{Limit: 10})
+	if err != nil || total != 4 || !left[3].Timestamp.After(now.Add(-4*24*time.Hour)) {
+		t.Fatalf("%d rows left (%v), want the newest 4", total, err)
 	}
 }

@@ -84,8 +84,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close writes the queued request-log rows and closes the database.
+func (s *Store) Close() error {
+	s.closeLogs()
+	return s.db.Close()
+}
 
 // DB returns the underlying database (tests and areas' queries).
 func (s *Store) DB() *sql.DB { return s.db }

@@ -50,9 +50,18 @@ func run() error {
 	flag.IntVar(&cfg.Faults.ErrorAfterEvery, "fault-503-every", 0, "process every Nth GET/PUT/PATCH/DELETE, then answer 503 (0: never)")
 	flag.IntVar(&cfg.Faults.LoseCreateEvery, "fault-lose-create-every", 0, "process every Nth create (a POST that makes an object), then answer 503: a client must not retry it (0: never)")
 	flag.IntVar(&cfg.Faults.CrashAfterCreate, "fault-crash-after-create", 0, "process the Nth create, then die with SIGKILL before answering, as a crash right after a commit (0: never)")
+	flag.DurationVar(&cfg.RequestLogRetention, "request-log-retention", localapi.DefaultRequestLogRetention, "how long request-log rows are kept (0: at any age)")
+	flag.IntVar(&cfg.RequestLogMaxRows, "request-log-max-rows", localapi.DefaultRequestLogMaxRows, "the most request-log rows kept, the oldest deleted first (0: no cap)")
 	flag.DurationVar(&cfg.SchedulerTick, "scheduler-tick", time.Second, "real time one second of schedule time takes: 1s runs recurrent requests in real time, 10ms runs them 100 times faster")
 	flag.Parse()
 	cfg.APIKeys = keys
+	// On the command line 0 means "no limit"; in Config it means the default.
+	if cfg.RequestLogRetention == 0 {
+		cfg.RequestLogRetention = -1
+	}
+	if cfg.RequestLogMaxRows == 0 {
+		cfg.RequestLogMaxRows = -1
+	}
 	if secretKey == "" {
 		// From the environment, so the key is not visible in ps.
 		secretKey = os.Getenv(secretKeyEnv)
@@ -85,5 +94,9 @@ func run() error {
 	fmt.Printf("Use it with:\n  export UNITYSVC_API_URL=%s UNITYSVC_API_BASE_URL=%s UNITYSVC_API_KEY=%s\n", inst.APIURL, inst.GatewayURL, inst.APIKeys[0])
 	<-ctx.Done()
 	fmt.Println("unitysvc-local: shutting down")
-	return inst.Close()
+	err = inst.Close()
+	if s := inst.Store.RequestLogStats(); s.Dropped > 0 || s.Failed > 0 || verbose {
+		fmt.Printf("unitysvc-local: request-log rows dropped because the write queue was full: %d; rows that could not be written: %d\n", s.Dropped, s.Failed)
+	}
+	return err
 }
