@@ -111,7 +111,7 @@ const (
 const (
 	serverReadHeaderTimeout = 10 * time.Second
 	serverReadTimeout       = 2 * time.Minute // a 32 MiB body on a slow link
-	serverWriteTimeout      = 2 * time.Minute
+	serverWriteTimeout      = 3 * time.Minute // past the gateway's 2 min upstream timeout, for trigger
 	serverIdleTimeout       = 2 * time.Minute
 	serverMaxHeaderBytes    = 64 << 10
 )

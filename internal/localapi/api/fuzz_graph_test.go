@@ -29,13 +29,34 @@ const graphCatalog = `{"services":[
  "groups":[]}`
 
 // graphEnv is an API and its gateway over one store, for random graphs
-// of aliases, chains and broadcasts.
+// of aliases, chains and broadcasts; each graph belongs to a customer of
+// its own, so the checks read only its nodes.
 type graphEnv struct {
 	st  *store.Store
-	p   store.Principal
 	api http.Handler
 	gw  http.Handler
-	n   atomic.Int64 // graphs written: each names its nodes apart
+	n   atomic.Int64 // graphs written
+}
+
+// graphOwner is the customer and key of one graph.
+type graphOwner struct {
+	p   store.Principal
+	key string
+}
+
+func (e *graphEnv) owner(t *testing.T) graphOwner {
+	t.Helper()
+	ctx := context.Background()
+	n := e.n.Add(1)
+	o := graphOwner{key: fmt.Sprint("svcpass_graph_", n)}
+	var err error
+	if o.p, err = e.st.EnsureAPIKey(ctx, fmt.Sprint("graph-", n), o.key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.SetRequestLogging(ctx, o.p.UserID, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
 
 func newGraphEnv(tb testing.TB) *graphEnv {
@@ -46,28 +67,21 @@ func newGraphEnv(tb testing.TB) *graphEnv {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = st.Close() })
-	p, err := st.EnsureAPIKey(ctx, "acme", keyA)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := st.SetRequestLogging(ctx, p.UserID, true, nil); err != nil {
-		tb.Fatal(err)
-	}
 	cat, err := catalog.Parse([]byte(graphCatalog))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	a, gw := newWiredAPI(tb, st, cat)
-	return &graphEnv{st: st, p: p, api: a, gw: gw}
+	return &graphEnv{st: st, api: a, gw: gw}
 }
 
-func (e *graphEnv) serve(h http.Handler, method, path string, body any) (int, []byte) {
+func (e *graphEnv) serve(h http.Handler, key, method, path string, body any) (int, []byte) {
 	b, _ := json.Marshal(body)
 	if s, ok := body.(string); ok {
 		b = []byte(s)
 	}
 	req := httptest.NewRequest(method, path, strings.NewReader(string(b)))
-	req.Header.Set("Authorization", "Bearer "+keyA)
+	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -126,21 +140,21 @@ func decodeGraph(data []byte, prefix string) []graphNode {
 
 // write creates the node through the API; it reports whether the API
 // accepted it (a 422 for a loop or a limit is the other answer allowed).
-func (e *graphEnv) write(t *testing.T, n graphNode) bool {
+func (e *graphEnv) write(t *testing.T, o graphOwner, n graphNode) bool {
 	t.Helper()
 	var status int
 	var out []byte
 	switch n.kind {
 	case 'a':
-		status, out = e.serve(e.api, "POST", "/v1/aliases/", map[string]any{"name": n.name, "target_path": n.targets[0]})
+		status, out = e.serve(e.api, o.key, "POST", "/v1/aliases/", map[string]any{"name": n.name, "target_path": n.targets[0]})
 	case 'b':
 		var ts []any
 		for i, p := range n.targets {
 			ts = append(ts, map[string]any{"name": fmt.Sprint("t", i), "target_path": p, "sort_order": i})
 		}
-		status, out = e.serve(e.api, "POST", "/v1/broadcasts/", map[string]any{"name": n.name, "target_timeout_ms": 5000, "targets": ts})
+		status, out = e.serve(e.api, o.key, "POST", "/v1/broadcasts/", map[string]any{"name": n.name, "target_timeout_ms": 5000, "targets": ts})
 	case 'c':
-		status, out = e.serve(e.api, "POST", "/v1/chains/", map[string]any{"name": n.name, "steps": chainSteps(n)})
+		status, out = e.serve(e.api, o.key, "POST", "/v1/chains/", map[string]any{"name": n.name, "steps": chainSteps(n)})
 	}
 	switch status {
 	case http.StatusCreated:
@@ -170,19 +184,19 @@ func chainSteps(n graphNode) []any {
 // force writes a node the API refused straight into the store, as a
 // concurrent write or a teammate's objects could, so dispatch meets the
 // loop.
-func (e *graphEnv) force(t *testing.T, n graphNode) {
+func (e *graphEnv) force(t *testing.T, o graphOwner, n graphNode) {
 	t.Helper()
 	ctx := context.Background()
 	var err error
 	switch n.kind {
 	case 'a':
-		_, err = e.st.CreateAlias(ctx, e.p, false, store.Alias{Name: n.name, TargetPath: n.targets[0], IsRouting: true})
+		_, err = e.st.CreateAlias(ctx, o.p, false, store.Alias{Name: n.name, TargetPath: n.targets[0], IsRouting: true})
 	case 'b':
 		var ts []store.BroadcastTargetWrite
 		for i, p := range n.targets {
 			ts = append(ts, store.BroadcastTargetWrite{Name: fmt.Sprint("t", i), TargetPath: p, SortOrder: int64(i)})
 		}
-		_, err = e.st.CreateBroadcast(ctx, e.p, false, store.BroadcastWrite{Name: n.name, Mode: "sync", TargetTimeoutMS: 5000, Enabled: true, Targets: ts})
+		_, err = e.st.CreateBroadcast(ctx, o.p, false, store.BroadcastWrite{Name: n.name, Mode: "sync", TargetTimeoutMS: 5000, Enabled: true, Targets: ts})
 	case 'c':
 		var ss []store.ChainStepWrite
 		for i, p := range n.targets {
@@ -192,7 +206,7 @@ func (e *graphEnv) force(t *testing.T, n graphNode) {
 			}
 			ss = append(ss, store.ChainStepWrite{Name: fmt.Sprint("s", i), TargetPath: p, OnSuccess: verb, OnFailure: verb, SortOrder: int64(i)})
 		}
-		_, err = e.st.CreateChain(ctx, e.p, false, store.ChainWrite{Name: n.name, DefaultTimeoutMS: 5000, Enabled: true, Steps: ss})
+		_, err = e.st.CreateChain(ctx, o.p, false, store.ChainWrite{Name: n.name, DefaultTimeoutMS: 5000, Enabled: true, Steps: ss})
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -225,19 +239,27 @@ func FuzzRoutingGraphs(f *testing.F) {
 	} {
 		f.Add(seed, uint8(0))
 	}
-	f.Fuzz(func(t *testing.T, data []byte, entry uint8) {
-		nodes := decodeGraph(data, fmt.Sprintf("g%d-", e.n.Add(1)))
+	f.Fuzz(func(t *testing.T, data []byte, entry uint8) { runGraph(t, e, data, entry) })
+}
+
+// runGraph writes the graph data describes and dispatches to one of its
+// nodes, checking the answer and the attempts it made.
+func runGraph(t *testing.T, e *graphEnv, data []byte, entry uint8) {
+	t.Helper()
+	{
+		o := e.owner(t)
+		nodes := decodeGraph(data, "")
 		accepted := true
 		for _, n := range nodes {
-			if !e.write(t, n) {
+			if !e.write(t, o, n) {
 				accepted = false
-				e.force(t, n)
+				e.force(t, o, n)
 			}
 		}
 		n := nodes[int(entry)%len(nodes)]
 		before := e.upstreamAttempts(t)
 		start := time.Now()
-		status, out := e.serve(e.gw, "POST", "/"+string(n.kind)+"/"+n.name+"/v1/chat/completions", `{"model":"m"}`)
+		status, out := e.serve(e.gw, o.key, "POST", "/"+string(n.kind)+"/"+n.name+"/v1/chat/completions", `{"model":"m"}`)
 		took := time.Since(start)
 		if status == http.StatusInternalServerError || !json.Valid(out) && status != http.StatusOK {
 			t.Fatalf("dispatch to %c/%s: %d %.500s", n.kind, n.name, status, out)
@@ -251,5 +273,5 @@ func FuzzRoutingGraphs(f *testing.F) {
 		if accepted && strings.Contains(string(out), "is reached again through") {
 			t.Fatalf("the API accepted every node, yet dispatch met a loop: %.500s", out)
 		}
-	})
+	}
 }
