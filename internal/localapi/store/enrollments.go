@@ -189,6 +189,7 @@ func sameParameters(a, b map[string]any) bool {
 // (same id and code) and returns reactivated=true; a live one yields a
 // *DuplicateEnrollmentError.
 func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *Enrollment, reactivated bool, err error) {
+	defer s.enrollmentsChanged() // dispatch.go: after the write is committed
 	params := w.Parameters
 	if params == nil {
 		params = map[string]any{}
@@ -263,6 +264,7 @@ func uniqueCode(ctx context.Context, tx *sql.Tx) (string, error) {
 // CancelEnrollment cancels an enrollment visible to p, keeping the row.
 // Cancelling a cancelled enrollment is a no-op.
 func (s *Store) CancelEnrollment(ctx context.Context, p Principal, id string) (*Enrollment, error) {
+	defer s.enrollmentsChanged() // dispatch.go: after the write is committed
 	e, err := s.GetEnrollment(ctx, p, id)
 	if err != nil {
 		return nil, err
