@@ -92,6 +92,11 @@ type Upstream struct {
 	// ${ customer_secrets.NAME } (the customer's secret, resolved at
 	// dispatch).
 	Headers map[string]string `json:"headers,omitempty"`
+
+	// secrets is SecretsUsed, worked out once by Parse (dispatch asks on
+	// every request); known says it was.
+	secrets []string
+	known   bool
 }
 
 // Builtin reports whether the service is served by the built-in upstream.
@@ -185,6 +190,7 @@ func Parse(b []byte) (*Catalog, error) {
 		if err := s.Upstream.validate(); err != nil {
 			return nil, fmt.Errorf("service %s: upstream: %w", s.Name, err)
 		}
+		s.Upstream.secrets, s.Upstream.known = s.Upstream.secretsUsed(), true
 		if s.EnrollmentMode == "" {
 			s.EnrollmentMode = "disallowed"
 		}
@@ -281,7 +287,15 @@ func Expand(tmpl string, lookup func(kind, name string) (string, error)) (string
 }
 
 // SecretsUsed lists the customer secrets the upstream's templates name.
+// The list is shared: callers must not change it.
 func (u Upstream) SecretsUsed() []string {
+	if u.known {
+		return u.secrets
+	}
+	return u.secretsUsed()
+}
+
+func (u Upstream) secretsUsed() []string {
 	var out []string
 	for _, tmpl := range append([]string{u.BaseURL}, sortedValues(u.Headers)...) {
 		for _, m := range templateRE.FindAllStringSubmatch(tmpl, -1) {
