@@ -66,7 +66,7 @@ const gcPercent = 400
 // loggers: the SDK's, its protocol and framework subsystems (which do not
 // follow the SDK's level, only their own variable) and the provider's own
 // (tflog). Unset, each logs everything down to TRACE.
-var logLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
+var logLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", provider.EnvLogProvider}
 
 // quietUnlessAsked turns the provider's loggers off when neither TF_LOG
 // nor TF_LOG_PROVIDER is set. Terraform and OpenTofu show a provider's
@@ -76,7 +76,7 @@ var logLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEW
 // resource and RPC, which was a third of the provider's CPU time. A
 // variable already set is left alone.
 func quietUnlessAsked(getenv func(string) string, setenv func(string, string) error) {
-	if getenv("TF_LOG") != "" || getenv("TF_LOG_PROVIDER") != "" {
+	if getenv("TF_LOG") != "" || getenv(provider.EnvLogProvider) != "" {
 		return
 	}
 	for _, v := range logLevelVars {
