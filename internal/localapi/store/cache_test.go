@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -157,4 +162,101 @@ func TestEnrollmentLookupsSeeEveryWriteAndTheClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	status("reactivating", EnrollmentPending)
+}
+
+// Every store function whose SQL writes rows a dispatch cache reads
+// retires that cache (dispatch.go), itself or, for a helper that is not a
+// method, in every function that calls it: a write added without it would
+// let the gateway keep using a changed or deleted secret, a cancelled
+// enrollment or a removed member.
+func TestEveryWriteRetiresTheCachesItAffects(t *testing.T) {
+	retires := map[string]string{
+		"secrets": "secretsChanged", "enrollments": "enrollmentsChanged",
+		"collections": "collectionsChanged", "collection_members": "collectionsChanged",
+	}
+	write := regexp.MustCompile(`(?i)\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+(\w+)`)
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type function struct {
+		pos    token.Position
+		method bool
+		calls  map[string]bool // names of the functions and methods it calls
+		writes []string        // tables its SQL writes
+	}
+	funcs := map[string]*function{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Body == nil {
+				continue
+			}
+			info := &function{pos: fset.Position(fn.Pos()), method: fn.Recv != nil, calls: map[string]bool{}}
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					switch f := n.Fun.(type) {
+					case *ast.SelectorExpr:
+						info.calls[f.Sel.Name] = true
+					case *ast.Ident:
+						info.calls[f.Name] = true
+					}
+				case *ast.BasicLit:
+					if n.Kind == token.STRING {
+						for _, m := range write.FindAllStringSubmatch(n.Value, -1) {
+							info.writes = append(info.writes, strings.ToLower(m[1]))
+						}
+					}
+				}
+				return true
+			})
+			funcs[fn.Name.Name] = info
+		}
+	}
+	// retired reports whether every path into fn retires the cache:
+	// fn calls retire, or fn is a helper all of whose callers do.
+	var retired func(name, retire string, seen map[string]bool) bool
+	retired = func(name, retire string, seen map[string]bool) bool {
+		fn := funcs[name]
+		if fn.calls[retire] {
+			return true
+		}
+		if fn.method || seen[name] {
+			return false
+		}
+		seen[name] = true
+		callers := 0
+		for caller, c := range funcs {
+			if c.calls[name] {
+				callers++
+				if !retired(caller, retire, seen) {
+					return false
+				}
+			}
+		}
+		return callers > 0
+	}
+	checked := 0
+	for name, fn := range funcs {
+		for _, table := range fn.writes {
+			if retire, cached := retires[table]; cached {
+				checked++
+				if !retired(name, retire, map[string]bool{}) {
+					t.Errorf("%s: %s writes %s, and not every path through it calls s.%s()", fn.pos, name, table, retire)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("found no writes to check: has the SQL moved?")
+	}
 }
