@@ -61,7 +61,7 @@ func run(o options) error {
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(d)
+		defer func() { _ = os.RemoveAll(d) }()
 		o.dir = d
 	}
 	var prov []providerFigures
