@@ -68,20 +68,24 @@ const gcPercent = 400
 // (tflog). Unset, each logs everything down to TRACE.
 var logLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", provider.EnvLogProvider}
 
-// quietUnlessAsked turns the provider's loggers off when neither TF_LOG
-// nor TF_LOG_PROVIDER is set. Terraform and OpenTofu show a provider's
-// log lines only at the level one of those two asks for, and drop them
-// otherwise; but the loggers, left at their default, still encode every
-// line down to TRACE as JSON and write it to the CLI, several per
-// resource and RPC, which was a third of the provider's CPU time. A
-// variable already set is left alone.
+// quietUnlessAsked turns the provider's loggers off when no log variable
+// is set (TF_LOG, TF_LOG_PROVIDER, nor any of the SDK's). Terraform and
+// OpenTofu show a provider's log lines only when TF_LOG or
+// TF_LOG_PROVIDER asks for them, and drop them otherwise; but the
+// loggers, left at their default, still encode every line down to TRACE
+// as JSON and write it to the CLI, several per resource and RPC, which
+// was a third of the provider's CPU time. When any of these variables is
+// set, nothing is changed.
 func quietUnlessAsked(getenv func(string) string, setenv func(string, string) error) {
-	if getenv("TF_LOG") != "" || getenv(provider.EnvLogProvider) != "" {
+	if getenv("TF_LOG") != "" {
 		return
 	}
 	for _, v := range logLevelVars {
-		if getenv(v) == "" {
-			_ = setenv(v, "off")
+		if getenv(v) != "" {
+			return
 		}
+	}
+	for _, v := range logLevelVars {
+		_ = setenv(v, "off")
 	}
 }

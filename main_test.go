@@ -12,7 +12,7 @@ func TestQuietUnlessAsked(t *testing.T) {
 		{"TF_LOG", map[string]string{"TF_LOG": "trace"}, map[string]string{"TF_LOG": "trace"}},
 		{"TF_LOG_PROVIDER", map[string]string{"TF_LOG_PROVIDER": "debug"}, map[string]string{"TF_LOG_PROVIDER": "debug"}},
 		{"only the CLI's own logs", map[string]string{"TF_LOG_CORE": "trace"}, off(map[string]string{"TF_LOG_CORE": "trace"})},
-		{"an SDK level kept", map[string]string{"TF_LOG_SDK": "warn"}, off(map[string]string{"TF_LOG_SDK": "warn"})},
+		{"an SDK level", map[string]string{"TF_LOG_SDK_FRAMEWORK": "trace"}, map[string]string{"TF_LOG_SDK_FRAMEWORK": "trace"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{}
