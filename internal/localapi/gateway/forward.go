@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -216,7 +217,7 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	for k, vs := range ep.Header {
 		upReq.Header[k] = vs
 	}
-	if len(req.body) > 0 && upReq.Header.Get("Content-Type") == "" {
+	if len(req.body) > 0 && upReq.Header.Get("Content-Type") == "" && json.Valid(req.body) {
 		upReq.Header.Set("Content-Type", "application/json")
 	}
 	start := time.Now()
@@ -284,7 +285,7 @@ func (b *loggedBody) Read(p []byte) (int, error) {
 func (g *Gateway) write(w http.ResponseWriter, res *result) {
 	if res.err != nil {
 		res.close()
-		writeDetail(w, res.err.status, res.err.detail)
+		writeError(w, res.err)
 		return
 	}
 	if res.release != nil {
