@@ -178,7 +178,7 @@ func (g *Gateway) notARoute(path string) string {
 	}
 	_, rest := routing.SplitWrappers(path)
 	if p, _, _ := strings.Cut(rest, "/"); len(p) == 1 && strings.Contains(routing.Reserved, p) {
-		msg = fmt.Sprintf("the gateway prefix /%s/ is reserved but not served by unitysvc-local, which serves %s", p, routes)
+		msg = reservedPrefix(p)
 	}
 	return msg
 }

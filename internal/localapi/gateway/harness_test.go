@@ -97,6 +97,9 @@ func (e *ext) serve(w http.ResponseWriter, r *http.Request) {
 	e.reqs = append(e.reqs, extRequest{Path: r.URL.RequestURI(), Header: r.Header.Clone(), Body: string(body)})
 	e.mu.Unlock()
 	rc := http.NewResponseController(w)
+	if strings.Contains(string(body), "sleep-1s") {
+		time.Sleep(time.Second) // a slow upstream
+	}
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/hold"):
 		// One event now, the rest once released; notes a caller that left.
@@ -185,7 +188,9 @@ func newEnvWithTimeout(t *testing.T, timeout time.Duration) *env {
 	}
 	e.gw = gateway.New(gateway.Options{Store: e.st, Catalog: e.cat, Router: e.router, BuiltinURL: e.builtin.URL,
 		Builtin: upstream.NewBuiltin(e.cat), APIURL: "http://api.test/v1", Timeout: timeout})
-	e.srv = httptest.NewServer(e.gw)
+	e.srv = httptest.NewUnstartedServer(e.gw)
+	e.srv.Listener = gateway.JSONErrors(e.srv.Listener, true) // as unitysvc-local serves it
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -73,6 +73,9 @@ func parseCall(path string) (*call, *gwError) {
 			return nil, badRequest(http.StatusBadRequest, "the wrapper %c/ appears twice in '%s': each of l/, m/, f/ and t/ may appear once", c.wrappers[i], p)
 		}
 	}
+	if first, _, _ := strings.Cut(c.route, "/"); len(first) == 1 && strings.Contains(routing.Reserved, first) {
+		return nil, noRoute(http.StatusNotFound, "%s", reservedPrefix(first))
+	}
 	params, query, e := splitParams(rawQuery)
 	if e != nil {
 		return nil, e
@@ -118,6 +121,11 @@ func parseCall(path string) (*call, *gwError) {
 		return nil, badRequest(http.StatusBadRequest, "the tee wrapper t/ needs ?_to=<gateway path> naming where the copy goes, e.g. t/p/<id>?_to=g/audit")
 	}
 	return c, nil
+}
+
+// reservedPrefix explains a reserved prefix (d/, r/).
+func reservedPrefix(p string) string {
+	return fmt.Sprintf("the gateway prefix /%s/ is reserved but not served by unitysvc-local, which serves %s, with the wrappers l/, m/, f/ and t/ in front", p, routes)
 }
 
 // splitParams separates the "_" parameters of a raw query (decoded) from
