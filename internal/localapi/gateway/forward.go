@@ -209,7 +209,11 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	target := upstream.Join(ep.BaseURL, subPath, req.query)
 	upReq, err := http.NewRequestWithContext(ctx, req.method, target, bytes.NewReader(req.body))
 	if err != nil {
-		return fail(&gwError{status: http.StatusBadGateway, source: "gateway", typ: errTransport, detail: fmt.Sprintf("service '%s': its upstream URL is not valid", s.Name)})
+		if _, berr := url.Parse(ep.BaseURL); berr != nil {
+			return fail(&gwError{status: http.StatusBadGateway, source: "gateway", typ: errTransport, detail: fmt.Sprintf("service '%s': its upstream URL is not valid", s.Name)})
+		}
+		// The service's URL is fine: what the caller added to it is not.
+		return fail(badRequest(http.StatusBadRequest, "the request's sub-path or query cannot be sent to an upstream URL: %s", transportReason(err)))
 	}
 	for k, vs := range req.header {
 		upReq.Header[k] = vs

@@ -84,7 +84,7 @@ type extRequest struct {
 	Body   string
 }
 
-func newExt(t *testing.T) *ext {
+func newExt(t testing.TB) *ext {
 	e := &ext{release: make(chan struct{}), gone: make(chan string, 16)}
 	e.Server = httptest.NewServer(http.HandlerFunc(e.serve))
 	t.Cleanup(e.Close)
@@ -135,7 +135,7 @@ func (e *ext) last() extRequest {
 }
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	st      *store.Store
 	cat     *catalog.Catalog
 	router  *routing.Router
@@ -146,14 +146,14 @@ type env struct {
 	builtin *httptest.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	return newEnvWithTimeout(t, 0)
 }
 
 // newEnvWithTimeout is newEnv with the gateway's default upstream
 // timeout replaced (0 keeps it).
-func newEnvWithTimeout(t *testing.T, timeout time.Duration) *env {
+func newEnvWithTimeout(t testing.TB, timeout time.Duration) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, ext: newExt(t)}

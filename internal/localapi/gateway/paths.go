@@ -330,7 +330,7 @@ func readBody(body []byte) (bodyInfo, *gwError) {
 	}
 	if models == 1 {
 		var m string
-		if err := json.Unmarshal(model, &m); err != nil {
+		if err := json.Unmarshal(model, &m); err != nil || model[0] != '"' {
 			return info, badRequest(http.StatusBadRequest, "the request body's model must be a string (the routing key, e.g. \"gpt-4o\"), not %s", truncate(string(model), 40))
 		}
 		if m != "" {
