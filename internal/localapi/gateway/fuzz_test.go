@@ -50,7 +50,7 @@ func FuzzGatewayPaths(f *testing.F) {
 		f.Add(seed, "POST")
 	}
 	f.Add("/g/open", "GET")
-	e := newEnv(f) // one gateway for the whole run
+	e := fuzzGateway(f)
 	f.Fuzz(func(t *testing.T, target, method string) {
 		if method != "GET" {
 			method = "POST"
@@ -77,7 +77,7 @@ func FuzzGatewayBodies(f *testing.F) {
 		}
 	}
 	f.Add([]byte("--b\r\n\r\nx\r\n--b--"), byte(2), "multipart/form-data; boundary=b")
-	e := newEnv(f) // one gateway for the whole run
+	e := fuzzGateway(f)
 	f.Fuzz(func(t *testing.T, body []byte, route byte, contentType string) {
 		r, ok := e.serveDirect(t.Context(), "POST", fuzzRoutes[int(route)%len(fuzzRoutes)], body, "Content-Type", strings.Map(func(r rune) rune {
 			if r < 0x20 || r == 0x7f {
@@ -95,6 +95,14 @@ func FuzzGatewayBodies(f *testing.F) {
 // fuzzRoutes are the routes FuzzGatewayBodies posts to: routing-key
 // routes, single services, bare paths and wrappers.
 var fuzzRoutes = []string{
-	"/g/open", "/g/keyed/v1/chat/completions", "/p/" + extID + "/v1/x", "/p/" + fastID, "/g/open/v1/embeddings",
+	"/g/content", "/g/keyed/v1/chat/completions", "/p/" + extID + "/v1/x", "/p/" + fastID, "/p/pool/v1/embeddings",
 	"/m/p/" + fastID + "?_ttl=1h", "/f/g/keyed?_else=p%2F" + fastID, "/l/g/content",
+}
+
+// fuzzGateway is one gateway for a whole fuzz run. Its upstream timeout
+// is short, so that an input reaching a slow upstream (the slow service,
+// a held or sleeping ext) costs 100 ms, not seconds: a timeout is the
+// upstream's, which checkAnswer allows.
+func fuzzGateway(f *testing.F) *env {
+	return newEnvWithTimeout(f, 100*time.Millisecond)
 }
