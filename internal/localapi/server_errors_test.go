@@ -47,7 +47,7 @@ func TestEveryAnswerIsJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer conn.Close()
+			defer func() { _ = conn.Close() }()
 			go func() { _, _ = io.WriteString(conn, c.raw) }()
 			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 			if err != nil {

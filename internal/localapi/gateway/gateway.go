@@ -177,7 +177,7 @@ func (g *Gateway) notARoute(path string) string {
 		msg += ": set api_url (UNITYSVC_API_URL) to the API's URL and gateway_url (UNITYSVC_API_BASE_URL) to this gateway's"
 	}
 	_, rest := routing.SplitWrappers(path)
-	if p, _, _ := strings.Cut(rest, "/"); len(p) == 1 && strings.Contains(routing.Reserved, p) {
+	if p, _, _ := strings.Cut(rest, "/"); len(p) == 1 && strings.ContainsAny(p, routing.Reserved) {
 		msg = reservedPrefix(p)
 	}
 	return msg

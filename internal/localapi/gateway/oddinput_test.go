@@ -211,7 +211,7 @@ func (e *env) sendRaw(method, path, key, body string, header ...string) response
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	msg := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: gw\r\nContent-Length: %d\r\nConnection: close\r\n", method, path, len(body))
 	if key != "" {
 		msg += "Authorization: Bearer " + key + "\r\n"

@@ -73,7 +73,7 @@ func parseCall(path string) (*call, *gwError) {
 			return nil, badRequest(http.StatusBadRequest, "the wrapper %c/ appears twice in '%s': each of l/, m/, f/ and t/ may appear once", c.wrappers[i], p)
 		}
 	}
-	if first, _, _ := strings.Cut(c.route, "/"); len(first) == 1 && strings.Contains(routing.Reserved, first) {
+	if first, _, _ := strings.Cut(c.route, "/"); len(first) == 1 && strings.ContainsAny(first, routing.Reserved) {
 		return nil, noRoute(http.StatusNotFound, "%s", reservedPrefix(first))
 	}
 	params, query, e := splitParams(rawQuery)
