@@ -1,0 +1,7 @@
+resource "unitysvc_collection" "first" {
+  name = "{{.name}}"
+}
+
+resource "unitysvc_collection" "second" {
+  name = "{{.name}}"
+}
