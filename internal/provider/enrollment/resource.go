@@ -376,7 +376,13 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 		Differences: func(*client.CustomerEnrollment) []string { return nil },
 		ID:          func(e *client.CustomerEnrollment) string { return e.ID },
 		ImportID:    func(e *client.CustomerEnrollment) string { return e.ID },
-		Schema:      req.Plan.Schema,
+		// Masked values compare as equal, so an older enrollment whose
+		// visible parameters are the same matches too: only one that was
+		// not live before this create, and was made (or reactivated) since
+		// it started, is this create's.
+		ListFirst: true,
+		CreatedAt: madeAt,
+		Schema:    req.Plan.Schema,
 	})
 	if created == nil {
 		return
@@ -424,6 +430,21 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan, sensitive))...)
 	resp.Diagnostics.Append(recordMaskedKeys(ctx, e, resp.Private)...)
+}
+
+// madeAt is when an enrollment was made or last reactivated: enrolling
+// again with the parameters of a cancelled enrollment reactivates it,
+// keeping its id and creation time and setting updated_at.
+func madeAt(e *client.CustomerEnrollment) string {
+	if e.UpdatedAt == nil {
+		return e.CreatedAt
+	}
+	created, ok1 := tfutil.ParseAPITime(e.CreatedAt)
+	updated, ok2 := tfutil.ParseAPITime(*e.UpdatedAt)
+	if ok2 && (!ok1 || updated.After(created)) {
+		return *e.UpdatedAt
+	}
+	return e.CreatedAt
 }
 
 // sameParameters reports whether an enrollment's parameters, as the API
