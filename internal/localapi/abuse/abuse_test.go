@@ -302,6 +302,7 @@ func stall(t *testing.T, addr string, n int, drip bool) time.Duration {
 }
 
 func attacks(t *testing.T) []attack {
+	big := bigUpstream(t) // serves both oversized attacks
 	return []attack{
 		{"broadcast whose 4 targets are itself (API)", func(t *testing.T, s *server) string {
 			status, body := s.hit(t, "POST", s.api+"/broadcasts/", keyA, map[string]any{"name": "self", "targets": targets(4, "b/self")})
@@ -393,7 +394,7 @@ func attacks(t *testing.T) []attack {
 			return "connections closed by the server"
 		}},
 		{"upstream answer of 40 MiB relayed by a chain step", func(t *testing.T, s *server) string {
-			code := s.enrollBYOK(t, keyA2, bigUpstream(t).URL, "sk-big")
+			code := s.enrollBYOK(t, keyA2, big.URL, "sk-big")
 			s.must(t, "POST", "/chains/", keyA2, map[string]any{"name": "relay-big", "steps": []any{
 				map[string]any{"name": "big", "target_path": "e/" + code, "sort_order": 0, "on_success": "relay", "on_failure": "stop"},
 				map[string]any{"name": "llm", "target_path": "g/llm", "sort_order": 1}}}, 201)
