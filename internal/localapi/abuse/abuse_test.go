@@ -40,11 +40,11 @@ type server struct {
 	took time.Duration
 }
 
-// hit is call for the attack request itself, timed into s.took.
-func (s *server) hit(t *testing.T, method, url, key string, body any) (int, string) {
+// hit is a POST of the attack request itself, timed into s.took.
+func (s *server) hit(t *testing.T, url, key string, body any) (int, string) {
 	t.Helper()
 	start := time.Now()
-	status, b := s.call(t, method, url, key, body)
+	status, b := s.call(t, http.MethodPost, url, key, body)
 	s.took = time.Since(start)
 	return status, b
 }
@@ -170,7 +170,7 @@ func (s *server) answers(t *testing.T) (api, gateway bool) {
 	t.Helper()
 	c := &http.Client{Timeout: 5 * time.Second}
 	get := func(url, key string) bool {
-		req, _ := http.NewRequest("GET", url, nil)
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		if key != "" {
 			req.Header.Set("Authorization", "Bearer "+key)
 		}
@@ -180,7 +180,7 @@ func (s *server) answers(t *testing.T) (api, gateway bool) {
 		}
 		defer resp.Body.Close()
 		_, _ = io.Copy(io.Discard, resp.Body)
-		return resp.StatusCode == 200
+		return resp.StatusCode == http.StatusOK
 	}
 	return get(s.api+"/chains/", keyA), get(s.gateway+"/healthz", "")
 }
@@ -268,7 +268,7 @@ func stall(t *testing.T, addr string, n int, drip bool) time.Duration {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer conn.Close()
+			defer func() { _ = conn.Close() }()
 			if drip {
 				_, _ = io.WriteString(conn, "POST /g/llm/v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: ")
 			}
@@ -305,21 +305,21 @@ func attacks(t *testing.T) []attack {
 	big := bigUpstream(t) // serves both oversized attacks
 	return []attack{
 		{"broadcast whose 4 targets are itself (API)", func(t *testing.T, s *server) string {
-			status, body := s.hit(t, "POST", s.api+"/broadcasts/", keyA, map[string]any{"name": "self", "targets": targets(4, "b/self")})
+			status, body := s.hit(t, s.api+"/broadcasts/", keyA, map[string]any{"name": "self", "targets": targets(4, "b/self")})
 			return expect(t, status, body, 422, "b/self → b/self")
 		}},
 		{"chain whose 4 steps are itself (API)", func(t *testing.T, s *server) string {
-			status, body := s.hit(t, "POST", s.api+"/chains/", keyA, map[string]any{"name": "self", "steps": steps(4, "c/self")})
+			status, body := s.hit(t, s.api+"/chains/", keyA, map[string]any{"name": "self", "steps": steps(4, "c/self")})
 			return expect(t, status, body, 422, "c/self → c/self")
 		}},
 		{"alias loop through a chain and a broadcast (API)", func(t *testing.T, s *server) string {
 			s.must(t, "POST", "/aliases/", keyA, map[string]any{"name": "front", "target_path": "c/mid"}, 201)
 			s.must(t, "POST", "/chains/", keyA, map[string]any{"name": "mid", "steps": steps(1, "b/back")}, 201)
-			status, body := s.hit(t, "POST", s.api+"/broadcasts/", keyA, map[string]any{"name": "back", "targets": targets(1, "a/front")})
+			status, body := s.hit(t, s.api+"/broadcasts/", keyA, map[string]any{"name": "back", "targets": targets(1, "a/front")})
 			return expect(t, status, body, 422, "b/back → a/front → c/mid → b/back")
 		}},
 		{"broadcast of 21 targets (API)", func(t *testing.T, s *server) string {
-			status, body := s.hit(t, "POST", s.api+"/broadcasts/", keyA, map[string]any{"name": "wide", "targets": targets(21, "g/llm")})
+			status, body := s.hit(t, s.api+"/broadcasts/", keyA, map[string]any{"name": "wide", "targets": targets(21, "g/llm")})
 			return expect(t, status, body, 422, "at most 20 items")
 		}},
 		{"chain loop past the checks (two teammates' chains)", func(t *testing.T, s *server) string {
@@ -327,13 +327,13 @@ func attacks(t *testing.T) []attack {
 			// c/p: A2 cannot see A's personal chain, so no check sees the loop.
 			s.must(t, "POST", "/chains/", keyA, map[string]any{"name": "p", "steps": steps(20, "c/s")}, 201)
 			s.must(t, "POST", "/chains/?shared=true", keyA2, map[string]any{"name": "s", "steps": steps(20, "c/p")}, 201)
-			status, body := s.hit(t, "POST", s.gateway+"/c/p/v1/chat/completions", keyA, chat("gpt-4o-mini"))
+			status, body := s.hit(t, s.gateway+"/c/p/v1/chat/completions", keyA, chat("gpt-4o-mini"))
 			return expect(t, status, body, 508, "c/p → c/s → c/p")
 		}},
 		{"broadcast loop past the checks (two teammates' broadcasts of 20)", func(t *testing.T, s *server) string {
 			s.must(t, "POST", "/broadcasts/", keyA, map[string]any{"name": "pb", "targets": targets(20, "b/sb")}, 201)
 			s.must(t, "POST", "/broadcasts/?shared=true", keyA2, map[string]any{"name": "sb", "targets": targets(20, "b/pb")}, 201)
-			status, body := s.hit(t, "POST", s.gateway+"/b/pb/v1/chat/completions", keyA, chat("gpt-4o-mini"))
+			status, body := s.hit(t, s.gateway+"/b/pb/v1/chat/completions", keyA, chat("gpt-4o-mini"))
 			return expect(t, status, body, 200, "broadcast 'sb' is not run: its 20 targets need one attempt each")
 		}},
 		{"acyclic tree of 8 broadcasts of 20 (20^8 calls wanted)", func(t *testing.T, s *server) string {
@@ -344,7 +344,7 @@ func attacks(t *testing.T) []attack {
 				}
 				s.must(t, "POST", "/broadcasts/", keyA, map[string]any{"name": fmt.Sprint("tree", i), "targets": targets(20, next)}, 201)
 			}
-			status, body := s.hit(t, "POST", s.gateway+"/b/tree0/v1/chat/completions", keyA, chat("gpt-4o-mini"))
+			status, body := s.hit(t, s.gateway+"/b/tree0/v1/chat/completions", keyA, chat("gpt-4o-mini"))
 			return expect(t, status, body, 200, "broadcast 'tree1' is not run: its 20 targets need one attempt each")
 		}},
 		{"BYOK endpoint pointing at the gateway", func(t *testing.T, s *server) string {
@@ -352,13 +352,13 @@ func attacks(t *testing.T) []attack {
 			// enrollment itself; its secret is the caller's own key.
 			code := s.enrollBYOK(t, keyA, s.gateway+"/a/byok-loop", keyA)
 			s.must(t, "POST", "/aliases/", keyA, map[string]any{"name": "byok-loop", "target_path": "e/" + code}, 201)
-			status, body := s.hit(t, "POST", s.gateway+"/e/"+code+"/v1/chat/completions", keyA, chat("my-model"))
+			status, body := s.hit(t, s.gateway+"/e/"+code+"/v1/chat/completions", keyA, chat("my-model"))
 			return expect(t, status, body, 508, "counting the gateways it came through")
 		}},
 		{"header flood (1 MiB of headers) on both ports", func(t *testing.T, s *server) string {
 			var got []string
 			for _, url := range []string{s.api + "/chains/", s.gateway + "/g/llm/v1/chat/completions"} {
-				req, _ := http.NewRequest("POST", url, strings.NewReader(chat("gpt-4o-mini")))
+				req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(chat("gpt-4o-mini")))
 				for i := range 1024 {
 					req.Header.Set(fmt.Sprint("X-Flood-", i), strings.Repeat("f", 1024))
 				}
@@ -399,11 +399,11 @@ func attacks(t *testing.T) []attack {
 				map[string]any{"name": "big", "target_path": "e/" + code, "sort_order": 0, "on_success": "relay", "on_failure": "stop"},
 				map[string]any{"name": "llm", "target_path": "g/llm", "sort_order": 1}}}, 201)
 			s.must(t, "POST", "/broadcasts/", keyA2, map[string]any{"name": "big-fan", "targets": targets(20, "e/"+code)}, 201)
-			status, body := s.hit(t, "POST", s.gateway+"/c/relay-big/v1/chat/completions", keyA2, chat("gpt-4o-mini"))
+			status, body := s.hit(t, s.gateway+"/c/relay-big/v1/chat/completions", keyA2, chat("gpt-4o-mini"))
 			return expect(t, status, body, 502, "more than 32 MiB")
 		}},
 		{"broadcast of 20 targets each answering 40 MiB", func(t *testing.T, s *server) string {
-			status, body := s.hit(t, "POST", s.gateway+"/b/big-fan/v1/chat/completions", keyA2, chat("gpt-4o-mini"))
+			status, body := s.hit(t, s.gateway+"/b/big-fan/v1/chat/completions", keyA2, chat("gpt-4o-mini"))
 			return expect(t, status, body, 200, "together exceed 32 MiB")
 		}},
 	}

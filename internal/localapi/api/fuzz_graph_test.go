@@ -75,12 +75,12 @@ func newGraphEnv(tb testing.TB) *graphEnv {
 	return &graphEnv{st: st, api: a, gw: gw}
 }
 
-func (e *graphEnv) serve(h http.Handler, key, method, path string, body any) (int, []byte) {
+func (e *graphEnv) serve(h http.Handler, key, path string, body any) (int, []byte) {
 	b, _ := json.Marshal(body)
 	if s, ok := body.(string); ok {
 		b = []byte(s)
 	}
-	req := httptest.NewRequest(method, path, strings.NewReader(string(b)))
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(b)))
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
@@ -146,15 +146,15 @@ func (e *graphEnv) write(t *testing.T, o graphOwner, n graphNode) bool {
 	var out []byte
 	switch n.kind {
 	case 'a':
-		status, out = e.serve(e.api, o.key, "POST", "/v1/aliases/", map[string]any{"name": n.name, "target_path": n.targets[0]})
+		status, out = e.serve(e.api, o.key, "/v1/aliases/", map[string]any{"name": n.name, "target_path": n.targets[0]})
 	case 'b':
 		var ts []any
 		for i, p := range n.targets {
 			ts = append(ts, map[string]any{"name": fmt.Sprint("t", i), "target_path": p, "sort_order": i})
 		}
-		status, out = e.serve(e.api, o.key, "POST", "/v1/broadcasts/", map[string]any{"name": n.name, "target_timeout_ms": 5000, "targets": ts})
+		status, out = e.serve(e.api, o.key, "/v1/broadcasts/", map[string]any{"name": n.name, "target_timeout_ms": 5000, "targets": ts})
 	case 'c':
-		status, out = e.serve(e.api, o.key, "POST", "/v1/chains/", map[string]any{"name": n.name, "steps": chainSteps(n)})
+		status, out = e.serve(e.api, o.key, "/v1/chains/", map[string]any{"name": n.name, "steps": chainSteps(n)})
 	}
 	switch status {
 	case http.StatusCreated:
@@ -259,7 +259,7 @@ func runGraph(t *testing.T, e *graphEnv, data []byte, entry uint8) {
 		n := nodes[int(entry)%len(nodes)]
 		before := e.upstreamAttempts(t)
 		start := time.Now()
-		status, out := e.serve(e.gw, o.key, "POST", "/"+string(n.kind)+"/"+n.name+"/v1/chat/completions", `{"model":"m"}`)
+		status, out := e.serve(e.gw, o.key, "/"+string(n.kind)+"/"+n.name+"/v1/chat/completions", `{"model":"m"}`)
 		took := time.Since(start)
 		if status == http.StatusInternalServerError || !json.Valid(out) && status != http.StatusOK {
 			t.Fatalf("dispatch to %c/%s: %d %.500s", n.kind, n.name, status, out)

@@ -215,7 +215,7 @@ func TestHeldBodiesAreBounded(t *testing.T) {
 	}
 	r = e.post("/b/bigfan/v1/chat/completions", chat("", "hi"))
 	var env envelope
-	if err := json.Unmarshal(r.body, &env); err != nil || len(env.Results) != 2 || env.Results[0].StatusCode != 502 || env.Results[1].StatusCode != 200 {
+	if err := json.Unmarshal(r.body, &env); err != nil || len(env.Results) != 2 || env.Results[0].StatusCode != http.StatusBadGateway || env.Results[1].StatusCode != http.StatusOK {
 		t.Fatalf("broadcast: %d %.500s", r.status, r.body)
 	}
 	// A scheduled or triggered run: 502.

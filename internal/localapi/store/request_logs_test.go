@@ -16,7 +16,7 @@ func TestRequestLoggingFillRacingStopKeepsStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	p, err := s.EnsureAPIKey(ctx, "acme", "svcpass_race")
 	if err != nil {
 		t.Fatal(err)
