@@ -8,6 +8,7 @@ var migrations = []migration{
 	{3, "chains and broadcasts", schemaRouting},                // schema_routing.go
 	{4, "aliases and recurrent requests", schemaSchedules},     // schema_schedules.go
 	{5, "request logs and recurrent run state", schemaGateway}, // schema_gateway.go
+	{6, "revocable keys and runs-as", schemaRunsAs},            // schema_schedules.go
 }
 
 const schemaCore = `
