@@ -3,10 +3,14 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
-
+	"time"
 )
 
 // A body template is kept as written: floats stay floats, big integers
@@ -161,5 +165,126 @@ func TestRecurrentRequestsRunAsTheLastChanger(t *testing.T) {
 	ts.doJSON(t, "PATCH", path, keyA2, map[string]any{"request_path": "/g/llm/v1/embeddings"}, http.StatusOK, nil)
 	if runsAs() != a2.UserID {
 		t.Fatal("a team member changed the path, and the request still runs as its creator")
+	}
+}
+
+// recordingUpstream is a BYOK upstream that records what reaches it.
+type recordingUpstream struct {
+	mu    sync.Mutex
+	seen  []http.Header
+	paths []string
+	body  []string
+}
+
+func (u *recordingUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	u.mu.Lock()
+	u.seen = append(u.seen, r.Header.Clone())
+	u.paths = append(u.paths, r.URL.Path)
+	u.body = append(u.body, string(b))
+	u.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"ok":true}`)
+}
+
+func (u *recordingUpstream) last(t *testing.T) (http.Header, string) {
+	t.Helper()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if len(u.seen) == 0 {
+		t.Fatal("nothing reached the upstream")
+	}
+	return u.seen[len(u.seen)-1], u.body[len(u.body)-1]
+}
+
+// activeEnrollment enrolls key in the BYOK service with its endpoint at
+// url and waits until the enrollment is active; it returns its id and
+// code.
+func activeEnrollment(t *testing.T, ts *testServer, key, url string) (id, code string) {
+	t.Helper()
+	e := enrollBYOK(t, ts, key, map[string]any{"endpoint": url})
+	activateNow(t, ts)
+	var got struct {
+		Code   string `json:"code"`
+		Status string `json:"status"`
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for got.Status != "active" && time.Now().Before(deadline) {
+		ts.doJSON(t, "GET", "/enrollments/"+e.ID, key, nil, http.StatusOK, &got)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got.Status != "active" {
+		t.Fatalf("enrollment %s: %s", e.ID, got.Status)
+	}
+	return e.ID, got.Code
+}
+
+// What a recurrent request sets reaches the upstream: its headers
+// (credential headers included) and its body byte for byte, with the
+// service's own credential from the running user's secret; never the
+// caller's svcpass key.
+func TestRecurrentRequestsSendTheirHeadersAndBody(t *testing.T) {
+	ts := newTestServer(t)
+	up := &recordingUpstream{}
+	srv := httptest.NewServer(up)
+	t.Cleanup(srv.Close)
+	ts.doJSON(t, "PUT", "/secrets/MY_PROVIDER_API_KEY", keyA, map[string]any{"value": "sk-a-personal"}, http.StatusCreated, nil)
+	enrID, _ := activeEnrollment(t, ts, keyA, srv.URL)
+	body := `{"temperature": 1.0, "seed": 12345678901234567890123, "u": "caf\u00e9"}`
+	status, data := ts.do(t, "POST", "/recurrent-requests/", keyA, `{"enrollment_id": "`+enrID+`", "request_path": "/v1/chat/completions",
+		"request_headers": {"X-Upstream-Token": "tok-123", "OpenAI-Beta": "assistants=v2"}, "body_template": `+body+`}`)
+	var rr recurrentBody
+	if err := json.Unmarshal(data, &rr); status != http.StatusCreated || err != nil {
+		t.Fatalf("create: %d %s", status, data)
+	}
+	ts.doJSON(t, "POST", "/recurrent-requests/"+rr.ID+"/trigger", keyA, nil, http.StatusOK, nil)
+	h, sent := up.last(t)
+	if h.Get("X-Upstream-Token") != "tok-123" || h.Get("OpenAI-Beta") != "assistants=v2" {
+		t.Fatalf("headers at the upstream: %v; want X-Upstream-Token and OpenAI-Beta as set", h)
+	}
+	if h.Get("Authorization") != "Bearer sk-a-personal" || strings.Contains(fmt.Sprint(h), keyA) {
+		t.Fatalf("credentials at the upstream: Authorization %q; want the BYOK secret and never the svcpass key", h.Get("Authorization"))
+	}
+	if want := `{"temperature":1.0,"seed":12345678901234567890123,"u":"caf\u00e9"}`; sent != want {
+		t.Fatalf("body at the upstream %s, want %s", sent, want)
+	}
+}
+
+// The attack of issue 15: a team member points another member's request
+// at an endpoint they control and triggers it. The request then runs as
+// that member, with that member's secrets: the owner's personal secret
+// never reaches the attacker's endpoint, by trigger or by schedule.
+func TestRecurrentRequestsNeverRunWithAnotherMembersSecrets(t *testing.T) {
+	ts := newTestServer(t)
+	owner, attacker := &recordingUpstream{}, &recordingUpstream{}
+	ownerSrv, attackerSrv := httptest.NewServer(owner), httptest.NewServer(attacker)
+	t.Cleanup(ownerSrv.Close)
+	t.Cleanup(attackerSrv.Close)
+	ts.doJSON(t, "PUT", "/secrets/MY_PROVIDER_API_KEY", keyA, map[string]any{"value": "sk-a-personal"}, http.StatusCreated, nil)
+	enrA, _ := activeEnrollment(t, ts, keyA, ownerSrv.URL)
+	_, codeB := activeEnrollment(t, ts, keyA2, attackerSrv.URL)
+	rr := createRecurrent(t, ts, keyA, map[string]any{"enrollment_id": enrA, "request_path": "/v1/chat/completions", "body_template": map[string]any{"q": 1}})
+	path := "/recurrent-requests/" + rr.ID
+	ts.doJSON(t, "PATCH", path, keyA2, map[string]any{"request_path": "/e/" + codeB + "/v1/chat/completions"}, http.StatusOK, nil)
+	status, data := ts.do(t, "POST", path+"/trigger", keyA2, nil)
+	if strings.Contains(string(data), "sk-a-personal") {
+		t.Fatalf("the trigger answer carries A's secret: %s", data)
+	}
+	// A2 has no MY_PROVIDER_API_KEY of its own: the run is refused naming
+	// the secret, and nothing reaches the attacker's endpoint.
+	if status != http.StatusBadRequest || !strings.Contains(detail(t, data), "MY_PROVIDER_API_KEY") {
+		t.Fatalf("trigger by the team member: %d %s; want the 400 for a missing secret (the run is A2's)", status, data)
+	}
+	// The scheduled runs run as A2 too (who last changed the path).
+	a2, _ := ts.Store.Authenticate(context.Background(), keyA2)
+	a, _ := ts.Store.Authenticate(context.Background(), keyA)
+	if stored, err := ts.Store.GetRecurrentRequest(context.Background(), a, rr.ID); err != nil || stored.RunAs == nil || *stored.RunAs != a2.UserID {
+		t.Fatalf("after A2's change the request runs as %v (%v), want A2", stored.RunAs, err)
+	}
+	attacker.mu.Lock()
+	n := len(attacker.seen)
+	attacker.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d requests reached the attacker's endpoint", n)
 	}
 }
