@@ -288,3 +288,28 @@ func TestRecurrentRequestsNeverRunWithAnotherMembersSecrets(t *testing.T) {
 		t.Fatalf("%d requests reached the attacker's endpoint", n)
 	}
 }
+
+// A request with X-Unitysvc-Log-Request: true is logged although its
+// user never started request logging; one without it is not.
+func TestRecurrentRequestsLogRequestHeaderLogsTheRun(t *testing.T) {
+	ts := newTestServer(t)
+	count := func(id string) int {
+		var logs struct {
+			TotalCount int `json:"total_count"`
+		}
+		ts.doJSON(t, "GET", "/request-logs?recurrent_request_id="+id, keyA, nil, http.StatusOK, &logs)
+		return logs.TotalCount
+	}
+	for header, want := range map[string]int{"true": 1, "": 0} {
+		req := map[string]any{"request_path": "/g/llm/v1/chat/completions",
+			"body_template": map[string]any{"model": "llama-3.1-8b", "messages": []any{map[string]any{"role": "user", "content": "x"}}}}
+		if header != "" {
+			req["request_headers"] = map[string]string{"X-Unitysvc-Log-Request": header}
+		}
+		rr := createRecurrent(t, ts, keyA, req)
+		ts.doJSON(t, "POST", "/recurrent-requests/"+rr.ID+"/trigger", keyA, nil, http.StatusOK, nil)
+		if got := count(rr.ID); got != want {
+			t.Fatalf("X-Unitysvc-Log-Request %q: %d log rows, want %d", header, got, want)
+		}
+	}
+}

@@ -195,3 +195,19 @@ func TestABodyIsSentAsWritten(t *testing.T) {
 		t.Fatalf("sent %s, want %s", got, want)
 	}
 }
+
+// X-Unitysvc-Log-Request: true asks the gateway to log the run; it is a
+// directive to the gateway and is not sent upstream.
+func TestLogRequestHeaderIsADirective(t *testing.T) {
+	e := newEnv(t, time.Second)
+	logged := e.create(t, store.RecurrentRequest{RequestPath: "/g/llm", RequestHeaders: ptr(`{"X-Unitysvc-Log-Request":"true","X-Trace":"t"}`)})
+	plain := e.create(t, store.RecurrentRequest{RequestPath: "/g/llm", RequestHeaders: ptr(`{"X-Trace":"t"}`)})
+	e.s.Trigger(context.Background(), e.p, logged)
+	e.s.Trigger(context.Background(), e.p, plain)
+	if c := e.gw.call(0); !c.Log || c.Header.Get("X-Unitysvc-Log-Request") != "" || c.Header.Get("X-Trace") != "t" {
+		t.Fatalf("with the header: Log %v, headers %v; want Log and the directive removed", c.Log, c.Header)
+	}
+	if c := e.gw.call(1); c.Log {
+		t.Fatal("without the header the run asks to be logged")
+	}
+}

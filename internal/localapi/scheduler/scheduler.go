@@ -311,8 +311,18 @@ func (s *Scheduler) dispatch(ctx context.Context, p store.Principal, rr *store.R
 			h.Set("Content-Type", "application/json")
 		}
 	}
-	return s.gw.Do(ctx, gateway.Call{Principal: p, Method: rr.HTTPMethod, Path: path, Header: h, Body: body, RecurrentRequestID: rr.ID}), nil
+	// X-Unitysvc-Log-Request is the request's own opt-in to the request
+	// logs: a directive to the gateway, not sent upstream.
+	logRun := strings.EqualFold(strings.TrimSpace(h.Get(LogRequestHeader)), "true")
+	h.Del(LogRequestHeader)
+	return s.gw.Do(ctx, gateway.Call{Principal: p, Method: rr.HTTPMethod, Path: path, Header: h, Body: body, RecurrentRequestID: rr.ID, Log: logRun}), nil
 }
+
+// LogRequestHeader set to "true" on a recurrent request logs each of its
+// runs in the request logs of the user it runs as, even when that user's
+// logging is off (S: the spec names it as request_headers' per-request
+// opt-in).
+const LogRequestHeader = "X-Unitysvc-Log-Request"
 
 // wrapped reports whether a gateway-relative path starts with a wrapper
 // prefix (l/, m/, f/, t/): it is a gateway route, not a sub-path.

@@ -70,8 +70,9 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"resource; `next_run_at` is exposed read-only and refreshes with each plan. A request cancelled outside Terraform " +
 			"cannot be reactivated, so it is treated as gone and planned for re-creation.\n\n" +
 			"**What is sent.** The body is sent exactly as written. Headers in `headers`, `sensitive_headers` and " +
-			"`sensitive_headers_wo` are passed on to the upstream unchanged; the service's own credential headers are added " +
-			"by the gateway. Headers the gateway would drop or replace are refused at plan time, with the reason: " +
+			"`sensitive_headers_wo` are passed on to the upstream unchanged, except `X-Unitysvc-Log-Request = \"true\"`, " +
+			"which asks the gateway to keep each run in the request logs and is not sent upstream; the service's own " +
+			"credential headers are added by the gateway. Headers the gateway would drop or replace are refused at plan time, with the reason: " +
 			"`Authorization`, `X-Api-Key`, `Cookie`, `Host`, `Content-Length`, `Accept-Encoding`, hop-by-hop and forwarding " +
 			"headers. Credentials for the upstream belong in `sensitive_headers` (or the write-only `sensitive_headers_wo`): " +
 			"the API masks credential headers in its answers (`***masked***`), and the provider never copies them into " +
