@@ -17,7 +17,11 @@ func TestRetainAPIKeysDisablesTheOthers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
+	})
 	a, err := s.EnsureAPIKey(ctx, "acme", "svcpass_a")
 	if err != nil {
 		t.Fatal(err)
