@@ -142,6 +142,14 @@ func TestAccRecurrentRequest_sensitiveHeaders(t *testing.T) {
 				},
 				Check: serverHasToken("tok-sensitive-1"),
 			},
+			{
+				// Imported: the masked header stays out of headers; the
+				// sensitive value cannot be read back.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"next_run_at", "sensitive_headers"},
+			},
 		},
 	})
 }
