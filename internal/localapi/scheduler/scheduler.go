@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -282,7 +281,7 @@ var errRunTimeout = errors.New("run timeout")
 // the request's enrollment, else its service), method, headers and body.
 func (s *Scheduler) dispatch(ctx context.Context, p store.Principal, rr *store.RecurrentRequest) (gateway.Response, error) {
 	path := strings.TrimLeft(rr.RequestPath, "/")
-	if _, ok := routing.ParsePath(path); !ok && !wrapped(path) {
+	if _, ok := routing.ParsePath(path); !ok {
 		switch {
 		case rr.EnrollmentID != nil:
 			e, err := s.store.GetEnrollment(ctx, p, *rr.EnrollmentID)
@@ -323,10 +322,3 @@ func (s *Scheduler) dispatch(ctx context.Context, p store.Principal, rr *store.R
 // logging is off (S: the spec names it as request_headers' per-request
 // opt-in).
 const LogRequestHeader = "X-Unitysvc-Log-Request"
-
-// wrapped reports whether a gateway-relative path starts with a wrapper
-// prefix (l/, m/, f/, t/): it is a gateway route, not a sub-path.
-func wrapped(path string) bool {
-	first, rest, ok := strings.Cut(path, "/")
-	return ok && rest != "" && slices.Contains(Wrappers, first)
-}

@@ -14,10 +14,6 @@ import (
 // What a recurrent request sends: the rules its path, headers and body
 // follow, so that what is stored is what runs.
 
-// Wrappers are the gateway's wrapper prefixes, which compose in front of
-// a routed path (/l/ log, /m/ memoize, /f/ failover, /t/ tee).
-var Wrappers = []string{"l", "m", "f", "t"}
-
 // PathProblem explains why path can never run, or returns "". relative
 // is true when the request names a service or an enrollment: a path that
 // is no gateway route is then taken relative to it. Otherwise the path
@@ -37,11 +33,7 @@ func PathProblem(path string, relative bool) string {
 	if relative {
 		return ""
 	}
-	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	for len(segs) > 1 && slices.Contains(Wrappers, segs[0]) {
-		segs = segs[1:]
-	}
-	if len(segs) < 2 || segs[1] == "" || !slices.Contains(routing.Prefixes, segs[0]) {
+	if _, ok := routing.ParsePath(path); !ok {
 		return fmt.Sprintf("request_path %q is not a gateway route: it must start with /g/<group>, /p/<service-id>, /e/<enrollment-code>, /a/<alias>, /c/<chain> or /b/<broadcast> (optionally behind the wrappers /l/, /m/, /f/, /t/), followed by the upstream's path, for example /g/llm/v1/chat/completions; or set service_id or enrollment_id and give the path relative to it", path)
 	}
 	return ""
