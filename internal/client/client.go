@@ -196,6 +196,8 @@ type request struct {
 	// repeatable marks a POST whose repeat has the same effect as one
 	// send (a switch to a given state), so it is retried like a PUT.
 	repeatable bool
+	// header holds extra request headers.
+	header http.Header
 }
 
 // do performs r and decodes a 2xx JSON body into out (when non-nil). It
@@ -222,6 +224,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)
 	if err != nil {
 		return 0, fmt.Errorf("building %s %s request: %w", r.method, r.path, err)
+	}
+	for k, vs := range r.header {
+		req.Header[k] = vs
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {

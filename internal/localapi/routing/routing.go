@@ -529,7 +529,7 @@ func (e *eligibility) check(ctx context.Context, m Candidate) (Candidate, *Skip,
 	m.Weight = DefaultWeight
 	if m.Enrollment == nil && s.EnrollmentMode != "disallowed" {
 		if e.enrollments == nil {
-			all, err := e.router.store.ListEnrollments(ctx, e.principal, store.ScopeAll)
+			all, err := e.router.store.DispatchEnrollments(ctx, e.principal)
 			if err != nil {
 				return m, nil, err
 			}

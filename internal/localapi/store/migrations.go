@@ -4,11 +4,12 @@ package store
 // step; a released step is never edited, only followed by a new one.
 var migrations = []migration{
 	{1, "customers, users and secrets", schemaCore},
-	{2, "enrollments and collections", schemaCollections},      // schema_collections.go
-	{3, "chains and broadcasts", schemaRouting},                // schema_routing.go
-	{4, "aliases and recurrent requests", schemaSchedules},     // schema_schedules.go
-	{5, "request logs and recurrent run state", schemaGateway}, // schema_gateway.go
-	{6, "revocable keys and runs-as", schemaRunsAs},            // schema_schedules.go
+	{2, "enrollments and collections", schemaCollections},                         // schema_collections.go
+	{3, "chains and broadcasts", schemaRouting},                                   // schema_routing.go
+	{4, "aliases and recurrent requests", schemaSchedules},                        // schema_schedules.go
+	{5, "request logs and recurrent run state", schemaGateway},                    // schema_gateway.go
+	{6, "enrollment parameters sent as sensitive", schemaEnrollmentSensitiveKeys}, // enrollments.go
+	{7, "revocable keys and runs-as", schemaRunsAs},                               // schema_schedules.go
 }
 
 const schemaCore = `
