@@ -54,14 +54,16 @@ type RecurrentRequestState struct {
 
 // RecurrentRequestPublic is a recurrent request as the API returns it.
 type RecurrentRequestPublic struct {
-	ID             string                 `json:"id"`
-	Status         string                 `json:"status"`
-	CustomerID     string                 `json:"customer_id"`
-	ServiceID      *string                `json:"service_id"`
-	EnrollmentID   *string                `json:"enrollment_id"`
-	RequestPath    string                 `json:"request_path"`
-	HTTPMethod     string                 `json:"http_method"`
-	BodyTemplate   json.RawMessage        `json:"body_template,omitempty"`
+	ID           string          `json:"id"`
+	Status       string          `json:"status"`
+	CustomerID   string          `json:"customer_id"`
+	ServiceID    *string         `json:"service_id"`
+	EnrollmentID *string         `json:"enrollment_id"`
+	RequestPath  string          `json:"request_path"`
+	HTTPMethod   string          `json:"http_method"`
+	BodyTemplate json.RawMessage `json:"body_template,omitempty"`
+	// RequestHeaders are the headers sent with each run; the value of a
+	// header that carries a credential reads back as MaskedValue.
 	RequestHeaders map[string]string      `json:"request_headers"`
 	Schedule       *RecurrentSchedule     `json:"schedule"`
 	State          *RecurrentRequestState `json:"state"`

@@ -127,7 +127,11 @@ type Instance struct {
 	UpstreamURL string
 	// APIKeys are the seeded keys (without their @customer).
 	APIKeys []string
-	Store   *store.Store
+	// DisabledKeys counts the keys stored by earlier starts that are not
+	// among APIKeys: they are refused (401) and their users' recurrent
+	// requests do not run.
+	DisabledKeys int
+	Store        *store.Store
 
 	servers []*http.Server
 	done    chan error
@@ -206,6 +210,15 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		}
 		keys = append(keys, key)
 	}
+	// The keys given are the whole list: any other key an earlier start
+	// stored in the data dir stops working now.
+	disabled, err := st.RetainAPIKeys(ctx, keys)
+	if err != nil {
+		_ = st.Close()
+		apiLn.Close()
+		gwLn.Close()
+		return nil, fmt.Errorf("disabling API keys no longer given: %w", err)
+	}
 	// The built-in upstreams the gateway routes platform services to.
 	upLn, err := net.Listen("tcp", cmp.Or(cfg.UpstreamAddr, "127.0.0.1:0"))
 	if err != nil {
@@ -223,12 +236,13 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		return nil, err
 	}
 	inst := &Instance{
-		APIURL:      "http://" + apiLn.Addr().String() + "/v1",
-		GatewayURL:  "http://" + gwLn.Addr().String(),
-		UpstreamURL: "http://" + upLn.Addr().String(),
-		APIKeys:     keys,
-		Store:       st,
-		done:        make(chan error, 3),
+		APIURL:       "http://" + apiLn.Addr().String() + "/v1",
+		GatewayURL:   "http://" + gwLn.Addr().String(),
+		UpstreamURL:  "http://" + upLn.Addr().String(),
+		APIKeys:      keys,
+		DisabledKeys: disabled,
+		Store:        st,
+		done:         make(chan error, 3),
 	}
 	builtin := upstream.NewBuiltin(cat)
 	gw := gateway.New(gateway.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: inst.UpstreamURL, Builtin: builtin, APIURL: inst.APIURL, Logger: log})

@@ -58,10 +58,30 @@ func (a *API) recurrentView(rr *store.RecurrentRequest) recurrentPublic {
 	return recurrentPublic{
 		ID: rr.ID, Status: rr.Status, CustomerID: rr.CustomerID, ServiceID: rr.ServiceID, EnrollmentID: rr.EnrollmentID,
 		RequestPath: rr.RequestPath, HTTPMethod: rr.HTTPMethod, BodyTemplate: rawJSON(rr.BodyTemplate),
-		RequestHeaders: rawJSON(rr.RequestHeaders), Schedule: rawJSON(rr.Schedule),
+		RequestHeaders: maskHeaders(rr.RequestHeaders), Schedule: rawJSON(rr.Schedule),
 		State: recurrentState{NextRunAt: rr.NextRunAt, LastRunAt: rr.LastRunAt, RunCount: rr.RunCount, LastStatusCode: rr.LastStatusCode, LastError: rr.LastError},
 		Name:  rr.Name, CreatedAt: rr.CreatedAt, UpdatedAt: rr.UpdatedAt,
 	}
+}
+
+// maskHeaders is stored request headers as answers show them: the value
+// of every header whose name says it carries a credential
+// (scheduler.CredentialHeader) is masked, so no answer echoes it.
+func maskHeaders(stored *string) json.RawMessage {
+	if stored == nil {
+		return json.RawMessage("null")
+	}
+	var h map[string]string
+	if err := json.Unmarshal([]byte(*stored), &h); err != nil {
+		return json.RawMessage("null")
+	}
+	for k := range h {
+		if scheduler.CredentialHeader(k) {
+			h[k] = scheduler.MaskedValue
+		}
+	}
+	b, _ := json.Marshal(h)
+	return b
 }
 
 // recurrentNameTaken writes the 409 for a name another live recurrent
@@ -125,7 +145,7 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		EnrollmentID   *string            `json:"enrollment_id"`
 		RequestPath    *string            `json:"request_path"`
 		HTTPMethod     *string            `json:"http_method"`
-		BodyTemplate   map[string]any     `json:"body_template"`
+		BodyTemplate   json.RawMessage    `json:"body_template"`
 		RequestHeaders *map[string]string `json:"request_headers"`
 		Name           *string            `json:"name"`
 	}
@@ -152,7 +172,7 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 	if body.RequestPath == nil {
 		errs.add("Field required", "missing", "body", "request_path")
 	} else {
-		validRecurrentPath(*body.RequestPath, &errs)
+		validRecurrentPath(*body.RequestPath, body.ServiceID != nil || body.EnrollmentID != nil, &errs)
 		rr.RequestPath = *body.RequestPath
 	}
 	if body.HTTPMethod != nil {
@@ -161,9 +181,7 @@ func (a *API) createRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 			errs.add(fmt.Sprintf("http_method must be one of %s (upper case), got %q", strings.Join(recurrentMethods, ", "), rr.HTTPMethod), "enum", "body", "http_method")
 		}
 	}
-	if body.BodyTemplate != nil {
-		rr.BodyTemplate = jsonText(body.BodyTemplate)
-	}
+	rr.BodyTemplate = validRecurrentBody(body.BodyTemplate, &errs)
 	if body.RequestHeaders != nil {
 		validRecurrentHeaders(*body.RequestHeaders, &errs)
 		rr.RequestHeaders = jsonText(*body.RequestHeaders)
@@ -236,7 +254,7 @@ func (a *API) updateRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 // recurrentUpdate is the RecurrentRequestUpdate schema as received.
 type recurrentUpdate struct {
 	RequestPath    optional[string]                     `json:"request_path"`
-	BodyTemplate   optional[map[string]any]             `json:"body_template"`
+	BodyTemplate   optional[json.RawMessage]            `json:"body_template"`
 	RequestHeaders optional[map[string]string]          `json:"request_headers"`
 	Schedule       optional[map[string]json.RawMessage] `json:"schedule"`
 	Name           optional[string]                     `json:"name"`
@@ -244,10 +262,16 @@ type recurrentUpdate struct {
 }
 
 // checkRecurrentPatch checks a PATCH body's fields on their own; the
-// rules that depend on the request's state are the scheduler's.
+// rules that depend on the request's state are the scheduler's (among
+// them whether the path is a gateway route: a request that names a
+// service or enrollment may give a path relative to it).
 func checkRecurrentPatch(body *recurrentUpdate, errs *validationErrors) scheduler.Change {
 	if body.RequestPath.Value != nil {
-		validRecurrentPath(*body.RequestPath.Value, errs)
+		validRecurrentPath(*body.RequestPath.Value, true, errs)
+	}
+	bodyTemplate := scheduler.Field[string]{Set: body.BodyTemplate.Set}
+	if body.BodyTemplate.Value != nil {
+		bodyTemplate.Value = validRecurrentBody(*body.BodyTemplate.Value, errs)
 	}
 	validRecurrentName(body.Name.Value, errs)
 	if body.RequestHeaders.Value != nil {
@@ -268,7 +292,7 @@ func checkRecurrentPatch(body *recurrentUpdate, errs *validationErrors) schedule
 	}
 	return scheduler.Change{
 		RequestPath:    scheduler.Field[string](body.RequestPath),
-		BodyTemplate:   scheduler.Field[map[string]any](body.BodyTemplate),
+		BodyTemplate:   bodyTemplate,
 		RequestHeaders: scheduler.Field[map[string]string](body.RequestHeaders),
 		Schedule:       sched,
 		Name:           scheduler.Field[string](body.Name),
@@ -293,7 +317,8 @@ func (a *API) deleteRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 // triggerRecurrentRequest runs the request once now, through the
-// gateway with its owner's identity, counts the run and answers with the
+// gateway as the caller (never as the user who made or last changed it),
+// counts the run and answers with the
 // upstream's answer: its status and body, or for an error status the
 // upstream's or the gateway's explanation as {"detail": ...}. A
 // cancelled request is not run (409).
@@ -314,7 +339,7 @@ func (a *API) triggerRecurrentRequest(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusConflict, "Recurrent request "+id+" is cancelled; a cancelled request is not run. Create a new one to run it again.")
 		return
 	}
-	resp := a.scheduler.Trigger(r.Context(), rr)
+	resp := a.scheduler.Trigger(r.Context(), p, rr)
 	if resp.Status >= 400 {
 		detail := resp.Err
 		if detail == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -319,29 +320,62 @@ func validSecretName(name string, errs *validationErrors) {
 }
 
 func validRecurrentName(name *string, errs *validationErrors) {
-	if name != nil && utf8.RuneCountInString(*name) > recurrentNameMax {
+	switch {
+	case name == nil:
+	case strings.TrimSpace(*name) == "":
+		errs.add("name must not be empty or only white space; give a name such as \"chat-ping\", or leave name out", "string_too_short", "body", "name")
+	case utf8.RuneCountInString(*name) > recurrentNameMax:
 		errs.add(fmt.Sprintf("String should have at most %d characters", recurrentNameMax), "string_too_long", "body", "name")
 	}
 }
 
-func validRecurrentPath(p string, errs *validationErrors) {
-	if strings.TrimSpace(p) == "" {
-		errs.add("request_path must not be empty: give the gateway path to call, for example /g/llm/v1/chat/completions", "string_too_short", "body", "request_path")
+// validRecurrentPath refuses a path the request could never run
+// (scheduler.PathProblem); relative says whether the request names a
+// service or an enrollment.
+func validRecurrentPath(p string, relative bool, errs *validationErrors) {
+	if msg := scheduler.PathProblem(p, relative); msg != "" {
+		errs.add(msg, "value_error", "body", "request_path")
 	}
 }
 
 // validRecurrentHeaders refuses headers that could not be sent as they
 // are, or would split the request they are sent with: a name that is not
-// an HTTP token, a value with CR, LF or another control character.
+// an HTTP token, a value with CR, LF or another control character; a
+// header the gateway would drop or replace (scheduler.HeaderProblem);
+// the same name twice in different cases.
 func validRecurrentHeaders(h map[string]string, errs *validationErrors) {
-	for name, value := range h {
+	seen := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		value := h[name]
 		if !isHeaderToken(name) {
 			errs.add(fmt.Sprintf("header name %q is not a valid HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only)", name), "value_error", "body", "request_headers", name)
+			continue
 		}
+		if msg := scheduler.HeaderProblem(name); msg != "" {
+			errs.add(msg, "value_error", "body", "request_headers", name)
+		}
+		if prev, dup := seen[http.CanonicalHeaderKey(name)]; dup {
+			errs.add(fmt.Sprintf("header %q is set twice, as %q and %q (header names are case-insensitive); keep one", name, prev, name), "value_error", "body", "request_headers", name)
+		}
+		seen[http.CanonicalHeaderKey(name)] = name
 		if strings.ContainsFunc(value, func(c rune) bool { return (c < 0x20 && c != '\t') || c == 0x7f }) {
 			errs.add(fmt.Sprintf("the value of header %q contains a line break or another control character, which could inject headers; send it on one line", name), "value_error", "body", "request_headers", name)
 		}
 	}
+}
+
+// validRecurrentBody checks a body template: a JSON object, kept as
+// written (scheduler.CompactBody); nil for null.
+func validRecurrentBody(raw json.RawMessage, errs *validationErrors) *string {
+	if raw == nil || string(raw) == "null" {
+		return nil
+	}
+	b, err := scheduler.CompactBody(raw)
+	if err != nil {
+		errs.add("Input should be a valid dictionary: body_template is a JSON object such as {\"model\": \"gpt-4o-mini\"}", "dict_type", "body", "body_template")
+		return nil
+	}
+	return &b
 }
 
 // isHeaderToken reports whether s is an RFC 9110 token.

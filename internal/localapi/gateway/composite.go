@@ -169,6 +169,9 @@ type Call struct {
 	Header             http.Header
 	Body               []byte
 	RecurrentRequestID string
+	// Log captures this call in the request logs even when the user's
+	// logging is off (a recurrent request's X-Unitysvc-Log-Request).
+	Log bool
 }
 
 // Response is a Call's answer, read in full. Err is set when the gateway
@@ -182,8 +185,8 @@ type Response struct {
 }
 
 // Do dispatches a call as the backend does for scheduled runs: with the
-// owner's identity, logged with gateway_source "backend" and the
-// recurrent request's id.
+// identity of the user it runs as, logged (when that user logs, or
+// c.Log) with gateway_source "backend" and the recurrent request's id.
 func (g *Gateway) Do(ctx context.Context, c Call) Response {
 	var rid *string
 	if c.RecurrentRequestID != "" {
@@ -193,6 +196,9 @@ func (g *Gateway) Do(ctx context.Context, c Call) Response {
 	if err != nil {
 		detail, _ := json.Marshal(map[string]string{"detail": "Internal server error"})
 		return Response{Status: http.StatusInternalServerError, Body: detail, Err: err.Error()}
+	}
+	if c.Log {
+		req.logging.Enabled = true
 	}
 	var res *result
 	if _, ok := routing.ParsePath(c.Path); ok {

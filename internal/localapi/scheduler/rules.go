@@ -48,8 +48,12 @@ func CronError(expr string) string {
 	if strings.HasPrefix(t, "@") {
 		return fmt.Sprintf("cron_expression %q: descriptors such as @daily are not supported; write the five fields (minute hour day-of-month month day-of-week), for example \"0 0 * * *\"", expr)
 	}
-	if _, err := cronParser.Parse(t); err != nil {
+	sched, err := cronParser.Parse(t)
+	if err != nil {
 		return fmt.Sprintf("cron_expression %q is not a standard 5-field cron expression (minute hour day-of-month month day-of-week, for example \"0 */6 * * *\"): %v", expr, err)
+	}
+	if sched.Next(time.Now().UTC()).IsZero() {
+		return fmt.Sprintf("cron_expression %q never matches a date (for example day 31 of a month that has 30 days or fewer, or 30 February), so the request would never run", expr)
 	}
 	return ""
 }

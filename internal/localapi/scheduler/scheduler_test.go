@@ -13,19 +13,37 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
 )
 
-// fakeGateway records calls and answers with status.
+// fakeGateway records calls and answers with status. With block set, a
+// call waits until block is closed or its context ends.
 type fakeGateway struct {
 	mu     sync.Mutex
 	calls  []gateway.Call
 	status int
 	err    string
+	block  chan struct{}
 }
 
-func (f *fakeGateway) Do(_ context.Context, c gateway.Call) gateway.Response {
+func (f *fakeGateway) Do(ctx context.Context, c gateway.Call) gateway.Response {
+	f.mu.Lock()
+	f.calls = append(f.calls, c)
+	block := f.block
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return gateway.Response{Status: 499, Err: "cancelled: " + context.Cause(ctx).Error()}
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, c)
 	return gateway.Response{Status: f.status, Body: []byte(`{"ok":true}`), Err: f.err}
+}
+
+func (f *fakeGateway) call(i int) gateway.Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[i]
 }
 
 func (f *fakeGateway) count() int {
@@ -249,7 +267,7 @@ func TestTriggerCountsARunAndKeepsTheNextRun(t *testing.T) {
 	rr := e.create(t, store.RecurrentRequest{RequestPath: "v1/embeddings", ServiceID: &svc, HTTPMethod: "PUT"})
 	rr = e.patch(t, rr.ID, activate(`{"schedule_type":"interval","interval_seconds":60}`, t0))
 	next := str(rr.NextRunAt)
-	resp := e.s.Trigger(context.Background(), rr)
+	resp := e.s.Trigger(context.Background(), e.p, rr)
 	if resp.Status != 200 || e.gw.calls[0].Path != "p/"+svc+"/v1/embeddings" || e.gw.calls[0].Method != http.MethodPut {
 		t.Fatalf("trigger: %+v %+v", resp, e.gw.calls)
 	}
@@ -262,14 +280,14 @@ func TestTriggerCountsARunAndKeepsTheNextRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	byEnrollment := e.create(t, store.RecurrentRequest{RequestPath: "/v1/chat/completions", EnrollmentID: &en.ID})
-	e.s.Trigger(context.Background(), byEnrollment)
+	e.s.Trigger(context.Background(), e.p, byEnrollment)
 	if got := e.gw.calls[1].Path; got != "e/"+en.Code+"/v1/chat/completions" {
 		t.Fatalf("enrollment-relative path: %s", got)
 	}
 	// A request whose enrollment is gone records why it could not run.
 	missing := "00000000-0000-0000-0000-00000000dead"
 	orphan := e.create(t, store.RecurrentRequest{RequestPath: "v1/chat/completions", EnrollmentID: &missing})
-	if resp := e.s.Trigger(context.Background(), orphan); resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Err, missing) {
+	if resp := e.s.Trigger(context.Background(), e.p, orphan); resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Err, missing) {
 		t.Fatalf("orphan: %+v", resp)
 	}
 	if orphan = e.get(t, orphan.ID); orphan.RunCount != 1 || orphan.LastStatusCode != nil || !strings.Contains(str(orphan.LastError), "cannot be used") {

@@ -18,8 +18,11 @@ type Field[T any] struct {
 // Change is a PATCH of a recurrent request, its values already checked:
 // Schedule by Check, Status one of "active", "paused", "cancelled".
 type Change struct {
-	RequestPath    Field[string] // null leaves the path as it is
-	BodyTemplate   Field[map[string]any]
+	RequestPath Field[string] // null leaves the path as it is
+	// BodyTemplate is the JSON object as stored (CompactBody).
+	BodyTemplate Field[string]
+	// RequestHeaders replace the stored ones; a value equal to the mask
+	// the API shows for a credential header keeps the stored value.
 	RequestHeaders Field[map[string]string]
 	Schedule       Field[Schedule]
 	Name           Field[string]
@@ -43,11 +46,15 @@ type ChangeError struct {
 
 func (e *ChangeError) Error() string { return e.Detail }
 
-// Update applies c to the recurrent request id of p's customer,
-// atomically, and plans its next run. A store error (ErrNotFound, a name
-// taken) or a *ChangeError is returned as is.
+// MaskedValue is what the API shows instead of a credential header's
+// value.
+const MaskedValue = "***masked***"
+
+// Update applies c, made by p, to the recurrent request id of p's
+// customer, atomically, and plans its next run. A store error
+// (ErrNotFound, a name taken) or a *ChangeError is returned as is.
 func (s *Scheduler) Update(ctx context.Context, p store.Principal, id string, c Change) (*store.RecurrentRequest, error) {
-	return s.store.UpdateRecurrentRequest(ctx, p, id, func(rr *store.RecurrentRequest) error { return s.apply(rr, c) })
+	return s.store.UpdateRecurrentRequest(ctx, p, id, func(rr *store.RecurrentRequest) error { return s.apply(rr, p, c) })
 }
 
 // apply is the status machine of a recurrent request. Setting a schedule
@@ -56,8 +63,10 @@ func (s *Scheduler) Update(ctx context.Context, p store.Principal, id string, c 
 // (a repeated cancel alone is accepted); never back to draft; a request
 // without a schedule cannot be activated or paused, and a schedule,
 // once set, cannot be removed. Activating (again) or setting a schedule
-// re-anchors intervals at now.
-func (s *Scheduler) apply(rr *store.RecurrentRequest, c Change) error {
+// re-anchors intervals at now. A change to what the request sends (path,
+// body, headers) makes its author the user it runs as, and a path must
+// be one the request can run (PathProblem).
+func (s *Scheduler) apply(rr *store.RecurrentRequest, by store.Principal, c Change) error {
 	if rr.Status == "cancelled" {
 		if c.onlyCancels() {
 			return nil
@@ -68,14 +77,22 @@ func (s *Scheduler) apply(rr *store.RecurrentRequest, c Change) error {
 		return &ChangeError{Field: "schedule", Detail: "schedule cannot be removed; pause (status \"paused\") or cancel (status \"cancelled\") the request instead"}
 	}
 	now := Format(s.Now())
-	if c.RequestPath.Value != nil {
-		rr.RequestPath = *c.RequestPath.Value
+	sends := func() string { return rr.RequestPath + "\x00" + str(rr.BodyTemplate) + "\x00" + str(rr.RequestHeaders) }
+	before := sends()
+	if p := c.RequestPath.Value; p != nil {
+		if msg := PathProblem(*p, rr.ServiceID != nil || rr.EnrollmentID != nil); msg != "" {
+			return &ChangeError{Field: "request_path", Detail: msg}
+		}
+		rr.RequestPath = *p
 	}
 	if c.BodyTemplate.Set {
-		rr.BodyTemplate = jsonOrNil(c.BodyTemplate.Value)
+		rr.BodyTemplate = c.BodyTemplate.Value
 	}
 	if c.RequestHeaders.Set {
-		rr.RequestHeaders = jsonOrNil(c.RequestHeaders.Value)
+		rr.RequestHeaders = jsonOrNil(keepMasked(c.RequestHeaders.Value, rr.RequestHeaders))
+	}
+	if sends() != before {
+		rr.RunAs = &by.UserID
 	}
 	if c.Name.Set {
 		rr.Name = c.Name.Value
@@ -101,6 +118,34 @@ func (s *Scheduler) apply(rr *store.RecurrentRequest, c Change) error {
 		s.Plan(rr)
 	}
 	return nil
+}
+
+// keepMasked is the headers h with every value that is the mask of a
+// stored credential header replaced by the stored value, so a client
+// that sends back what it read keeps the credential.
+func keepMasked(h *map[string]string, stored *string) *map[string]string {
+	if h == nil || stored == nil {
+		return h
+	}
+	var old map[string]string
+	if json.Unmarshal([]byte(*stored), &old) != nil {
+		return h
+	}
+	out := make(map[string]string, len(*h))
+	for k, v := range *h {
+		if prev, ok := old[k]; ok && v == MaskedValue && CredentialHeader(k) {
+			v = prev
+		}
+		out[k] = v
+	}
+	return &out
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // jsonOrNil is v as stored JSON text, or nil for nil.

@@ -127,7 +127,7 @@ func TestUpdateSetsAndClearsTemplateFields(t *testing.T) {
 	rr := e.create(t, store.RecurrentRequest{RequestPath: "/p", BodyTemplate: new(`{"a":1}`), RequestHeaders: new(`{"X":"y"}`), Name: new("n")})
 	got := e.mustUpdate(t, rr.ID, scheduler.Change{
 		RequestPath:    null[string](), // null leaves the path
-		BodyTemplate:   set(map[string]any{"model": "m"}),
+		BodyTemplate:   set(`{"model":"m"}`),
 		RequestHeaders: null[map[string]string](),
 		Name:           null[string](),
 	})

@@ -9,6 +9,7 @@ var migrations = []migration{
 	{4, "aliases and recurrent requests", schemaSchedules},                        // schema_schedules.go
 	{5, "request logs and recurrent run state", schemaGateway},                    // schema_gateway.go
 	{6, "enrollment parameters sent as sensitive", schemaEnrollmentSensitiveKeys}, // enrollments.go
+	{7, "revocable keys and runs-as", schemaRunsAs},                               // schema_schedules.go
 }
 
 const schemaCore = `

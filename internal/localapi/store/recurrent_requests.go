@@ -33,16 +33,19 @@ type RecurrentRequest struct {
 	// LastError is why its last run failed (nil when it got an answer).
 	NextRunAt *string
 	LastError *string
+	// RunAs is the user the request runs as: the one who last changed
+	// what it sends (path, body, headers, enrollment).
+	RunAs *string
 }
 
 const recurrentCols = `id, customer_id, created_by, service_id, enrollment_id, request_path, http_method, body_template, request_headers,
-	schedule, schedule_anchor, name, status, run_count, last_run_at, last_status_code, created_at, updated_at, next_run_at, last_error`
+	schedule, schedule_anchor, name, status, run_count, last_run_at, last_status_code, created_at, updated_at, next_run_at, last_error, run_as`
 
 func scanRecurrent(row interface{ Scan(...any) error }) (*RecurrentRequest, error) {
 	var r RecurrentRequest
 	if err := row.Scan(&r.ID, &r.CustomerID, &r.CreatedBy, &r.ServiceID, &r.EnrollmentID, &r.RequestPath, &r.HTTPMethod, &r.BodyTemplate,
 		&r.RequestHeaders, &r.Schedule, &r.ScheduleAnchor, &r.Name, &r.Status, &r.RunCount, &r.LastRunAt, &r.LastStatusCode,
-		&r.CreatedAt, &r.UpdatedAt, &r.NextRunAt, &r.LastError); err != nil {
+		&r.CreatedAt, &r.UpdatedAt, &r.NextRunAt, &r.LastError, &r.RunAs); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -62,16 +65,16 @@ type RecurrentFilter struct {
 func (s *Store) CreateRecurrentRequest(ctx context.Context, p Principal, r RecurrentRequest) (*RecurrentRequest, error) {
 	r.ID = uuid.NewString()
 	r.CustomerID = p.CustomerID
-	r.CreatedBy = &p.UserID
+	r.CreatedBy, r.RunAs = &p.UserID, &p.UserID
 	r.CreatedAt = ts(s.Now())
 	r.RunCount, r.LastRunAt, r.LastStatusCode, r.UpdatedAt, r.LastError = 0, nil, nil, nil, nil
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		if err := recurrentNameFree(ctx, tx, r.CustomerID, r.Name, ""); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL, ?, NULL)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO recurrent_requests(`+recurrentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, NULL, ?, NULL, ?)`,
 			r.ID, r.CustomerID, r.CreatedBy, r.ServiceID, r.EnrollmentID, r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders,
-			r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt, r.NextRunAt)
+			r.Schedule, r.ScheduleAnchor, r.Name, r.Status, r.CreatedAt, r.NextRunAt, r.RunAs)
 		return err
 	})
 	if err != nil {
@@ -154,8 +157,8 @@ func (s *Store) queryRecurrent(ctx context.Context, query string, args ...any) (
 
 // UpdateRecurrentRequest applies fn to the request id and saves it,
 // atomically. fn's error aborts the update and is returned as is. fn may
-// change the template fields, schedule, schedule anchor, name, status and
-// next run.
+// change the template fields, schedule, schedule anchor, name, status,
+// next run and the user it runs as.
 func (s *Store) UpdateRecurrentRequest(ctx context.Context, p Principal, id string, fn func(r *RecurrentRequest) error) (*RecurrentRequest, error) {
 	var out *RecurrentRequest
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
@@ -175,8 +178,8 @@ func (s *Store) UpdateRecurrentRequest(ctx context.Context, p Principal, id stri
 		now := ts(s.Now())
 		r.UpdatedAt = &now
 		_, err = tx.ExecContext(ctx, `UPDATE recurrent_requests SET request_path = ?, http_method = ?, body_template = ?, request_headers = ?,
-			schedule = ?, schedule_anchor = ?, name = ?, status = ?, updated_at = ?, next_run_at = ? WHERE id = ?`,
-			r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders, r.Schedule, r.ScheduleAnchor, r.Name, r.Status, now, r.NextRunAt, r.ID)
+			schedule = ?, schedule_anchor = ?, name = ?, status = ?, updated_at = ?, next_run_at = ?, run_as = ? WHERE id = ?`,
+			r.RequestPath, r.HTTPMethod, r.BodyTemplate, r.RequestHeaders, r.Schedule, r.ScheduleAnchor, r.Name, r.Status, now, r.NextRunAt, r.RunAs, r.ID)
 		out = r
 		return err
 	})

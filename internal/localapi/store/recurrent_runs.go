@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 )
 
 // DueRecurrentRequests returns every customer's active requests whose
@@ -15,15 +16,16 @@ func (s *Store) DueRecurrentRequests(ctx context.Context, now string) ([]*Recurr
 
 // ClaimRecurrentRun moves an active request's next run from due to next,
 // only if nothing changed it meanwhile (a PATCH, another claim), and
-// reports whether it did: the caller that claims a due run runs it.
-func (s *Store) ClaimRecurrentRun(ctx context.Context, id string, due *string, next *string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE recurrent_requests SET next_run_at = ?
-		WHERE id = ? AND status = 'active' AND IFNULL(next_run_at, '') = IFNULL(?, '')`, next, id, due)
-	if err != nil {
-		return false, err
+// returns the request as it is at the claim (nil when it did not claim
+// it): the caller that claims a due run runs that version of it.
+func (s *Store) ClaimRecurrentRun(ctx context.Context, id string, due *string, next *string) (*RecurrentRequest, error) {
+	rr, err := scanRecurrent(s.db.QueryRowContext(ctx, `UPDATE recurrent_requests SET next_run_at = ?
+		WHERE id = ? AND status = 'active' AND IFNULL(next_run_at, '') = IFNULL(?, '')
+		RETURNING `+recurrentCols, next, id, due))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return rr, err
 }
 
 // RecordRecurrentRun counts one run: when it ran, the status it got (nil
@@ -31,5 +33,12 @@ func (s *Store) ClaimRecurrentRun(ctx context.Context, id string, due *string, n
 func (s *Store) RecordRecurrentRun(ctx context.Context, id, at string, status *int, runErr *string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE recurrent_requests SET run_count = run_count + 1, last_run_at = ?, last_status_code = ?, last_error = ?
 		WHERE id = ?`, at, status, runErr, id)
+	return err
+}
+
+// RecordRecurrentSkip records why a due run did not happen (its user's
+// key was disabled): last_error says so; the run is not counted.
+func (s *Store) RecordRecurrentSkip(ctx context.Context, id, reason string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE recurrent_requests SET last_error = ? WHERE id = ?`, reason, id)
 	return err
 }

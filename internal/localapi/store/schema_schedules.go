@@ -55,3 +55,19 @@ CREATE TABLE recurrent_requests (
 );
 CREATE INDEX recurrent_requests_customer ON recurrent_requests(customer_id, created_at);
 `
+
+// schemaRunsAs makes API keys revocable and records who a recurrent
+// request runs as.
+//
+// users.disabled_at is set when a start no longer lists the user's key:
+// the key is refused and the user's recurrent requests do not run.
+//
+// recurrent_requests.run_as is the user who last changed what the
+// request sends (path, body, headers, enrollment): the scheduler runs it
+// with that user's identity and secrets, so a team member's change can
+// never make it run with another member's personal secrets.
+const schemaRunsAs = `
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+ALTER TABLE recurrent_requests ADD COLUMN run_as TEXT REFERENCES users(id);
+UPDATE recurrent_requests SET run_as = created_by;
+`

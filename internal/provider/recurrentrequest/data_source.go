@@ -57,7 +57,7 @@ func (d *recurrentDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"request_path":     computed("Gateway-relative path the request is sent to."),
 			"http_method":      computed("HTTP method."),
 			"body":             computed("Body template as a JSON string, if any."),
-			"headers":          schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Request headers."},
+			"headers":          schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Request headers, without those the API masks (credential headers, whose values it never shows)."},
 			"interval_seconds": schema.Int64Attribute{Computed: true, MarkdownDescription: "Interval of an interval schedule."},
 			"cron_expression":  computed("Cron expression of a cron schedule."),
 			"timezone":         computed("Time zone of a cron schedule."),

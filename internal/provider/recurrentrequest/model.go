@@ -3,8 +3,12 @@ package recurrentrequest
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"net/http"
+	"slices"
+	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -15,41 +19,62 @@ import (
 const defaultTimezone = "UTC"
 
 type recurrentModel struct {
-	ID              types.String         `tfsdk:"id"`
-	Name            types.String         `tfsdk:"name"`
-	ServiceID       types.String         `tfsdk:"service_id"`
-	EnrollmentID    types.String         `tfsdk:"enrollment_id"`
-	RequestPath     types.String         `tfsdk:"request_path"`
-	HTTPMethod      types.String         `tfsdk:"http_method"`
-	Body            jsontypes.Normalized `tfsdk:"body"`
-	Headers         types.Map            `tfsdk:"headers"`
-	IntervalSeconds types.Int64          `tfsdk:"interval_seconds"`
-	CronExpression  types.String         `tfsdk:"cron_expression"`
-	Timezone        types.String         `tfsdk:"timezone"`
-	Status          types.String         `tfsdk:"status"`
-	NextRunAt       types.String         `tfsdk:"next_run_at"`
+	ID           types.String     `tfsdk:"id"`
+	Name         types.String     `tfsdk:"name"`
+	ServiceID    types.String     `tfsdk:"service_id"`
+	EnrollmentID types.String     `tfsdk:"enrollment_id"`
+	RequestPath  types.String     `tfsdk:"request_path"`
+	HTTPMethod   types.String     `tfsdk:"http_method"`
+	Body         tfutil.JSONValue `tfsdk:"body"`
+	Headers      types.Map        `tfsdk:"headers"`
+	// SensitiveHeaders are kept from the configuration: the API masks
+	// credentials, and the provider never copies them from its answers.
+	SensitiveHeaders          types.Map    `tfsdk:"sensitive_headers"`
+	SensitiveHeadersWO        types.Map    `tfsdk:"sensitive_headers_wo"`
+	SensitiveHeadersWOVersion types.Int64  `tfsdk:"sensitive_headers_wo_version"`
+	IntervalSeconds           types.Int64  `tfsdk:"interval_seconds"`
+	CronExpression            types.String `tfsdk:"cron_expression"`
+	Timezone                  types.String `tfsdk:"timezone"`
+	Status                    types.String `tfsdk:"status"`
+	NextRunAt                 types.String `tfsdk:"next_run_at"`
 }
 
 // modelFromAPI is the one converter from the API's recurrent request to
-// state, used by Create, Read, Update and import.
-func modelFromAPI(rr *client.RecurrentRequestPublic) recurrentModel {
+// state, used by Create, Read, Update and import. sensitive names the
+// headers sent as sensitive (from the configuration, or remembered in
+// private state): they, and every header the API masks, stay out of
+// headers; sensitive_headers keeps, of prior's, those the API still has.
+// The write-only attributes are never in state.
+func modelFromAPI(rr *client.RecurrentRequestPublic, prior recurrentModel, sensitive []string) recurrentModel {
+	plain := map[string]string{}
+	for k, v := range rr.RequestHeaders {
+		if v != client.MaskedValue && !containsFold(sensitive, k) {
+			plain[k] = v
+		}
+	}
 	m := recurrentModel{
-		ID:              types.StringValue(rr.ID),
-		Name:            tfutil.StringOrNull(rr.Name),
-		ServiceID:       tfutil.StringOrNull(rr.ServiceID),
-		EnrollmentID:    tfutil.StringOrNull(rr.EnrollmentID),
-		RequestPath:     types.StringValue(rr.RequestPath),
-		HTTPMethod:      types.StringValue(rr.HTTPMethod),
-		Body:            jsontypes.NewNormalizedNull(),
-		Headers:         tfutil.StringMapValue(rr.RequestHeaders),
-		IntervalSeconds: types.Int64Null(),
-		CronExpression:  types.StringNull(),
-		Timezone:        types.StringValue(defaultTimezone),
-		Status:          types.StringValue(rr.Status),
-		NextRunAt:       types.StringNull(),
+		ID:                        types.StringValue(rr.ID),
+		Name:                      tfutil.StringOrNull(rr.Name),
+		ServiceID:                 tfutil.StringOrNull(rr.ServiceID),
+		EnrollmentID:              tfutil.StringOrNull(rr.EnrollmentID),
+		RequestPath:               types.StringValue(rr.RequestPath),
+		HTTPMethod:                types.StringValue(rr.HTTPMethod),
+		Body:                      tfutil.NewJSONNull(),
+		Headers:                   tfutil.StringMapValue(plain),
+		SensitiveHeaders:          keptSensitive(prior.SensitiveHeaders, rr.RequestHeaders),
+		SensitiveHeadersWO:        types.MapNull(types.StringType),
+		SensitiveHeadersWOVersion: prior.SensitiveHeadersWOVersion,
+		IntervalSeconds:           types.Int64Null(),
+		CronExpression:            types.StringNull(),
+		Timezone:                  types.StringValue(defaultTimezone),
+		Status:                    types.StringValue(rr.Status),
+		NextRunAt:                 types.StringNull(),
+	}
+	if m.SensitiveHeadersWOVersion.IsUnknown() {
+		m.SensitiveHeadersWOVersion = types.Int64Null()
 	}
 	if body := tfutil.JSONString(rr.BodyTemplate); !body.IsNull() {
-		m.Body = jsontypes.NewNormalizedValue(body.ValueString())
+		m.Body = tfutil.NewJSONValue(body.ValueString())
 	}
 	if s := rr.Schedule; s != nil {
 		switch s.ScheduleType {
@@ -66,6 +91,49 @@ func modelFromAPI(rr *client.RecurrentRequestPublic) recurrentModel {
 		m.NextRunAt = types.StringPointerValue(rr.State.NextRunAt)
 	}
 	return m
+}
+
+// keptSensitive is the prior sensitive_headers without those the API no
+// longer has (removed outside Terraform: the plan sets them again).
+// Values are never read from the API, which masks them.
+func keptSensitive(prior types.Map, api map[string]string) types.Map {
+	if prior.IsNull() || prior.IsUnknown() {
+		return types.MapNull(types.StringType)
+	}
+	names := slices.Collect(maps.Keys(api))
+	kept := map[string]attr.Value{}
+	for k, v := range prior.Elements() {
+		if containsFold(names, k) {
+			kept[k] = v
+		}
+	}
+	if len(kept) == 0 {
+		return types.MapNull(types.StringType)
+	}
+	return types.MapValueMust(types.StringType, kept)
+}
+
+// containsFold reports whether names holds name, ignoring case (header
+// names are case-insensitive).
+func containsFold(names []string, name string) bool {
+	return slices.ContainsFunc(names, func(n string) bool { return http.CanonicalHeaderKey(n) == http.CanonicalHeaderKey(name) })
+}
+
+// sensitiveNames are the names of the headers the configuration sends
+// as sensitive: sensitive_headers and sensitive_headers_wo (the latter
+// only in configuration), sorted.
+func sensitiveNames(plan, cfg recurrentModel) []string {
+	names := map[string]bool{}
+	for _, m := range []types.Map{plan.SensitiveHeaders, cfg.SensitiveHeaders, cfg.SensitiveHeadersWO} {
+		if !m.IsNull() && !m.IsUnknown() {
+			for k := range m.Elements() {
+				names[k] = true
+			}
+		}
+	}
+	out := slices.Collect(maps.Keys(names))
+	sort.Strings(out)
+	return out
 }
 
 // schedule is the API schedule the model asks for.
@@ -94,10 +162,14 @@ func (m recurrentModel) bodyJSON() *json.RawMessage {
 	return &raw
 }
 
-// headers is the request headers to send, or nil for none.
-func (m recurrentModel) headers(ctx context.Context, diags *diag.Diagnostics) *map[string]string {
-	h := tfutil.StringMap(ctx, m.Headers, diags)
-	if h == nil {
+// headers is the request headers to send: headers, sensitive_headers
+// and (from cfg, the configuration) sensitive_headers_wo; nil for none.
+func (m recurrentModel) headers(ctx context.Context, cfg recurrentModel, diags *diag.Diagnostics) *map[string]string {
+	h := map[string]string{}
+	for _, src := range []types.Map{m.Headers, m.SensitiveHeaders, cfg.SensitiveHeadersWO} {
+		maps.Copy(h, tfutil.StringMap(ctx, src, diags))
+	}
+	if len(h) == 0 {
 		return nil
 	}
 	return &h
@@ -134,7 +206,7 @@ type recurrentDataModel struct {
 // recurrentDataModelFromAPI is the data source's converter; the schedule fields
 // come from the resource's converter so the two read the API alike.
 func recurrentDataModelFromAPI(rr *client.RecurrentRequestPublic) recurrentDataModel {
-	r := modelFromAPI(rr)
+	r := modelFromAPI(rr, recurrentModel{}, nil)
 	m := recurrentDataModel{
 		ID: r.ID, Name: r.Name, Status: r.Status, ServiceID: r.ServiceID, EnrollmentID: r.EnrollmentID,
 		RequestPath: r.RequestPath, HTTPMethod: r.HTTPMethod, Body: types.StringNull(), Headers: r.Headers,

@@ -2,16 +2,20 @@ package recurrentrequest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -31,6 +35,8 @@ var (
 	_ resource.ResourceWithConfigure        = &recurrentResource{}
 	_ resource.ResourceWithImportState      = &recurrentResource{}
 	_ resource.ResourceWithConfigValidators = &recurrentResource{}
+	_ resource.ResourceWithValidateConfig   = &recurrentResource{}
+	_ resource.ResourceWithModifyPlan       = &recurrentResource{}
 )
 
 // Interval bounds, in seconds (the API's default per-service limits).
@@ -62,7 +68,17 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"so nothing is left behind.\n\n" +
 			"Run statistics (`run_count`, `last_run_at`, `last_status_code`) change on every run and are not part of the " +
 			"resource; `next_run_at` is exposed read-only and refreshes with each plan. A request cancelled outside Terraform " +
-			"cannot be reactivated, so it is treated as gone and planned for re-creation.",
+			"cannot be reactivated, so it is treated as gone and planned for re-creation.\n\n" +
+			"**What is sent.** The body is sent exactly as written. Headers in `headers`, `sensitive_headers` and " +
+			"`sensitive_headers_wo` are passed on to the upstream unchanged, except `X-Unitysvc-Log-Request = \"true\"`, " +
+			"which asks the gateway to keep each run in the request logs and is not sent upstream; the service's own " +
+			"credential headers are added by the gateway. Headers the gateway would drop or replace are refused at plan time, with the reason: " +
+			"`Authorization`, `X-Api-Key`, `Cookie`, `Host`, `Content-Length`, `Accept-Encoding`, hop-by-hop and forwarding " +
+			"headers. Credentials for the upstream belong in `sensitive_headers` (or the write-only `sensitive_headers_wo`): " +
+			"the API masks credential headers in its answers (`***masked***`), and the provider never copies them into " +
+			"`headers`.\n\n" +
+			"**Who it runs as.** Each scheduled run is made with the identity, and the personal secrets, of the user who last " +
+			"changed what the request sends (its path, body or headers); a trigger runs as the user who triggers it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The recurrent request's UUID.",
@@ -70,9 +86,12 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name, 1 to 200 characters, unique among your recurrent requests that are not cancelled (a duplicate is refused with 409). If the answer to a create is lost, the provider finds the request it made by this name, so set one. Changed in place.",
+				MarkdownDescription: "Name, 1 to 200 characters and not only white space, unique among your recurrent requests that are not cancelled (a duplicate is refused with 409). If the answer to a create is lost, the provider finds the request it made by this name, so set one. Changed in place.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 200)},
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthBetween(1, 200),
+					stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be only white space"),
+				},
 			},
 			"service_id": schema.StringAttribute{
 				MarkdownDescription: "UUID (lower case) of the catalog service the request is for, when it targets one service. Changing it replaces the request.",
@@ -87,9 +106,9 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Validators:          []validator.String{stringvalidator.RegexMatches(lowerUUID, "must be a UUID in lower case, for example 3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a9b")},
 			},
 			"request_path": schema.StringAttribute{
-				MarkdownDescription: "Gateway path the request is sent to, for example `/g/llm/v1/chat/completions`. Changed in place.",
+				MarkdownDescription: "Gateway path the request is sent to, for example `/g/llm/v1/chat/completions`: `/g/`, `/p/`, `/e/`, `/a/`, `/c/` or `/b/` and a name (optionally behind the wrappers `/l/`, `/m/`, `/f/`, `/t/`), then the upstream's path. With `service_id` or `enrollment_id`, a path that is not a gateway route (such as `/v1/chat/completions`) is taken relative to that service or enrollment. A path that could never run (another prefix, white space around it) is refused at plan time. A full gateway URL is sent as its path, with a warning. Changed in place.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{requestPathValidator{}},
 			},
 			"http_method": schema.StringAttribute{
 				MarkdownDescription: "HTTP method: `GET`, `POST` (default), `PUT`, `PATCH` or `DELETE`. The API cannot change it, so changing it replaces the request.",
@@ -100,16 +119,42 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Validators:          []validator.String{stringvalidator.OneOf("GET", "POST", "PUT", "PATCH", "DELETE")},
 			},
 			"body": schema.StringAttribute{
-				MarkdownDescription: "Request body template, a JSON object as a string — usually `jsonencode({...})`. Compared as JSON, so formatting and key order never make a diff. Changed in place.",
+				MarkdownDescription: "Request body template, a JSON object as a string — usually `jsonencode({...})`. Sent exactly as written (numbers such as `1.0` or `12345678901234567890123` are never rounded). Compared as JSON by value, so formatting, key order, string escapes and the form of a number (`1.0` and `1`) never make a diff. Changed in place.",
 				Optional:            true,
-				CustomType:          jsontypes.NormalizedType{},
+				CustomType:          tfutil.JSONType{},
 				Validators:          []validator.String{jsonObjectValidator{}},
 			},
 			"headers": schema.MapAttribute{
-				MarkdownDescription: "Headers sent with each request (for example `X-Unitysvc-Log-Request = \"true\"`). Replaced as a whole when changed, in place.",
+				MarkdownDescription: "Headers sent with each request, passed on to the upstream as they are (for example `OpenAI-Beta = \"assistants=v2\"`). Headers the gateway drops or replaces are refused at plan time: `Authorization` and `X-Api-Key` (each run is authenticated as you, and the upstream's credentials come from the service and your secrets), `Cookie`, `Host`, `Content-Length`, `Accept-Encoding`, hop-by-hop headers (`Connection`, `Keep-Alive`, `Proxy-*`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`) and forwarding headers (`Forwarded`, `X-Forwarded-*`, `X-Real-IP`). A header whose name says it carries a credential (it contains key, token, secret, password, passphrase, credential, auth, signature or session) belongs in `sensitive_headers` or `sensitive_headers_wo`. Replaced as a whole when changed, in place.",
 				ElementType:         types.StringType,
 				Optional:            true,
-				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
+				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1), headersValidator{plain: true}},
+			},
+			"sensitive_headers": schema.MapAttribute{
+				MarkdownDescription: "Headers that carry credentials (for example `X-Upstream-Token`), sent with each request like `headers` but marked sensitive. The API masks credential headers in its answers, so their values are kept from your configuration and a change made outside Terraform is not detected (a header removed outside Terraform is). The same names as `headers` are refused. Changed in place.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Sensitive:           true,
+				Validators: []validator.Map{
+					mapvalidator.SizeAtLeast(1), headersValidator{},
+					mapvalidator.PreferWriteOnlyAttribute(path.MatchRoot("sensitive_headers_wo")),
+				},
+			},
+			"sensitive_headers_wo": schema.MapAttribute{
+				MarkdownDescription: "Write-only credential headers, sent like `sensitive_headers` but never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+. Sent with every create and update: change `sensitive_headers_wo_version` to send new values. Conflicts with `sensitive_headers`.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Sensitive:           true,
+				WriteOnly:           true,
+				Validators: []validator.Map{
+					mapvalidator.SizeAtLeast(1), headersValidator{},
+					mapvalidator.ConflictsWith(path.MatchRoot("sensitive_headers")),
+				},
+			},
+			"sensitive_headers_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `sensitive_headers_wo`. Changing it updates the request in place, sending the current write-only values.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("sensitive_headers_wo"))},
 			},
 			"interval_seconds": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Run every this many seconds, %d (1 minute) to %d (7 days). Exactly one of `interval_seconds` and `cron_expression` must be set. Changed in place.", IntervalMin, IntervalMax),
@@ -152,29 +197,147 @@ func (r *recurrentResource) ConfigValidators(context.Context) []resource.ConfigV
 	}
 }
 
+// ValidateConfig checks what spans attributes: a path must be a gateway
+// route unless service_id or enrollment_id is set; a header is set once
+// across headers, sensitive_headers and sensitive_headers_wo (names are
+// case-insensitive); write-only headers want a version.
+func (r *recurrentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg recurrentModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !cfg.RequestPath.IsUnknown() && !cfg.RequestPath.IsNull() && cfg.ServiceID.IsNull() && cfg.EnrollmentID.IsNull() {
+		if p := requestPathProblem(cfg.RequestPath.ValueString(), false); p != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("request_path"), "Invalid request_path", p)
+		}
+	}
+	seen := map[string]string{}
+	for _, a := range []struct {
+		attr string
+		m    types.Map
+	}{{"headers", cfg.Headers}, {"sensitive_headers", cfg.SensitiveHeaders}, {"sensitive_headers_wo", cfg.SensitiveHeadersWO}} {
+		if a.m.IsNull() || a.m.IsUnknown() {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(a.m.Elements())) {
+			canon := http.CanonicalHeaderKey(name)
+			if prev, dup := seen[canon]; dup {
+				resp.Diagnostics.AddAttributeError(path.Root(a.attr).AtMapKey(name), "Header set twice",
+					fmt.Sprintf("Header %q is also set in %s (header names are case-insensitive). Set each header once.", name, prev))
+			}
+			seen[canon] = a.attr
+			if a.attr != "headers" && !credentialHeader(name) {
+				resp.Diagnostics.AddAttributeWarning(path.Root(a.attr).AtMapKey(name), "Sensitive header the API may show",
+					fmt.Sprintf("Header %q is kept out of state, but its name does not say it carries a credential (none of %s), so API answers (GET /recurrent-requests) may show its value. Prefer a name the API masks.", name, strings.Join(credentialParts, ", ")))
+			}
+		}
+	}
+	if !cfg.SensitiveHeadersWO.IsNull() && cfg.SensitiveHeadersWOVersion.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("sensitive_headers_wo_version"), "sensitive_headers_wo without a version",
+			"sensitive_headers_wo is sent with every create and update, but without sensitive_headers_wo_version there is no way to tell Terraform the values changed. Set sensitive_headers_wo_version = 1 and increase it to send new values.")
+	}
+}
+
+// ModifyPlan warns when request_path is a full URL: the request is sent
+// to its gateway-relative path.
+func (r *recurrentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.pd == nil {
+		return
+	}
+	var raw types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("request_path"), &raw)...)
+	if raw.IsUnknown() || raw.IsNull() {
+		return
+	}
+	if _, warning := r.requestPath(raw.ValueString()); warning != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("request_path"), "request_path normalised", warning)
+	}
+}
+
+// requestPath is the path to send for request_path as written: a full
+// gateway URL is sent as its gateway-relative path, and warning says so.
+func (r *recurrentResource) requestPath(raw string) (sent, warning string) {
+	if !tfutil.IsURL(raw) {
+		return raw, ""
+	}
+	gw := ""
+	if r.pd != nil {
+		gw = r.pd.GatewayURL
+	}
+	rel, err := tfutil.GatewayRelative(raw, gw)
+	if err != nil {
+		return raw, "" // refused by the validator
+	}
+	sent = "/" + rel
+	return sent, fmt.Sprintf("request_path %q is a full URL; the request is sent to its gateway path %q. Write request_path = %q to silence this warning.", raw, sent, sent)
+}
+
+// samePath keeps the request_path as written (prior) when it is what
+// the API holds (api), so a full URL written in the configuration is no
+// change.
+func (r *recurrentResource) samePath(m *recurrentModel, prior types.String) {
+	if prior.IsNull() || prior.IsUnknown() {
+		return
+	}
+	if sent, _ := r.requestPath(prior.ValueString()); sent == m.RequestPath.ValueString() {
+		m.RequestPath = prior
+	}
+}
+
+// sensitiveNamesKey is the private-state key holding the names of the
+// headers sent as sensitive, so a read keeps them out of headers even
+// when they were write-only (and so absent from state).
+const sensitiveNamesKey = "sensitive_header_names"
+
+func storedSensitiveNames(ctx context.Context, private interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}, diags *diag.Diagnostics) []string {
+	raw, d := private.GetKey(ctx, sensitiveNamesKey)
+	diags.Append(d...)
+	var names []string
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &names)
+	}
+	return names
+}
+
+func storeSensitiveNames(ctx context.Context, private interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}, names []string, diags *diag.Diagnostics) {
+	if names == nil {
+		names = []string{}
+	}
+	b, _ := json.Marshal(names)
+	diags.Append(private.SetKey(ctx, sensitiveNamesKey, b)...)
+}
+
 func (r *recurrentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = tfutil.ConfigureResource(req, resp)
 }
 
 func (r *recurrentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan recurrentModel
+	var plan, cfg recurrentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	sentPath, _ := r.requestPath(plan.RequestPath.ValueString())
 	body := client.RecurrentRequestCreate{
 		ServiceID:    tfutil.StringPtr(plan.ServiceID),
 		EnrollmentID: tfutil.StringPtr(plan.EnrollmentID),
-		RequestPath:  plan.RequestPath.ValueString(),
+		RequestPath:  sentPath,
 		HTTPMethod:   plan.HTTPMethod.ValueString(),
 		Name:         tfutil.StringPtr(plan.Name),
 	}
 	if b := plan.bodyJSON(); b != nil {
 		body.BodyTemplate = *b
 	}
-	if h := plan.headers(ctx, &resp.Diagnostics); h != nil {
+	if h := plan.headers(ctx, cfg, &resp.Diagnostics); h != nil {
 		body.RequestHeaders = *h
 	}
+	names := sensitiveNames(plan, cfg)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -217,7 +380,10 @@ func (r *recurrentResource) Create(ctx context.Context, req resource.CreateReque
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to create recurrent request", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(rr))...)
+	m := modelFromAPI(rr, plan, names)
+	r.samePath(&m, plan.RequestPath)
+	storeSensitiveNames(ctx, resp.Private, names, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 func (r *recurrentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -241,7 +407,15 @@ func (r *recurrentResource) Read(ctx context.Context, req resource.ReadRequest, 
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(rr))...)
+	names := storedSensitiveNames(ctx, req.Private, &resp.Diagnostics)
+	for _, k := range sensitiveNames(state, recurrentModel{}) {
+		if !slices.Contains(names, k) {
+			names = append(names, k)
+		}
+	}
+	m := modelFromAPI(rr, state, names)
+	r.samePath(&m, state.RequestPath)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 // apiFields maps the bodies' fields to the attributes: the schedule's
@@ -249,17 +423,19 @@ func (r *recurrentResource) Read(ctx context.Context, req resource.ReadRequest, 
 var apiFields = tfutil.APIFields{Names: map[string]string{"body_template": "body", "request_headers": "headers", "schedule": ""}}
 
 func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state recurrentModel
+	var plan, state, cfg recurrentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := state.ID.ValueString()
+	sentPath, _ := r.requestPath(plan.RequestPath.ValueString())
 	patch := client.RecurrentRequestUpdate{
-		RequestPath:    client.NullableOf(plan.RequestPath.ValueString()),
+		RequestPath:    client.NullableOf(sentPath),
 		BodyTemplate:   client.NullableFrom(plan.bodyJSON()),
-		RequestHeaders: client.NullableFrom(plan.headers(ctx, &resp.Diagnostics)),
+		RequestHeaders: client.NullableFrom(plan.headers(ctx, cfg, &resp.Diagnostics)),
 		Name:           client.NullableFrom(tfutil.StringPtr(plan.Name)),
 	}
 	if resp.Diagnostics.HasError() {
@@ -282,7 +458,11 @@ func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateReque
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(rr))...)
+	names := sensitiveNames(plan, cfg)
+	m := modelFromAPI(rr, plan, names)
+	r.samePath(&m, plan.RequestPath)
+	storeSensitiveNames(ctx, resp.Private, names, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 func (r *recurrentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -315,9 +495,33 @@ func differences(body client.RecurrentRequestCreate, rr *client.RecurrentRequest
 	m.Check("enrollment_id", tfutil.SameJSON(body.EnrollmentID, rr.EnrollmentID))
 	m.Check("request_path", body.RequestPath == rr.RequestPath)
 	m.Check("http_method", body.HTTPMethod == "" || body.HTTPMethod == rr.HTTPMethod)
-	m.Check("body", tfutil.SameJSON(body.BodyTemplate, rr.BodyTemplate))
-	m.Check("headers", tfutil.SameJSON(body.RequestHeaders, rr.RequestHeaders))
+	m.Check("body", sameBody(body.BodyTemplate, rr.BodyTemplate))
+	m.Check("headers", sameHeaders(body.RequestHeaders, rr.RequestHeaders))
 	return m
+}
+
+// sameBody reports whether two body templates are the same JSON by
+// value (both absent counts as the same).
+func sameBody(sent, got json.RawMessage) bool {
+	if len(sent) == 0 || len(got) == 0 || string(got) == "null" {
+		return len(sent) == 0 && (len(got) == 0 || string(got) == "null")
+	}
+	return tfutil.SameJSONExactly(string(sent), string(got))
+}
+
+// sameHeaders reports whether the API holds the headers sent: the same
+// names, and each value equal or masked.
+func sameHeaders(sent, got map[string]string) bool {
+	if len(sent) != len(got) {
+		return false
+	}
+	for k, v := range sent {
+		g, ok := got[k]
+		if !ok || (g != v && g != client.MaskedValue) {
+			return false
+		}
+	}
+	return true
 }
 
 // ImportState accepts the recurrent request's UUID or its name (names

@@ -3,7 +3,6 @@ package resolve
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -138,18 +137,12 @@ func (d *resolveDataSource) Read(ctx context.Context, req datasource.ReadRequest
 func normalizePath(raw, gatewayURL string) (p, warning string, err error) {
 	p = strings.TrimSpace(raw)
 	switch {
-	case strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://"):
-		rel := ""
-		if gatewayURL != "" && strings.HasPrefix(p, strings.TrimRight(gatewayURL, "/")+"/") {
-			rel = strings.TrimPrefix(p, strings.TrimRight(gatewayURL, "/")+"/")
-		} else {
-			u, perr := url.Parse(p)
-			if perr != nil {
-				return "", "", fmt.Errorf("path %q is neither a gateway-relative path nor a URL: %w", raw, perr)
-			}
-			rel = strings.TrimLeft(u.Path, "/")
+	case tfutil.IsURL(p):
+		rel, err := tfutil.GatewayRelative(p, gatewayURL)
+		if err != nil {
+			return "", "", fmt.Errorf("path %w", err)
 		}
-		p = strings.TrimLeft(rel, "/")
+		p = rel
 		warning = fmt.Sprintf("path %q is a full URL; resolving its gateway-relative part %q. Write path = %q to silence this warning.", raw, p, p)
 	case strings.HasPrefix(p, "/"):
 		p = strings.TrimLeft(p, "/")

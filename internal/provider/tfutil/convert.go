@@ -1,6 +1,7 @@
 package tfutil
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 
@@ -26,14 +27,17 @@ func StringOrNull(s *string) types.String {
 	return types.StringValue(*s)
 }
 
-// JSONString renders raw JSON as a compact string, null for absent or
-// JSON null.
+// JSONString renders raw JSON as a compact string with sorted keys, null
+// for absent or JSON null. Numbers are kept as written (never rounded
+// through a float).
 func JSONString(raw json.RawMessage) types.String {
 	if len(raw) == 0 || string(raw) == "null" {
 		return types.StringNull()
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := dec.Decode(&v); err != nil {
 		return types.StringValue(string(raw))
 	}
 	b, _ := json.Marshal(v)

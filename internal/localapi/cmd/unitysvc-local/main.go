@@ -43,7 +43,7 @@ func run() error {
 	flag.StringVar(&cfg.DataDir, "data-dir", ".unitysvc-local", "directory for the SQLite database and the secret key")
 	flag.BoolVar(&cfg.InMemory, "in-memory", false, "keep all state in memory (nothing is written to disk)")
 	flag.StringVar(&cfg.CatalogPath, "catalog", "", "platform catalog JSON file (default: the embedded catalog)")
-	flag.Var(&keys, "api-key", "an API key to accept, KEY or KEY@customer (repeatable; keys of one customer are users of one team, customers see nothing of each other; default "+localapi.DefaultAPIKey+")")
+	flag.Var(&keys, "api-key", "an API key to accept, KEY or KEY@customer (repeatable; the whole list: keys an earlier start stored in the data dir and not given now are refused; keys of one customer are users of one team, customers see nothing of each other; default "+localapi.DefaultAPIKey+")")
 	flag.StringVar(&secretKey, "secret-key", "", "base64 of the 32-byte key encrypting secrets at rest (default: $"+secretKeyEnv+", else generated into the data dir)")
 	flag.BoolVar(&verbose, "verbose", false, "log every request")
 	flag.IntVar(&cfg.Faults.RateLimitEvery, "fault-429-every", 0, "answer every Nth API request with 429 and Retry-After: 0, unprocessed (0: never)")
@@ -91,6 +91,9 @@ func run() error {
 	}
 	fmt.Printf("unitysvc-local is running\n  API:       %s\n  gateway:   %s\n  upstreams: %s/<service-id>/v1/... (the built-in services, called directly)\n  API key:   %s\n",
 		inst.APIURL, inst.GatewayURL, inst.UpstreamURL, strings.Join(shown, ", "))
+	if inst.DisabledKeys > 0 {
+		fmt.Printf("  disabled:  %d API key(s) stored by an earlier start and not given now with --api-key: refused with 401, and their recurrent requests do not run\n", inst.DisabledKeys)
+	}
 	fmt.Printf("Use it with:\n  export UNITYSVC_API_URL=%s UNITYSVC_API_BASE_URL=%s UNITYSVC_API_KEY=%s\n", inst.APIURL, inst.GatewayURL, inst.APIKeys[0])
 	<-ctx.Done()
 	fmt.Println("unitysvc-local: shutting down")

@@ -161,10 +161,18 @@ func TestBinary(t *testing.T) {
 	}
 	stop(t, cmd)
 
-	cmd, api, _ = start(t, bin, "--data-dir", dataDir, "--api-key", "svcpass_one")
+	// --api-key is the whole list: svcpass_two, stored by the first start
+	// and not given now, is refused, and the banner says so.
+	cmd, api, out = start(t, bin, "--data-dir", dataDir, "--api-key", "svcpass_one")
 	defer stop(t, cmd)
 	if code, body := request(t, "GET", api+"/secrets/KEPT", "svcpass_one", ""); code != 200 || !strings.Contains(body, `"value":"v"`) {
 		t.Fatalf("after restart: %d %s, want the secret kept (and decryptable with the key in the data dir)", code, body)
+	}
+	if code, _ := request(t, "GET", api+"/secrets/", "svcpass_two", ""); code != 401 {
+		t.Fatalf("a key dropped from --api-key after a restart: %d, want 401", code)
+	}
+	if !regexp.MustCompile(`disabled:\s+1 API key\(s\) stored by an earlier start`).MatchString(out) {
+		t.Errorf("the start-up output does not say that one key was disabled:\n%s", out)
 	}
 }
 

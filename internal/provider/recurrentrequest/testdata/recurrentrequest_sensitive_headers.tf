@@ -1,0 +1,6 @@
+resource "unitysvc_recurrent_request" "test" {
+  request_path      = "/g/llm/v1/chat/completions"
+  interval_seconds  = 300
+  headers           = { "OpenAI-Beta" = "assistants=v2" }
+  sensitive_headers = { "X-Upstream-Token" = "{{.token}}" }
+}
