@@ -183,6 +183,7 @@ func body(cfg secretModel, sensitive *bool) client.SecretUpdate {
 }
 
 func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, cfg secretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -267,6 +268,7 @@ func (e *overwriteError) Error() string {
 }
 
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var state secretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -285,6 +287,7 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, cfg secretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -313,15 +316,25 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState accepts NAME (personal) or shared/NAME.
+// ImportState accepts NAME (personal) or shared/NAME, or the identity
+// { name, shared }.
 func (r *secretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, shared := req.ID, false
-	if parts, err := tfutil.ParseImportID(req.ID, "shared/<NAME>"); err == nil && parts[0] == "shared" {
+	id := req.ID
+	if id == "" {
+		name := tfutil.IdentityString(ctx, req, "name", &resp.Diagnostics)
+		shared := tfutil.IdentityBool(ctx, req, "shared", &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id = importID(name, shared)
+	}
+	name, shared := id, false
+	if parts, err := tfutil.ParseImportID(id, "shared/<NAME>"); err == nil && parts[0] == "shared" {
 		name, shared = parts[1], true
 	}
 	if !NameRE.MatchString(name) || len(name) > 100 {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Unexpected import ID %q: expected NAME for a personal secret or shared/NAME for a shared one, where NAME matches ^[A-Z_][A-Z0-9_]*$ (for example MY_PROVIDER_API_KEY or shared/MY_PROVIDER_API_KEY).", req.ID))
+			fmt.Sprintf("Unexpected import ID %q: expected NAME for a personal secret or shared/NAME for a shared one, where NAME matches ^[A-Z_][A-Z0-9_]*$ (for example MY_PROVIDER_API_KEY or shared/MY_PROVIDER_API_KEY).", id))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
