@@ -122,13 +122,13 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Validators:          []validator.String{cronValidator{}},
 			},
 			"timezone": schema.StringAttribute{
-				MarkdownDescription: "IANA time zone the `cron_expression` is evaluated in, for example `Europe/Berlin`. Defaults to `UTC`; only valid with `cron_expression`. Changed in place.",
+				MarkdownDescription: "IANA time zone the `cron_expression` is evaluated in, for example `Europe/Berlin`. Defaults to `UTC`; any other value needs `cron_expression`. Changed in place.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(defaultTimezone),
 				Validators: []validator.String{
 					timezoneValidator{},
-					stringvalidator.AlsoRequires(path.MatchRoot("cron_expression")),
+					timezoneNeedsCron{},
 				},
 			},
 			"status": schema.StringAttribute{
