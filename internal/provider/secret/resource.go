@@ -70,10 +70,10 @@ func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The value, at most 4000 characters; may be empty. Stored in state (marked sensitive). Set at most one of `value` and `value_wo`; prefer `value_wo` where your Terraform supports write-only attributes. " +
 					"A new secret needs one of them. Leaving both unset on an imported secret leaves its value as it is (a variable's value is read back; a secret's cannot be): see the guide *Adopting an existing account*.",
-				Optional:            true,
-				Computed:            true,
-				Sensitive:           true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Optional:      true,
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthAtMost(4000),
 					stringvalidator.ConflictsWith(path.MatchRoot("value_wo")),
