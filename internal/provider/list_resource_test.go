@@ -83,7 +83,7 @@ func listAll(t *testing.T, server tfprotov6.ProviderServer, typeName string, fil
 	if err != nil {
 		t.Fatal(err)
 	}
-	lister, ok := server.(tfprotov6.ProviderServerWithListResource)
+	lister, ok := server.(tfprotov6.ListResourceServer)
 	if !ok {
 		t.Fatal("the provider server does not serve ListResource")
 	}

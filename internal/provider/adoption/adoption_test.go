@@ -119,8 +119,8 @@ func (d *workdir) read(name string) string {
 }
 
 // run runs the CLI and fails the test unless it exits with one of ok
-// (default 0).
-func (d *workdir) run(ok []int, args ...string) (string, int) {
+// (default 0); it returns the output.
+func (d *workdir) run(ok []int, args ...string) string {
 	d.t.Helper()
 	cmd := exec.Command(d.cli, append([]string{"-chdir=" + d.dir}, args...)...)
 	cmd.Env = d.env
@@ -137,11 +137,11 @@ func (d *workdir) run(ok []int, args ...string) (string, int) {
 	}
 	for _, c := range ok {
 		if c == code {
-			return string(out), code
+			return string(out)
 		}
 	}
 	d.t.Fatalf("%v exited %d:\n%s", args, code, out)
-	return "", code
+	return ""
 }
 
 // account is what seed made: the number of objects of each type.
@@ -375,17 +375,17 @@ func TestAccAdoptWholeAccount(t *testing.T) {
 	// 1. List: the data sources find every object; the configuration
 	// renders one import block per object.
 	d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
-	imports, _ := d.run(nil, "output", "-raw", "import_blocks")
+	imports := d.run(nil, "output", "-raw", "import_blocks")
 	d.write("imports.tf", imports)
 	var counts account
-	out, _ := d.run(nil, "output", "-json", "object_counts")
+	out := d.run(nil, "output", "-json", "object_counts")
 	check(t, json.Unmarshal([]byte(out), &counts))
 	if fmt.Sprint(counts) != fmt.Sprint(made) {
 		t.Fatalf("the list data sources found %v, want %v", counts, made)
 	}
 
 	// 2. Generate: configuration for every imported object.
-	out, _ = d.run(nil, "plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+	out = d.run(nil, "plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
 	if want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", made.total()); !strings.Contains(out, want) {
 		t.Fatalf("the generating plan is not %q:\n%s", want, out)
 	}
@@ -402,7 +402,7 @@ func TestAccAdoptWholeAccount(t *testing.T) {
 
 	// 3. One apply imports everything, changing nothing.
 	mark := e.Requests.Mark()
-	out, _ = d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	out = d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	calls := e.Requests.Since(mark)
 	if want := fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", made.total()); !strings.Contains(out, want) {
 		t.Fatalf("the apply is not %q:\n%s", want, out)
@@ -439,7 +439,7 @@ func TestAccAdoptForEach(t *testing.T) {
 	e := acctest.New(t)
 	made := seed(t, e.Client)
 	d := newWorkdir(t, cli, e, "provider.tf", "list.tf", "foreach.tf")
-	out, _ := d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	out := d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	n := made["unitysvc_secret"] + made["unitysvc_collection_member"]
 	if want := fmt.Sprintf("Resources: %d imported, 0 added, 0 changed, 0 destroyed.", n); !strings.Contains(out, want) {
 		t.Fatalf("the apply is not %q:\n%s", want, out)
