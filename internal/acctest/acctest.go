@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -47,6 +48,9 @@ type Env struct {
 	Client *client.Client
 	// Instance is the in-process unitysvc-local (nil when remote).
 	Instance *localapi.Instance
+	// Requests records the requests Instance's API served (empty when
+	// remote).
+	Requests *RequestLog
 }
 
 // New starts a fresh backend for t. It skips unless TF_ACC is set, so
@@ -72,7 +76,7 @@ func start(t *testing.T, faults localapi.Faults) *Env {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run only with TF_ACC=1 (make testacc / make test set it)")
 	}
-	e := &Env{}
+	e := &Env{Requests: &RequestLog{}}
 	if Remote() {
 		e.APIURL = os.Getenv("UNITYSVC_API_URL")
 		e.APIKey = os.Getenv("UNITYSVC_API_KEY")
@@ -89,7 +93,7 @@ func start(t *testing.T, faults localapi.Faults) *Env {
 		inst, err := localapi.Start(context.Background(), localapi.Config{
 			APIAddr: "127.0.0.1:0", GatewayAddr: "127.0.0.1:0", InMemory: true,
 			APIKeys:                   []string{"svcpass_acctest_" + strings.ReplaceAll(t.Name(), "/", "_")},
-			WrapAPI:                   rec.Wrap,
+			WrapAPI:                   func(h http.Handler) http.Handler { return e.Requests.wrap(rec.Wrap(h)) },
 			Faults:                    faults,
 			EnrollmentActivationDelay: 200 * time.Millisecond,
 		})

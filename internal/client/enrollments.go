@@ -122,19 +122,28 @@ func (c *Client) ListEnrollmentsPage(ctx context.Context, shared bool, skip, lim
 	return call[CustomerEnrollmentsResponse](ctx, c, request{method: http.MethodGet, path: "/enrollments/", query: q})
 }
 
+// Shared reports whether the enrollment is the team's (it has no owner).
+func (e *CustomerEnrollment) Shared() bool { return e.OwnerID == nil }
+
+// ListEnrollmentsIn returns every enrollment of one scope (the team's
+// shared ones, or the caller's personal ones), following every page.
+func (c *Client) ListEnrollmentsIn(ctx context.Context, shared bool) ([]CustomerEnrollment, error) {
+	return allPages(func(skip, limit int) ([]CustomerEnrollment, int, error) {
+		page, err := c.ListEnrollmentsPage(ctx, shared, skip, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		return page.Data, page.Count, nil
+	})
+}
+
 // ListEnrollments returns every enrollment the caller can see: personal
 // ones, then the team's shared ones, following every page of each.
 func (c *Client) ListEnrollments(ctx context.Context) ([]CustomerEnrollment, error) {
 	var all []CustomerEnrollment
 	seen := map[string]bool{}
 	for _, shared := range []bool{false, true} {
-		scope, err := allPages(func(skip, limit int) ([]CustomerEnrollment, int, error) {
-			page, err := c.ListEnrollmentsPage(ctx, shared, skip, limit)
-			if err != nil {
-				return nil, 0, err
-			}
-			return page.Data, page.Count, nil
-		})
+		scope, err := c.ListEnrollmentsIn(ctx, shared)
 		if err != nil {
 			return nil, err
 		}

@@ -75,6 +75,8 @@ type ListGroupsOptions struct {
 	Owner string
 	// Name filters by substring.
 	Name string
+	// SharedOnly lists the team's shared collections only (?shared=true).
+	SharedOnly bool
 }
 
 // ListGroups lists platform groups and the caller's collections.
@@ -85,6 +87,9 @@ func (c *Client) ListGroups(ctx context.Context, opts ListGroupsOptions) ([]Cust
 	}
 	if opts.Name != "" {
 		q.Set("name", opts.Name)
+	}
+	if opts.SharedOnly {
+		q.Set("shared", "true")
 	}
 	var out CustomerGroupListResponse
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/groups", query: q}, &out); err != nil {

@@ -43,14 +43,25 @@ type SecretsPublic struct {
 	Count int            `json:"count"`
 }
 
-// ListSecrets returns every secret visible to the caller, personal and
-// shared (the endpoint returns all rows by default).
-func (c *Client) ListSecrets(ctx context.Context) ([]SecretPublic, error) {
-	var out SecretsPublic
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/secrets/"}, &out); err != nil {
-		return nil, err
+// ListSecretsPage returns one page of the secrets visible to the caller.
+func (c *Client) ListSecretsPage(ctx context.Context, skip, limit int) (*SecretsPublic, error) {
+	q := url.Values{"skip": {strconv.Itoa(skip)}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
 	}
-	return out.Data, nil
+	return call[SecretsPublic](ctx, c, request{method: http.MethodGet, path: "/secrets/", query: q})
+}
+
+// ListSecrets returns every secret visible to the caller, personal and
+// shared, following every page.
+func (c *Client) ListSecrets(ctx context.Context) ([]SecretPublic, error) {
+	return allPages(func(skip, limit int) ([]SecretPublic, int, error) {
+		page, err := c.ListSecretsPage(ctx, skip, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		return page.Data, page.Count, nil
+	})
 }
 
 // GetSecret returns the secret named name; a personal secret shadows a

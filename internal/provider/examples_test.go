@@ -10,6 +10,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 )
 
@@ -78,9 +80,13 @@ func TestAccExamplesValidate(t *testing.T) {
 		t.Fatalf("found %d example directories, expected every resource and data source to have one", len(list))
 	}
 	writeOnly := acctest.SupportsWriteOnly(t)
+	forEachImport := acctest.CLIVersion(t).GreaterThanOrEqual(version.Must(version.NewVersion("1.7.0")))
 	for _, dir := range list {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(rel, func(t *testing.T) {
+			if !forEachImport && usesForEachImport(t, dir) {
+				t.Skipf("uses import blocks with for_each, which need Terraform 1.7+ or OpenTofu 1.7+ (the CLI is older)")
+			}
 			if !writeOnly && usesWriteOnly(t, dir) {
 				t.Skipf("uses write-only attributes or ephemeral variables, which need Terraform 1.11+ or OpenTofu 1.11+ (the CLI is older)")
 			}
@@ -102,6 +108,25 @@ func TestAccExamplesValidate(t *testing.T) {
 		})
 	}
 }
+
+// usesForEachImport reports whether an example directory has an import
+// block with for_each.
+func usesForEachImport(t *testing.T, dir string) bool {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if forEachImportRE.Match(b) {
+			return true
+		}
+	}
+	return false
+}
+
+var forEachImportRE = regexp.MustCompile(`(?m)^import \{\s*\n\s*for_each`)
 
 // usesWriteOnly reports whether an example directory sets a write-only
 // attribute or declares an ephemeral variable.

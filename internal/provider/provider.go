@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -50,7 +51,10 @@ const (
 	defaultMaxRetries     = 4
 )
 
-var _ provider.Provider = &unitysvcProvider{}
+var (
+	_ provider.Provider                  = &unitysvcProvider{}
+	_ provider.ProviderWithListResources = &unitysvcProvider{}
+)
 
 type unitysvcProvider struct {
 	version string
@@ -192,6 +196,7 @@ func (p *unitysvcProvider) Configure(ctx context.Context, req provider.Configure
 	pd := &tfutil.ProviderData{Client: c, GatewayURL: gatewayURL}
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
+	resp.ListResourceData = pd
 }
 
 func (p *unitysvcProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -215,7 +220,10 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 	var out []func() datasource.DataSource
 	for _, area := range [][]func() datasource.DataSource{
 		catalog.DataSources(),
+		secret.DataSources(),
 		enrollment.DataSources(),
+		collection.DataSources(),
+		alias.DataSources(),
 		chain.DataSources(),
 		broadcast.DataSources(),
 		recurrentrequest.DataSources(),
@@ -237,6 +245,25 @@ func providerLogsOff() bool {
 
 // EnvLogProvider is terraform-plugin-log's level of the provider's logger.
 const EnvLogProvider = "TF_LOG_PROVIDER"
+
+// ListResources are the list resources of Terraform 1.14+ (`terraform
+// query`), one per managed type; each shares its listing with the type's
+// list data source.
+func (p *unitysvcProvider) ListResources(_ context.Context) []func() list.ListResource {
+	var out []func() list.ListResource
+	for _, area := range [][]func() list.ListResource{
+		secret.ListResources(),
+		enrollment.ListResources(),
+		collection.ListResources(),
+		chain.ListResources(),
+		broadcast.ListResources(),
+		alias.ListResources(),
+		recurrentrequest.ListResources(),
+	} {
+		out = append(out, area...)
+	}
+	return out
+}
 
 func checkURL(s string) error {
 	u, err := url.Parse(s)

@@ -1,9 +1,22 @@
-// Package alias implements the unitysvc_alias resource.
+// Package alias implements the unitysvc_alias resource and the
+// unitysvc_aliases data source.
 package alias
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // Resources lists the resources of this area.
 func Resources() []func() resource.Resource { return []func() resource.Resource{NewResource} }
+
+// DataSources lists the data sources of this area.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewAliasesDataSource}
+}
+
+// ListResources lists the list resources of this area.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{NewListResource}
+}

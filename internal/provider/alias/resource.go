@@ -152,6 +152,7 @@ func (r *aliasResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 }
 
 func (r *aliasResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan aliasModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -247,6 +248,7 @@ func recordRouting(ctx context.Context, private interface {
 }
 
 func (r *aliasResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var state aliasModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -268,6 +270,7 @@ func (r *aliasResource) Read(ctx context.Context, req resource.ReadRequest, resp
 var apiFields = tfutil.APIFields{Names: map[string]string{"is_routing": "routing"}}
 
 func (r *aliasResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, state aliasModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -336,7 +339,11 @@ func (r *aliasResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 // has it (aliases of one name with different routing keys are imported
 // by UUID; the error lists them).
 func (r *aliasResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := tfutil.ResolveIDOrName(ctx, "alias", req.ID, r.pd.Client.FindAliasesByName, func(a *client.ServiceAliasPublic) (string, bool) { return a.ID, a.Shared() })
+	importID := tfutil.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := tfutil.ResolveIDOrName(ctx, "alias", importID, r.pd.Client.FindAliasesByName, func(a *client.ServiceAliasPublic) (string, bool) { return a.ID, a.Shared() })
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to import alias", err.Error())
 		return

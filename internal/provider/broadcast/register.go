@@ -4,6 +4,7 @@ package broadcast
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -16,8 +17,17 @@ func Resources() []func() resource.Resource { return []func() resource.Resource{
 
 // DataSources lists the data sources of this area.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewDataSource}
+	return []func() datasource.DataSource{NewDataSource, listing.DataSource()}
 }
+
+// ListResources lists the list resources of this area.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{listing.ListResource()}
+}
+
+// listing is the broadcasts' listing: the unitysvc_broadcasts data source and the
+// unitysvc_broadcast list resource.
+var listing = kind.Listing()
 
 // kind is the broadcast as a routing object (targets are its children):
 // the flow of its resource and data source is routingobject's.
@@ -26,6 +36,7 @@ var kind = &routingobject.Kind[broadcastModel, client.BroadcastPublic, client.Br
 	ResourceDescription: resourceDescription, ResourceAttributes: resourceAttributes,
 	DataSourceDescription: dataSourceDescription, DataSourceAttributes: dataSourceAttributes,
 	Get:     (*client.Client).GetBroadcast,
+	List:    (*client.Client).ListBroadcasts,
 	Find:    (*client.Client).FindBroadcastsByName,
 	Create:  (*client.Client).CreateBroadcast,
 	Update:  (*client.Client).UpdateBroadcast,

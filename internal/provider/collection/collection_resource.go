@@ -108,6 +108,7 @@ func (r *collectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 }
 
 func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan collectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -164,6 +165,7 @@ func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequ
 }
 
 func (r *collectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var state collectionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -182,6 +184,7 @@ func (r *collectionResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *collectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, state collectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -220,7 +223,11 @@ func (r *collectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // ImportState accepts the collection's UUID, its name, or shared/<name>.
 func (r *collectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := resolveCollection(ctx, r.pd.Client, req.ID)
+	importID := tfutil.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := resolveCollection(ctx, r.pd.Client, importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to import collection", err.Error())
 		return

@@ -129,6 +129,7 @@ func (r *memberResource) full(ctx context.Context, collectionID string) bool {
 }
 
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan memberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -191,6 +192,7 @@ func (r *memberResource) find(ctx context.Context, collectionID, serviceID strin
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var state memberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -216,6 +218,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 // Update is never called with a change the API could make: every
 // argument requires replacement.
 func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan memberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -239,13 +242,22 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // ImportState accepts <collection_id>/<service_id> or
 // <collection_name>/<service_id>.
 func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := tfutil.ParseImportID(req.ID, "<collection_id or collection_name>/<service_id>")
+	importID := req.ID
+	if importID == "" {
+		collectionID := tfutil.IdentityString(ctx, req, "collection_id", &resp.Diagnostics)
+		serviceID := tfutil.IdentityString(ctx, req, "service_id", &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		importID = collectionID + "/" + serviceID
+	}
+	parts, err := tfutil.ParseImportID(importID, "<collection_id or collection_name>/<service_id>")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error()+" (for example my-llms/d175bccd-8530-54b0-bd66-a4f8e6510e25)")
 		return
 	}
 	if !tfutil.UUIDRegexp.MatchString(parts[1]) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unexpected import ID %q: the part after '/' must be the service's UUID.", req.ID))
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unexpected import ID %q: the part after '/' must be the service's UUID.", importID))
 		return
 	}
 	collectionID, err := resolveCollection(ctx, r.pd.Client, parts[0])

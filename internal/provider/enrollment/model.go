@@ -85,12 +85,6 @@ func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel, sensitive
 	return m
 }
 
-type enrollmentsModel struct {
-	ServiceID   types.String          `tfsdk:"service_id"`
-	Status      types.String          `tfsdk:"status"`
-	Enrollments []enrollmentItemModel `tfsdk:"enrollments"`
-}
-
 type enrollmentItemModel struct {
 	ID            types.String `tfsdk:"id"`
 	ServiceID     types.String `tfsdk:"service_id"`
@@ -101,6 +95,8 @@ type enrollmentItemModel struct {
 	Parameters    types.Map    `tfsdk:"parameters"`
 	CreatedAt     types.String `tfsdk:"created_at"`
 	UpdatedAt     types.String `tfsdk:"updated_at"`
+	Shared        types.Bool   `tfsdk:"shared"`
+	ImportID      types.String `tfsdk:"import_id"`
 }
 
 func enrollmentItemModelFromAPI(e client.CustomerEnrollment) enrollmentItemModel {
@@ -116,7 +112,7 @@ func enrollmentItemModelFromAPI(e client.CustomerEnrollment) enrollmentItemModel
 		ID: types.StringValue(e.ID), ServiceID: types.StringValue(e.ServiceID), Status: types.StringValue(e.Status),
 		Code: tfutil.StringOrNull(e.Code), ProxyEndpoint: tfutil.StringOrNull(e.ProxyEndpoint),
 		Parameters: tfutil.StringMapValue(params), CreatedAt: types.StringValue(e.CreatedAt), UpdatedAt: tfutil.StringOrNull(e.UpdatedAt),
-		ServiceName: types.StringNull(),
+		ServiceName: types.StringNull(), Shared: types.BoolValue(e.Shared()), ImportID: types.StringValue(e.ID),
 	}
 	if name, ok := e.Service["name"].(string); ok {
 		m.ServiceName = types.StringValue(name)

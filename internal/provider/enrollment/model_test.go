@@ -122,11 +122,12 @@ func TestEnrollmentItemModelFromAPI(t *testing.T) {
 			// masked ones stay masked, numbers read as text. Without
 			// service details the name is null.
 			name: "masked and numbers",
-			api: client.CustomerEnrollment{ID: "e1", ServiceID: "s", Status: "active", Code: &code, CreatedAt: "t0",
+			api: client.CustomerEnrollment{ID: "e1", ServiceID: "s", OwnerID: &code, Status: "active", Code: &code, CreatedAt: "t0",
 				Parameters: map[string]any{"api_key": client.MaskedValue, "port": float64(8080)}},
 			want: enrollmentItemModel{ID: types.StringValue("e1"), ServiceID: types.StringValue("s"), ServiceName: types.StringNull(),
 				Status: types.StringValue("active"), Code: types.StringValue("CEFF"), ProxyEndpoint: types.StringNull(),
-				Parameters: strMap("api_key", client.MaskedValue, "port", "8080"), CreatedAt: types.StringValue("t0"), UpdatedAt: types.StringNull()},
+				Parameters: strMap("api_key", client.MaskedValue, "port", "8080"), CreatedAt: types.StringValue("t0"), UpdatedAt: types.StringNull(),
+				Shared: types.BoolValue(false), ImportID: types.StringValue("e1")},
 		},
 		{
 			// No parameters is null; the service's name when the API
@@ -136,7 +137,8 @@ func TestEnrollmentItemModelFromAPI(t *testing.T) {
 				Service: map[string]any{"name": "my-provider-llm"}},
 			want: enrollmentItemModel{ID: types.StringValue("e2"), ServiceID: types.StringValue("s"), ServiceName: types.StringValue("my-provider-llm"),
 				Status: types.StringValue("pending"), Code: types.StringNull(), ProxyEndpoint: types.StringNull(),
-				Parameters: types.MapNull(types.StringType), CreatedAt: types.StringValue("t0"), UpdatedAt: types.StringNull()},
+				Parameters: types.MapNull(types.StringType), CreatedAt: types.StringValue("t0"), UpdatedAt: types.StringNull(),
+				Shared: types.BoolValue(true), ImportID: types.StringValue("e2")},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

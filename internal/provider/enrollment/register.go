@@ -3,6 +3,7 @@ package enrollment
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -14,4 +15,9 @@ func Resources() []func() resource.Resource {
 // DataSources lists the data sources of this area.
 func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewEnrollmentsDataSource}
+}
+
+// ListResources lists the list resources of this area.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{NewListResource}
 }

@@ -339,6 +339,7 @@ func requestParameters(ctx context.Context, plan, cfg enrollmentModel, diags *di
 }
 
 func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, cfg enrollmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -514,6 +515,7 @@ func (r *enrollmentResource) missingParameters(ctx context.Context, serviceID st
 }
 
 func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var state enrollmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -538,6 +540,7 @@ func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest,
 // sensitive_parameters adopted after an import; every other argument
 // requires replacement.
 func (r *enrollmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, cfg enrollmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -562,12 +565,16 @@ func (r *enrollmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// ImportState takes the enrollment's UUID.
+// ImportState takes the enrollment's UUID, or the identity { id }.
 func (r *enrollmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !tfutil.UUIDRegexp.MatchString(req.ID) {
+	id := req.ID
+	if id == "" {
+		id = tfutil.IdentityString(ctx, req, "id", &resp.Diagnostics)
+	}
+	if !tfutil.UUIDRegexp.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Unexpected import ID %q: expected the enrollment's UUID (see the unitysvc_enrollments data source).", req.ID))
+			fmt.Sprintf("Unexpected import ID %q: expected the enrollment's UUID (see the unitysvc_enrollments data source).", id))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

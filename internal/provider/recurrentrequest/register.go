@@ -4,6 +4,7 @@ package recurrentrequest
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -12,5 +13,10 @@ func Resources() []func() resource.Resource { return []func() resource.Resource{
 
 // DataSources lists the data sources of this area.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewDataSource}
+	return []func() datasource.DataSource{NewDataSource, NewRecurrentRequestsDataSource}
+}
+
+// ListResources lists the list resources of this area.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{NewListResource}
 }

@@ -167,13 +167,13 @@ func (r *recurrentResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Validators:          []validator.String{cronValidator{}},
 			},
 			"timezone": schema.StringAttribute{
-				MarkdownDescription: "IANA time zone the `cron_expression` is evaluated in, for example `Europe/Berlin`. Defaults to `UTC`; only valid with `cron_expression`. Changed in place.",
+				MarkdownDescription: "IANA time zone the `cron_expression` is evaluated in, for example `Europe/Berlin`. Defaults to `UTC`; any other value needs `cron_expression`. Changed in place.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(defaultTimezone),
 				Validators: []validator.String{
 					timezoneValidator{},
-					stringvalidator.AlsoRequires(path.MatchRoot("cron_expression")),
+					timezoneNeedsCron{},
 				},
 			},
 			"status": schema.StringAttribute{
@@ -317,6 +317,7 @@ func (r *recurrentResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *recurrentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, cfg recurrentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -387,6 +388,7 @@ func (r *recurrentResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *recurrentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var state recurrentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -423,6 +425,7 @@ func (r *recurrentResource) Read(ctx context.Context, req resource.ReadRequest, 
 var apiFields = tfutil.APIFields{Names: map[string]string{"body_template": "body", "request_headers": "headers", "schedule": ""}}
 
 func (r *recurrentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, state, cfg recurrentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -527,7 +530,11 @@ func sameHeaders(sent, got map[string]string) bool {
 // ImportState accepts the recurrent request's UUID or its name (names
 // are unique among a customer's requests that are not cancelled).
 func (r *recurrentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := tfutil.ResolveIDOrName(ctx, "recurrent request", req.ID, r.pd.Client.FindRecurrentRequestsByName, func(rr *client.RecurrentRequestPublic) (string, bool) { return rr.ID, false })
+	importID := tfutil.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := tfutil.ResolveIDOrName(ctx, "recurrent request", importID, r.pd.Client.FindRecurrentRequestsByName, func(rr *client.RecurrentRequestPublic) (string, bool) { return rr.ID, false })
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to import recurrent request", err.Error())
 		return

@@ -305,7 +305,7 @@ func TestAccRecurrentRequest_validation(t *testing.T) {
 		{"no schedule", ``, `Exactly one of these attributes must be configured`},
 		{"interval below 60", `  interval_seconds = 59`, `must be between 60 and 604800`},
 		{"interval above 7 days", `  interval_seconds = 604801`, `must be between 60 and 604800`},
-		{"timezone with interval", "  interval_seconds = 300\n  timezone = \"UTC\"", `cron_expression`},
+		{"timezone with interval", "  interval_seconds = 300\n  timezone = \"Europe/Berlin\"", `only a cron_expression is evaluated in a time zone`},
 		{"over-long name", "  interval_seconds = 300\n  name = \"" + strings.Repeat("n", 201) + "\"", `must be between 1 and 200`},
 		{"body not an object", "  interval_seconds = 300\n  body = jsonencode([1, 2])", `Body is not a JSON object`},
 		{"lower-case method", "  interval_seconds = 300\n  http_method = \"post\"", `value must be one of`},

@@ -119,6 +119,7 @@ func (r *loggingResource) send(ctx context.Context, s tfutil.SchemaPaths, m logg
 }
 
 func (r *loggingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var m loggingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -134,6 +135,7 @@ func (r *loggingResource) Create(ctx context.Context, req resource.CreateRequest
 
 // Read keeps the state: the API cannot tell the current setting.
 func (r *loggingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var m loggingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -147,6 +149,7 @@ func (r *loggingResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *loggingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var m loggingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -169,9 +172,9 @@ func (r *loggingResource) Delete(ctx context.Context, _ resource.DeleteRequest, 
 
 // ImportState accepts the fixed id "current".
 func (r *loggingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != SettingID {
+	if id := tfutil.ImportID(ctx, req, &resp.Diagnostics); id != SettingID {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Unexpected import ID %q: request logging is one setting per user, imported with the ID %q.", req.ID, SettingID))
+			fmt.Sprintf("Unexpected import ID %q: request logging is one setting per user, imported with the ID %q.", id, SettingID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), SettingID)...)

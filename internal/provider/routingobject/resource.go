@@ -21,7 +21,13 @@ var (
 	_ resource.ResourceWithConfigure   = &Resource[any, any, any, any, any]{}
 	_ resource.ResourceWithImportState = &Resource[any, any, any, any, any]{}
 	_ resource.ResourceWithModifyPlan  = &Resource[any, any, any, any, any]{}
+	_ resource.ResourceWithIdentity    = &Resource[any, any, any, any, any]{}
 )
+
+// IdentitySchema: a routing object is identified by its UUID.
+func (r *Resource[M, O, C, U, K]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = tfutil.IDIdentitySchema(r.kind.Noun)
+}
 
 // NewResource returns the constructor of kind's resource.
 func NewResource[M, O, C, U, K any](kind *Kind[M, O, C, U, K]) func() resource.Resource {
@@ -53,6 +59,7 @@ func (r *Resource[M, O, C, U, K]) ModifyPlan(ctx context.Context, req resource.M
 // Create sends the object with its children in one request; a lost
 // answer is recovered by name and scope (see tfutil.RunCreate).
 func (r *Resource[M, O, C, U, K]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	k := r.kind
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -89,6 +96,7 @@ func (r *Resource[M, O, C, U, K]) Create(ctx context.Context, req resource.Creat
 
 // Read refreshes the state; an object that no longer exists leaves it.
 func (r *Resource[M, O, C, U, K]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	k := r.kind
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -113,6 +121,7 @@ func (r *Resource[M, O, C, U, K]) Read(ctx context.Context, req resource.ReadReq
 // state saw), it reads the object. A failed replacement keeps the new
 // settings with the old children in the state.
 func (r *Resource[M, O, C, U, K]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	k := r.kind
 	var plan, state M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -177,7 +186,11 @@ func (r *Resource[M, O, C, U, K]) Delete(ctx context.Context, req resource.Delet
 // ImportState accepts the object's UUID or its name. A name held by both
 // a personal and a shared object is ambiguous: import those by UUID.
 func (r *Resource[M, O, C, U, K]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := r.kind.resolveImportID(ctx, r.pd, req.ID)
+	importID := tfutil.ImportID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := r.kind.resolveImportID(ctx, r.pd, importID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import "+r.kind.Noun, err.Error())
 		return

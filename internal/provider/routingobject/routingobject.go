@@ -43,6 +43,7 @@ type Kind[M, O, C, U, K any] struct {
 	// The API calls, as method expressions of *client.Client
 	// ((*client.Client).GetChain, ...).
 	Get     func(*client.Client, context.Context, string) (*O, error)
+	List    func(*client.Client, context.Context, bool) ([]O, error)
 	Find    func(*client.Client, context.Context, string) ([]O, error)
 	Create  func(*client.Client, context.Context, bool, C) (*O, error)
 	Update  func(*client.Client, context.Context, string, U) (*O, error)

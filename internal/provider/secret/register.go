@@ -1,7 +1,22 @@
-// Package secret implements the unitysvc_secret resource.
+// Package secret implements the unitysvc_secret resource and the
+// unitysvc_secrets data source.
 package secret
 
-import "github.com/hashicorp/terraform-plugin-framework/resource"
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
 
 // Resources lists the resources of this area.
 func Resources() []func() resource.Resource { return []func() resource.Resource{NewResource} }
+
+// DataSources lists the data sources of this area.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewSecretsDataSource}
+}
+
+// ListResources lists the list resources of this area.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{NewListResource}
+}

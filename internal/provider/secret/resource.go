@@ -68,9 +68,12 @@ func (r *secretResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				},
 			},
 			"value": schema.StringAttribute{
-				MarkdownDescription: "The value, at most 4000 characters; may be empty. Stored in state (marked sensitive). Exactly one of `value` and `value_wo` must be set; prefer `value_wo` where your Terraform supports write-only attributes.",
-				Optional:            true,
-				Sensitive:           true,
+				MarkdownDescription: "The value, at most 4000 characters; may be empty. Stored in state (marked sensitive). Set at most one of `value` and `value_wo`; prefer `value_wo` where your Terraform supports write-only attributes. " +
+					"A new secret needs one of them. Leaving both unset on an imported secret leaves its value as it is (a variable's value is read back; a secret's cannot be): see the guide *Adopting an existing account*.",
+				Optional:      true,
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthAtMost(4000),
 					stringvalidator.ConflictsWith(path.MatchRoot("value_wo")),
@@ -125,18 +128,13 @@ func (r *secretResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.pd = tfutil.ConfigureResource(req, resp)
 }
 
-// ValidateConfig requires one of value and value_wo (the attribute
-// validators reject both), and warns about a value_wo whose version is
+// ValidateConfig warns about a value_wo whose version is
 // missing, which would never be re-sent.
 func (r *secretResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg secretModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
-	}
-	if cfg.Value.IsNull() && cfg.ValueWO.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing secret value",
-			"Set exactly one of value or value_wo (write-only, with value_wo_version). An empty value is allowed: value = \"\".")
 	}
 	if !cfg.ValueWO.IsNull() && cfg.ValueWOVersion.IsNull() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("value_wo_version"), "value_wo without value_wo_version",
@@ -183,6 +181,7 @@ func body(cfg secretModel, sensitive *bool) client.SecretUpdate {
 }
 
 func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, cfg secretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -271,6 +270,7 @@ func (e *overwriteError) Error() string {
 }
 
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var state secretModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -289,6 +289,7 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
 	var plan, cfg secretModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -297,6 +298,12 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	name := plan.Name.ValueString()
 	sensitive := plan.Sensitive.ValueBool()
+	if cfg.Value.IsNull() && cfg.ValueWO.IsNull() {
+		// The value is not managed (an imported secret): send the one in
+		// state, which is a variable's (ModifyPlan refuses the change for a
+		// secret, whose value is unknown).
+		cfg.Value = plan.Value
+	}
 	s, _, err := r.pd.Client.SetSecret(ctx, name, plan.Shared.ValueBool(), body(cfg, &sensitive))
 	if err != nil {
 		tfutil.AddAPIErrorAt(ctx, &resp.Diagnostics, req.Plan.Schema, tfutil.APIFields{}, "Unable to update secret "+name, err)
@@ -317,15 +324,25 @@ func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState accepts NAME (personal) or shared/NAME.
+// ImportState accepts NAME (personal) or shared/NAME, or the identity
+// { name, shared }.
 func (r *secretResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, shared := req.ID, false
-	if parts, err := tfutil.ParseImportID(req.ID, "shared/<NAME>"); err == nil && parts[0] == "shared" {
+	id := req.ID
+	if id == "" {
+		name := tfutil.IdentityString(ctx, req, "name", &resp.Diagnostics)
+		shared := tfutil.IdentityBool(ctx, req, "shared", &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id = importID(name, shared)
+	}
+	name, shared := id, false
+	if parts, err := tfutil.ParseImportID(id, "shared/<NAME>"); err == nil && parts[0] == "shared" {
 		name, shared = parts[1], true
 	}
 	if !NameRE.MatchString(name) || len(name) > 100 {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Unexpected import ID %q: expected NAME for a personal secret or shared/NAME for a shared one, where NAME matches ^[A-Z_][A-Z0-9_]*$ (for example MY_PROVIDER_API_KEY or shared/MY_PROVIDER_API_KEY).", req.ID))
+			fmt.Sprintf("Unexpected import ID %q: expected NAME for a personal secret or shared/NAME for a shared one, where NAME matches ^[A-Z_][A-Z0-9_]*$ (for example MY_PROVIDER_API_KEY or shared/MY_PROVIDER_API_KEY).", id))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)

@@ -432,7 +432,7 @@ func TestAccSecret_validation(t *testing.T) {
 			},
 			{
 				Config:      e.ConfigFile(t, "testdata/secret_no_value.tf", map[string]any{"name": "NEITHER"}),
-				ExpectError: acctest.ErrorText("Set exactly one of value or value_wo"),
+				ExpectError: acctest.ErrorText("a new secret needs a value: set value_wo (write-only, with value_wo_version) or value"),
 				PlanOnly:    true,
 			},
 			{
