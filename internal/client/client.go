@@ -196,6 +196,8 @@ type request struct {
 	// repeatable marks a POST whose repeat has the same effect as one
 	// send (a switch to a given state), so it is retried like a PUT.
 	repeatable bool
+	// header, when set, receives the headers of a 2xx answer.
+	header *http.Header
 }
 
 // do performs r and decodes a 2xx JSON body into out (when non-nil). It
@@ -258,6 +260,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 			}
 		}
 		return resp.StatusCode, apiErr
+	}
+	if r.header != nil {
+		*r.header = resp.Header
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
