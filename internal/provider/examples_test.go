@@ -8,7 +8,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/acctest"
 )
@@ -81,6 +84,9 @@ func TestAccExamplesValidate(t *testing.T) {
 	for _, dir := range list {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(rel, func(t *testing.T) {
+			if strings.HasPrefix(rel, filepath.Join("examples", "functions")) && acctest.CLIVersion(t).LessThan(version.Must(version.NewVersion("1.8.0"))) {
+				t.Skipf("provider functions need Terraform 1.8+ or OpenTofu 1.7+ (the CLI is %s)", acctest.CLIVersion(t))
+			}
 			if !writeOnly && usesWriteOnly(t, dir) {
 				t.Skipf("uses write-only attributes or ephemeral variables, which need Terraform 1.11+ or OpenTofu 1.11+ (the CLI is older)")
 			}

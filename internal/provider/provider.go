@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -31,6 +32,7 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/chain"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/enrollment"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/functions"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/recurrentrequest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/requestlog"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/resolve"
@@ -50,7 +52,10 @@ const (
 	defaultMaxRetries     = 4
 )
 
-var _ provider.Provider = &unitysvcProvider{}
+var (
+	_ provider.Provider              = &unitysvcProvider{}
+	_ provider.ProviderWithFunctions = &unitysvcProvider{}
+)
 
 type unitysvcProvider struct {
 	version string
@@ -223,6 +228,12 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 		out = append(out, area...)
 	}
 	return out
+}
+
+// Functions are the provider-defined functions (OpenTofu 1.7+, Terraform
+// 1.8+).
+func (p *unitysvcProvider) Functions(_ context.Context) []func() function.Function {
+	return functions.Functions()
 }
 
 func checkURL(s string) error {
