@@ -32,6 +32,7 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/chain"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/enrollment"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/files"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/functions"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/recurrentrequest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/requestlog"
@@ -224,6 +225,7 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 		recurrentrequest.DataSources(),
 		resolve.DataSources(),
 		requestlog.DataSources(),
+		files.DataSources(),
 	} {
 		out = append(out, area...)
 	}
