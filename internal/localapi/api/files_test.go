@@ -109,12 +109,12 @@ func TestFilesRoundTrip(t *testing.T) {
 		t.Fatalf("another member's personal file: %d %s, want 404", status, data)
 	}
 	// The shared folder is the team's: written by one member, read by another.
-	ts.upload(t, keyA, map[string]any{"filename": "team.txt", "size": 4, "scope": "shared"}, []byte("team"))
-	if status, b := ts.download(t, keyA2, "key=team.txt&scope=shared&expires_in=60"); status != 200 || string(b) != "team" {
+	ts.upload(t, keyA2, map[string]any{"filename": "team.txt", "size": 4, "scope": "shared"}, []byte("team"))
+	if status, b := ts.download(t, keyA, "key=team.txt&scope=shared&expires_in=60"); status != 200 || string(b) != "team" {
 		t.Fatalf("shared download by another member: %d %q", status, b)
 	}
 	var l fileListing
-	ts.doJSON(t, "GET", "/files/list?scope=shared", keyA2, nil, http.StatusOK, &l)
+	ts.doJSON(t, "GET", "/files/list?scope=shared", keyA, nil, http.StatusOK, &l)
 	if l.Scope != "shared" || len(l.Objects) != 1 || l.Objects[0].Key != "team.txt" || !l.SharedEnabled {
 		t.Fatalf("shared listing = %+v", l)
 	}
@@ -266,7 +266,7 @@ func TestFilesSignedURLsCheckedOnUse(t *testing.T) {
 		var body struct{ Detail string }
 		_ = json.NewDecoder(resp.Body).Decode(&body)
 		resp.Body.Close()
-		if resp.StatusCode != 403 || !strings.Contains(body.Detail, c.want) {
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body.Detail, c.want) {
 			t.Errorf("%s download URL: %d %q, want 403 naming %q", name, resp.StatusCode, body.Detail, c.want)
 		}
 	}

@@ -75,7 +75,7 @@ func TestDiskStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	objs, err := s.List("c/u/")
 	if err != nil {
 		t.Fatal(err)

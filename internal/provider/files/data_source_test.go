@@ -86,7 +86,9 @@ func TestAccAccountFiles(t *testing.T) {
 
 func TestAccAccountFiles_refused(t *testing.T) {
 	e := acctest.New(t)
-	cfg := func(args string) string { return e.Config("data \"unitysvc_account_files\" \"x\" {\n" + args + "\n}\n") }
+	cfg := func(args string) string {
+		return e.Config("data \"unitysvc_account_files\" \"x\" {\n" + args + "\n}\n")
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

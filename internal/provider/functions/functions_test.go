@@ -59,9 +59,7 @@ func TestBuildWrappedPathMatchesSDK(t *testing.T) {
 // The functions as tofu calls them (provider functions need Terraform
 // 1.8 or OpenTofu 1.7).
 func TestAccFunctions(t *testing.T) {
-	out := func(name string, v knownvalue.Check) plancheck.PlanCheck {
-		return plancheck.ExpectKnownOutputValue(name, v)
-	}
+	out := plancheck.ExpectKnownOutputValue
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

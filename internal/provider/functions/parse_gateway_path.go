@@ -28,7 +28,7 @@ var parsedAttrTypes = map[string]attr.Type{
 }
 
 // kinds names each routed prefix.
-var kinds = map[string]string{"g": "group", "p": "service", "e": "enrollment", "a": "alias", "c": "chain", "b": "broadcast"}
+var kinds = map[string]string{"g": "group", "p": "service", "e": "enrollment", "a": "alias", "c": "chain", "b": "broadcast", "": "service_path"}
 
 // NewParseGatewayPath returns provider::unitysvc::parse_gateway_path.
 func NewParseGatewayPath() function.Function { return &parseGatewayPath{} }
@@ -44,7 +44,7 @@ func (f *parseGatewayPath) Definition(_ context.Context, _ function.DefinitionRe
 		Summary: "Take a gateway path apart: its wrappers, its target and its sub-path",
 		MarkdownDescription: "Returns the parts of a gateway-relative path, the inverse of `wrapped_path`: `wrappers` (the wrapper prefixes in the order " +
 			"written, such as `[\"l\", \"m\"]`), `routed_path` (the path without wrappers or query, such as `g/my-llms/v1/chat/completions`), " +
-			"`kind` (`group`, `service`, `enrollment`, `alias`, `chain` or `broadcast`), `name`, `sub_path` (`\"\"` when none), the wrappers' " +
+			"`kind` (`group`, `service`, `enrollment`, `alias`, `chain`, `broadcast`, or `service_path` for a path such as `openai/...` whose first segment is longer than one letter), `name` (for a service path, its first segment), `sub_path` (`\"\"` when none), the wrappers' " +
 			"settings `log`, `log_complete`, `cache`, `cache_ttl`, `cache_renew`, `failover_to`, `tee_to` (null strings when unset), and " +
 			"`query`, the parameters that are not the wrappers' (they go upstream; `\"\"` when none). A path the gateway would not route is an error " +
 			"saying why, so the function also validates a path.",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -45,6 +46,10 @@ var wrapperParams = map[string]string{"_complete": "l", "_ttl": "m", "_renew": "
 // MaxCacheTTL is the longest memoize TTL the gateway accepts.
 const MaxCacheTTL = 7 * 24 * time.Hour
 
+// apiVersion is the customer API's version segment (v1), which is no
+// gateway route.
+var apiVersion = regexp.MustCompile(`^v[0-9]+$`)
+
 var ttlRegexp = regexp.MustCompile(`^([0-9]+)([smhd])$`)
 
 // CacheTTLProblem explains why ttl is not a memoize TTL the gateway
@@ -67,7 +72,8 @@ type GatewayPath struct {
 	// Wrappers are the wrapper prefixes in the order written.
 	Wrappers []string
 	// Prefix, Name and SubPath are the routed path's parts: "g", "my-llms",
-	// "v1/chat/completions".
+	// "v1/chat/completions". Prefix is "" for a service path, whose first
+	// segment (longer than one letter, such as "openai") is its Name.
 	Prefix, Name, SubPath string
 	// Log, LogComplete, Cache and CacheRenew are the wrappers' switches;
 	// CacheTTL, FailoverTo and TeeTo their values ("" when unset).
@@ -80,10 +86,14 @@ type GatewayPath struct {
 
 // Routed is the routed path without wrappers or query: "g/my-llms/v1/...".
 func (g *GatewayPath) Routed() string {
-	if g.SubPath == "" {
-		return g.Prefix + "/" + g.Name
+	r := g.Name
+	if g.Prefix != "" {
+		r = g.Prefix + "/" + r
 	}
-	return g.Prefix + "/" + g.Name + "/" + g.SubPath
+	if g.SubPath != "" {
+		r += "/" + g.SubPath
+	}
+	return r
 }
 
 // maxNesting bounds how deep a failover or tee secondary may itself wrap
@@ -125,23 +135,33 @@ func parseGatewayPath(raw string, depth int) (*GatewayPath, error) {
 		}
 		g.Wrappers = append(g.Wrappers, segs[i])
 	}
-	allowed := "g/<group>, p/<service-id>, e/<enrollment-code>, a/<alias>, c/<chain> or b/<broadcast>, optionally wrapped in l/, m/, f/ or t/"
+	allowed := "g/<group>, p/<service-id>, e/<enrollment-code>, a/<alias>, c/<chain> or b/<broadcast>, optionally wrapped in l/, m/, f/ or t/ " +
+		"(one-letter prefixes are the gateway's own; a longer first segment, such as openai, is a service path)"
 	switch {
 	case i >= len(segs) || segs[i] == "":
 		return nil, fmt.Errorf("%q names no route: after the wrappers comes %s", raw, allowed)
 	case slices.Contains(ReservedPrefixes, segs[i]):
 		return nil, fmt.Errorf("%q starts with %s/, a gateway primitive that is reserved but not served (delayed and recurrent calls); use %s", raw, segs[i], allowed)
+	case apiVersion.MatchString(segs[i]):
+		return nil, fmt.Errorf("%q starts with %s/, the customer API's version segment: the gateway serves no /%s; use %s", raw, segs[i], segs[i], allowed)
+	case utf8.RuneCountInString(segs[i]) > 1:
+		// A service path (the spec's example: "openai"): the gateway's
+		// namespace beyond its one-letter primitives.
+		g.Name = segs[i]
 	case !slices.Contains(RoutePrefixes, segs[i]):
 		return nil, fmt.Errorf("%q does not start with a gateway route: use %s", raw, allowed)
 	case i+1 >= len(segs) || segs[i+1] == "":
 		return nil, fmt.Errorf("%q has no name after %s/: write %s/<name>", raw, segs[i], segs[i])
+	default:
+		g.Prefix = segs[i]
+		g.Name = segs[i+1]
+		i++
 	}
-	g.Prefix, g.Name = segs[i], segs[i+1]
 	if strings.Contains(g.Name, "%") {
 		return nil, fmt.Errorf("%q has a percent-escape in the name %q: names of gateway objects need none, and the gateway matches a name as written", raw, g.Name)
 	}
-	g.SubPath = strings.Join(segs[i+2:], "/")
-	for _, s := range segs[i+1:] {
+	g.SubPath = strings.Join(segs[i+1:], "/")
+	for _, s := range segs[i:] {
 		if s == "." || s == ".." {
 			return nil, fmt.Errorf("%q has a %q segment: the gateway refuses dot segments", raw, s)
 		}
@@ -234,7 +254,7 @@ func GatewayPathValidator() validator.String { return gatewayPathValidator{} }
 type gatewayPathValidator struct{}
 
 func (gatewayPathValidator) Description(context.Context) string {
-	return "must be a gateway-relative path: g/, p/, e/, a/, c/ or b/ and a name, optionally followed by a sub-path and wrapped in l/, m/, f/ or t/"
+	return "must be a gateway-relative path: g/, p/, e/, a/, c/ or b/ and a name, or a service path, optionally followed by a sub-path and wrapped in l/, m/, f/ or t/"
 }
 
 func (v gatewayPathValidator) MarkdownDescription(ctx context.Context) string {

@@ -17,6 +17,9 @@ func TestParseGatewayPathAccepts(t *testing.T) {
 		{in: "g/llm", routed: "g/llm"},
 		{in: "/g/llm/v1/chat/completions", routed: "g/llm/v1/chat/completions"},
 		{in: "c/My.Chain_1~x", routed: "c/My.Chain_1~x"},
+		// A service path: a first segment longer than one letter.
+		{in: "openai", routed: "openai"},
+		{in: "m/anthropic/v1/messages?_ttl=1h", wrappers: "m", routed: "anthropic/v1/messages", cache: true, ttl: "1h"},
 		{in: "l/p/abc?_complete=", wrappers: "l", routed: "p/abc", log: true, complete: true},
 		{in: "m/g/llm?_ttl=1h&_renew=", wrappers: "m", routed: "g/llm", cache: true, ttl: "1h", renew: true},
 		{in: "m/g/llm", wrappers: "m", routed: "g/llm", cache: true},
@@ -41,7 +44,8 @@ func TestParseGatewayPathRefuses(t *testing.T) {
 	for in, want := range map[string]string{
 		"":                              "the path is empty",
 		"x/nowhere":                     "does not start with a gateway route",
-		"openai":                        "does not start with a gateway route",
+		"v1/chat/completions":           "the customer API's version segment",
+		"q/openai":                      "does not start with a gateway route",
 		"https://gw.example/g/llm":      "is a URL",
 		"g/llm ":                        "white space at byte 5",
 		"c/sp ace":                      "white space",
