@@ -121,11 +121,25 @@ out=$(http_call POST "$gw_addr" /b/eval-fanout/v1/chat/completions '{"messages":
 echo "POST /b/eval-fanout/v1/chat/completions: HTTP $(status_of <<<"$out")"
 paste -d' ' <(grep -o '"name":"[^"]*"' <<<"$out" | cut -d'"' -f4) <(answered_by <<<"$out") | sed 's/^\([^ ]*\) /    target \1 answered by /'
 
+# svc.cached(_ttl="1h").dispatch(json=...) in the SDK: the memoize wrapper
+# m/ in front of the bare collection path, sent twice.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+body_of() { sed '1,/^\r$/d'; }
+cache_of() { grep -i '^X-Unitysvc-Cache:' | cut -d' ' -f2 | tr -d '\r'; }
+question='{"model":"fast-gpt","messages":[{"role":"user","content":"What is 6 x 7?"}]}'
+t0=$(now_ms); first=$(http_call POST "$gw_addr" "/m/g/my-llms?_ttl=1h" "$question"); miss_ms=$(($(now_ms) - t0))
+t0=$(now_ms); second=$(http_call POST "$gw_addr" "/m/g/my-llms?_ttl=1h" "$question"); hit_ms=$(($(now_ms) - t0))
+miss=$(cache_of <<<"$first") hit=$(cache_of <<<"$second")
+same=different; [ "$(body_of <<<"$first")" = "$(body_of <<<"$second")" ] && same=same
+echo "POST /m/g/my-llms?_ttl=1h twice (a cached call): HTTP $(status_of <<<"$first") $miss in $miss_ms ms, then HTTP $(status_of <<<"$second") $hit in $hit_ms ms ($same answer)"
+[ "$miss/$hit/$same" = "miss/hit/same" ] || { echo "the cached call did not miss then hit with the same answer" >&2; exit 1; }
+
 step "The request logs, read back through the provider (tofu apply -refresh-only)"
 quietly tofu apply -refresh-only -auto-approve -input=false -compact-warnings "${color[@]}"
 tofu output -raw recent_requests | sed 's/^/    /'
 echo
-echo "    (one row per upstream attempt: the chain's primary timing out, then its fallback)"
+echo "    (one row per upstream attempt: the chain's primary timing out, then its fallback; the cached call's"
+echo "    hit is logged without an upstream attempt)"
 if [ -n "$verbose" ]; then
   step "Every output"
   tofu output "${color[@]}"
@@ -144,6 +158,7 @@ Gateway URLs (while it ran):
   http://$gw_addr/g/my-llms      answered by $collection_by
   http://$gw_addr/c/llm-failover step '$chain_step' answered, by $chain_by
   http://$gw_addr/b/eval-fanout  every target answered
+  http://$gw_addr/m/g/my-llms?_ttl=1h  $miss in $miss_ms ms, then $hit in $hit_ms ms
 A refresh made $calls API calls: at most one per resource, plus what the data sources read (VERBOSE=1 lists them).
 VERBOSE=1 make demo prints the full plans, the outputs and the answers.
 SUMMARY

@@ -196,8 +196,10 @@ type request struct {
 	// repeatable marks a POST whose repeat has the same effect as one
 	// send (a switch to a given state), so it is retried like a PUT.
 	repeatable bool
-	// header, when set, receives the headers of a 2xx answer.
-	header *http.Header
+	// header holds extra request headers.
+	header http.Header
+	// respHeader, when set, receives the headers of a 2xx answer.
+	respHeader *http.Header
 }
 
 // do performs r and decodes a 2xx JSON body into out (when non-nil). It
@@ -224,6 +226,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)
 	if err != nil {
 		return 0, fmt.Errorf("building %s %s request: %w", r.method, r.path, err)
+	}
+	for k, vs := range r.header {
+		req.Header[k] = vs
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -261,8 +266,8 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		}
 		return resp.StatusCode, apiErr
 	}
-	if r.header != nil {
-		*r.header = resp.Header
+	if r.respHeader != nil {
+		*r.respHeader = resp.Header
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {

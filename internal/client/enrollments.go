@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Enrollment statuses (ServiceEnrollmentStatusEnum).
@@ -23,6 +24,27 @@ const MaskedValue = "***masked***"
 type ServiceEnrollmentCreate struct {
 	ServiceID  string         `json:"service_id"`
 	Parameters map[string]any `json:"parameters,omitempty"`
+	// SensitiveKeys names the parameters given as sensitive. They are not
+	// part of the body: CreateEnrollment sends the names (never the
+	// values) in SensitiveParametersHeader, which the UnitySVC API
+	// ignores and unitysvc-local honours by masking those parameters on
+	// every read. The provider never relies on it.
+	SensitiveKeys []string `json:"-"`
+}
+
+// SensitiveParametersHeader carries the names of the parameters a create
+// gives as sensitive: a comma-separated list of names, each
+// percent-encoded (url.QueryEscape).
+const SensitiveParametersHeader = "X-Unitysvc-Sensitive-Parameters"
+
+// SensitiveParametersValue is the SensitiveParametersHeader value naming
+// keys.
+func SensitiveParametersValue(keys []string) string {
+	enc := make([]string, len(keys))
+	for i, k := range keys {
+		enc[i] = url.QueryEscape(k)
+	}
+	return strings.Join(enc, ",")
 }
 
 // CustomerEnrollmentCreateResponse is the 202 answer to POST
@@ -71,7 +93,11 @@ type CustomerEnrollmentCancelResponse struct {
 // service. The enrollment starts pending; poll GetEnrollment until it is
 // active (or incomplete).
 func (c *Client) CreateEnrollment(ctx context.Context, body ServiceEnrollmentCreate, shared bool) (*CustomerEnrollmentCreateResponse, error) {
-	return call[CustomerEnrollmentCreateResponse](ctx, c, request{method: http.MethodPost, path: "/enrollments/", query: sharedQuery(shared), body: body})
+	r := request{method: http.MethodPost, path: "/enrollments/", query: sharedQuery(shared), body: body}
+	if len(body.SensitiveKeys) > 0 {
+		r.header = http.Header{SensitiveParametersHeader: {SensitiveParametersValue(body.SensitiveKeys)}}
+	}
+	return call[CustomerEnrollmentCreateResponse](ctx, c, r)
 }
 
 // GetEnrollment returns an enrollment with its service details and proxy

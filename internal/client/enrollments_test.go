@@ -65,6 +65,27 @@ func TestCreateEnrollment(t *testing.T) {
 	}
 }
 
+// The names (never the values) of the parameters sent as sensitive go in
+// SensitiveParametersHeader, percent-encoded; the body is the spec's.
+func TestCreateEnrollmentNamesSensitiveParameters(t *testing.T) {
+	c := newAreaTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get(SensitiveParametersHeader); got != "api_key,odd%2Cname" {
+			t.Errorf("%s = %q", SensitiveParametersHeader, got)
+		}
+		raw, _ := io.ReadAll(r.Body)
+		var body map[string]any
+		_ = json.Unmarshal(raw, &body)
+		if len(body) != 2 || body["service_id"] != "svc-1" || body["parameters"] == nil {
+			t.Errorf("body = %s, want service_id and parameters only", raw)
+		}
+		writeTestJSON(w, http.StatusAccepted, map[string]any{"id": "e-1", "service_id": "svc-1", "status": "pending", "task_id": "t", "message": "m"})
+	})
+	if _, err := c.CreateEnrollment(context.Background(), ServiceEnrollmentCreate{ServiceID: "svc-1",
+		Parameters: map[string]any{"api_key": "k", "odd,name": "v"}, SensitiveKeys: []string{"api_key", "odd,name"}}, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCreateEnrollmentIsNotRetriedOn5xx(t *testing.T) {
 	var calls atomic.Int32
 	c := newAreaTestClient(t, func(w http.ResponseWriter, r *http.Request) {

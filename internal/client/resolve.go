@@ -71,7 +71,7 @@ const (
 // is sent upstream and nothing is cached.
 func (c *Client) Resolve(ctx context.Context, body ResolveRequest) (*ResolveResponse, error) {
 	var h http.Header
-	out, err := call[ResolveResponse](ctx, c, request{method: http.MethodPost, path: "/resolve", body: body, repeatable: true, header: &h})
+	out, err := call[ResolveResponse](ctx, c, request{method: http.MethodPost, path: "/resolve", body: body, repeatable: true, respHeader: &h})
 	if err != nil {
 		return nil, err
 	}

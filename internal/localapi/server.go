@@ -229,8 +229,10 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		}
 		apiHandler = inst.faults
 	}
-	inst.serve(apiLn, logRequests(log, apiHandler))
-	inst.serve(gwLn, logRequests(log, gw))
+	// Answers net/http makes itself (431, 400 for a malformed request) are
+	// JSON too, like every other answer.
+	inst.serve(gateway.JSONErrors(apiLn, false), logRequests(log, apiHandler))
+	inst.serve(gateway.JSONErrors(gwLn, true), logRequests(log, gw))
 	inst.serve(upLn, builtin)
 	schedCtx, stop := context.WithCancel(context.Background())
 	inst.stopScheduler, inst.schedulerDone = stop, make(chan struct{})

@@ -179,15 +179,17 @@ func (p *unitysvcProvider) Configure(ctx context.Context, req provider.Configure
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "unitysvc_api_key")
 	tflog.Debug(ctx, "configuring UnitySVC client", map[string]any{"api_url": apiURL, "gateway_url": gatewayURL, "authenticated": apiKey != ""})
 
+	var logger func(ctx context.Context, msg string, fields map[string]any)
+	if !providerLogsOff() {
+		logger = func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }
+	}
 	c, err := client.New(client.Config{
 		BaseURL:    apiURL,
 		APIKey:     apiKey,
 		UserAgent:  "terraform-provider-unitysvc/" + p.version,
 		Timeout:    timeout,
 		MaxRetries: int(maxRetries),
-		Logger: func(ctx context.Context, msg string, fields map[string]any) {
-			tflog.Debug(ctx, msg, fields)
-		},
+		Logger:     logger,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the UnitySVC client", err.Error())
@@ -237,6 +239,17 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 func (p *unitysvcProvider) Functions(_ context.Context) []func() function.Function {
 	return functions.Functions()
 }
+
+// providerLogsOff reports whether the provider's logger (tflog) is off
+// (TF_LOG_PROVIDER=off, as main sets it when the CLI shows no provider
+// logs): the client then builds no log lines for its requests, which
+// tflog would have dropped after masking them.
+func providerLogsOff() bool {
+	return strings.EqualFold(os.Getenv(EnvLogProvider), "off")
+}
+
+// EnvLogProvider is terraform-plugin-log's level of the provider's logger.
+const EnvLogProvider = "TF_LOG_PROVIDER"
 
 func checkURL(s string) error {
 	u, err := url.Parse(s)

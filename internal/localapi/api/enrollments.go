@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -19,8 +20,16 @@ import (
 const maskedValue = "***masked***"
 
 // secretKeyParts are the case-insensitive substrings that make a
-// parameter key secret-looking (api_key, password, access_token, ...).
-var secretKeyParts = []string{"key", "password", "token", "secret"}
+// parameter key secret-looking (api_key, password, access_token,
+// client_credentials, ...), at any depth.
+var secretKeyParts = []string{"key", "password", "token", "secret", "credential", "passphrase"}
+
+// sensitiveParametersHeader names, on POST /enrollments/, the parameters
+// the customer sends as sensitive: a comma-separated list of names, each
+// percent-encoded. The spec's ServiceEnrollmentCreate has no field for
+// it; this header is unitysvc-local's (the UnitySVC API ignores it), and
+// the names it lists are masked on every read whatever they are.
+const sensitiveParametersHeader = "X-Unitysvc-Sensitive-Parameters"
 
 var enrollmentStatuses = []string{store.EnrollmentPending, store.EnrollmentIncomplete, store.EnrollmentActive, store.EnrollmentPaused, store.EnrollmentCancelled}
 
@@ -45,18 +54,65 @@ type enrollmentView struct {
 	Code          *string        `json:"code"`
 }
 
-// maskParameters returns params with secret-looking keys' values masked.
-func maskParameters(params map[string]any) map[string]any {
+// maskParameters returns params with the values of the keys in
+// sensitive (top-level names the customer sent as sensitive) masked, and
+// those of secret-looking keys at any depth, inside nested objects and
+// arrays. A secret-looking key's whole value is masked, object or not.
+func maskParameters(params map[string]any, sensitive []string) map[string]any {
 	out := make(map[string]any, len(params))
 	for k, v := range params {
-		lk := strings.ToLower(k)
-		if slices.ContainsFunc(secretKeyParts, func(part string) bool { return strings.Contains(lk, part) }) {
+		if slices.Contains(sensitive, k) || secretLooking(k) {
 			out[k] = maskedValue
 		} else {
-			out[k] = v
+			out[k] = maskNested(v)
 		}
 	}
 	return out
+}
+
+// maskNested masks the secret-looking keys inside a parameter's value.
+func maskNested(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return maskParameters(x, nil)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = maskNested(e)
+		}
+		return out
+	}
+	return v
+}
+
+// secretLooking reports whether a parameter key looks secret.
+func secretLooking(k string) bool {
+	lk := strings.ToLower(k)
+	return slices.ContainsFunc(secretKeyParts, func(part string) bool { return strings.Contains(lk, part) })
+}
+
+// sensitiveKeys reads sensitiveParametersHeader: the names it lists that
+// are parameters of params. A name that is not percent-encoded properly
+// is a 422 entry.
+func sensitiveKeys(r *http.Request, params map[string]any, errs *validationErrors) []string {
+	var keys []string
+	for _, h := range r.Header.Values(sensitiveParametersHeader) {
+		for _, part := range strings.Split(h, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			k, err := url.QueryUnescape(part)
+			if err != nil {
+				errs.add("Each name must be percent-encoded, names separated by commas", "value_error", "header", strings.ToLower(sensitiveParametersHeader))
+				return nil
+			}
+			if _, ok := params[k]; ok && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
 }
 
 // proxyEndpoint is an enrollment's gateway URL.
@@ -65,7 +121,7 @@ func (a *API) proxyEndpoint(code string) string { return a.gateway + "/e/" + cod
 func (a *API) enrollmentView(e *store.Enrollment, details bool) enrollmentView {
 	code := e.Code
 	v := enrollmentView{ID: e.ID, ServiceID: e.ServiceID, OwnerID: e.RoleID, Status: e.Status,
-		Parameters: maskParameters(e.Parameters), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, Code: &code}
+		Parameters: maskParameters(e.Parameters, e.SensitiveKeys), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, Code: &code}
 	if details {
 		pe := a.proxyEndpoint(e.Code)
 		v.ProxyEndpoint = &pe
@@ -124,6 +180,7 @@ func (a *API) enroll(w http.ResponseWriter, r *http.Request) {
 			errs.add("Input should be a valid dictionary", "dict_type", "body", "parameters")
 		}
 	}
+	sensitive := sensitiveKeys(r, params, &errs)
 	if errs.write(w) {
 		return
 	}
@@ -142,7 +199,7 @@ func (a *API) enroll(w http.ResponseWriter, r *http.Request) {
 		outcome = store.EnrollmentIncomplete
 	}
 	e, reactivated, err := a.store.Enroll(r.Context(), p, store.EnrollmentWrite{
-		ServiceID: s.ID, Parameters: params, Shared: shared, Outcome: outcome,
+		ServiceID: s.ID, Parameters: params, SensitiveKeys: sensitive, Shared: shared, Outcome: outcome,
 		PendingUntil: a.store.Now().Add(a.activationDelay),
 	})
 	var dup *store.DuplicateEnrollmentError

@@ -49,7 +49,8 @@ const (
 // routing function gives for the path and routing key, the effective
 // strategy and the pre-selected candidate, without calling an upstream.
 // A path that reaches nothing has no candidates (200); chain and
-// broadcast paths and unknown strategies are 422.
+// broadcast paths and unknown strategies are 422. Wrappers (l/ m/ f/ t/)
+// and their query are seen through: l/m/g/x resolves g/x.
 func (a *API) resolve(w http.ResponseWriter, r *http.Request) {
 	p, ok := principal(w, r)
 	if !ok {

@@ -198,3 +198,31 @@ func TestResolveRefusals(t *testing.T) {
 		t.Errorf("anonymous resolve: %d, want 401", status)
 	}
 }
+
+// TestResolveSeesThroughWrappers: a wrapped path resolves as the path it
+// wraps (l/m/g/llm resolves g/llm), whatever the wrappers' order and
+// parameters; a reserved prefix (d/, r/) matches nothing.
+func TestResolveSeesThroughWrappers(t *testing.T) {
+	ts := newTestServer(t)
+	key := map[string]any{"model": "gpt-4o"}
+	want := candidateNames(ts.resolve(t, map[string]any{"path": "g/llm/v1/chat/completions", "routing_key": key}))
+	if want == "" {
+		t.Fatal("no candidates for the unwrapped path")
+	}
+	for _, path := range []string{
+		"l/g/llm", "l/m/g/llm?_ttl=1h", "/t/f/m/l/g/llm/v1/chat/completions?_else=p%2Fx&_to=g%2Fy&_ttl=7d",
+		"m/l/g/llm?_complete=?_ttl=15m",
+	} {
+		if got := candidateNames(ts.resolve(t, map[string]any{"path": path, "routing_key": key})); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	if status, data := ts.do(t, "POST", "/resolve", keyA, map[string]any{"path": "l/m/c/my-chain"}); status != 422 || !strings.Contains(detail(t, data), "resolve each step's") {
+		t.Errorf("a wrapped chain: %d %s", status, data)
+	}
+	for _, path := range []string{"d/g/llm", "l/r/g/llm"} {
+		if r := ts.resolve(t, map[string]any{"path": path, "routing_key": key}); len(r.Candidates) != 0 {
+			t.Errorf("%s: %+v, want no candidates", path, r)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed default.json
@@ -92,6 +93,11 @@ type Upstream struct {
 	// ${ customer_secrets.NAME } (the customer's secret, resolved at
 	// dispatch).
 	Headers map[string]string `json:"headers,omitempty"`
+
+	// secrets is SecretsUsed, worked out once by Parse (dispatch asks on
+	// every request); known says it was.
+	secrets []string
+	known   bool
 }
 
 // Builtin reports whether the service is served by the built-in upstream.
@@ -185,6 +191,7 @@ func Parse(b []byte) (*Catalog, error) {
 		if err := s.Upstream.validate(); err != nil {
 			return nil, fmt.Errorf("service %s: upstream: %w", s.Name, err)
 		}
+		s.Upstream.secrets, s.Upstream.known = s.Upstream.secretsUsed(), true
 		if s.EnrollmentMode == "" {
 			s.EnrollmentMode = "disallowed"
 		}
@@ -269,19 +276,59 @@ const (
 // answers; the first lookup error is returned.
 func Expand(tmpl string, lookup func(kind, name string) (string, error)) (string, error) {
 	var firstErr error
-	out := templateRE.ReplaceAllStringFunc(tmpl, func(m string) string {
-		sub := templateRE.FindStringSubmatch(m)
-		v, err := lookup(sub[1], sub[2])
+	var b strings.Builder
+	for _, p := range parsedTemplate(tmpl) {
+		if p.kind == "" {
+			b.WriteString(p.text)
+			continue
+		}
+		v, err := lookup(p.kind, p.text)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		return v
-	})
-	return out, firstErr
+		b.WriteString(v)
+	}
+	return b.String(), firstErr
+}
+
+// templatePart is a literal (kind empty) or a placeholder's kind and name.
+type templatePart struct{ kind, text string }
+
+// parsedTemplates holds each template split into parts once: dispatch
+// expands a service's base_url and headers on every request. Only the
+// catalog's templates are expanded, so it holds as many as the catalog.
+var parsedTemplates sync.Map // string -> []templatePart
+
+func parsedTemplate(tmpl string) []templatePart {
+	if v, ok := parsedTemplates.Load(tmpl); ok {
+		return v.([]templatePart)
+	}
+	var parts []templatePart
+	last := 0
+	for _, m := range templateRE.FindAllStringSubmatchIndex(tmpl, -1) {
+		if m[0] > last {
+			parts = append(parts, templatePart{text: tmpl[last:m[0]]})
+		}
+		parts = append(parts, templatePart{kind: tmpl[m[2]:m[3]], text: tmpl[m[4]:m[5]]})
+		last = m[1]
+	}
+	if last < len(tmpl) {
+		parts = append(parts, templatePart{text: tmpl[last:]})
+	}
+	parsedTemplates.Store(tmpl, parts)
+	return parts
 }
 
 // SecretsUsed lists the customer secrets the upstream's templates name.
+// The list is shared: callers must not change it.
 func (u Upstream) SecretsUsed() []string {
+	if u.known {
+		return u.secrets
+	}
+	return u.secretsUsed()
+}
+
+func (u Upstream) secretsUsed() []string {
 	var out []string
 	for _, tmpl := range append([]string{u.BaseURL}, sortedValues(u.Headers)...) {
 		for _, m := range templateRE.FindAllStringSubmatch(tmpl, -1) {

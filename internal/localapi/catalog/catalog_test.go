@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,5 +164,27 @@ func TestParseDocuments(t *testing.T) {
 	again, _ := Parse([]byte(`{` + svc + `,"documents":[{"key":"k","services":["s"],"title":"T","category":"other","mime_type":"x"}]}`))
 	if again.Documents(s.ID)[0].ID != d.ID {
 		t.Fatal("document ids must be stable across loads")
+	}
+}
+
+// Expand parses each template once; every expansion, the first and the
+// cached ones, gives the same answer and asks for every placeholder.
+func TestExpandCachedTemplate(t *testing.T) {
+	tmpl := "x${parameters.a}-${ customer_secrets.B }${parameters.c}y"
+	for range 3 {
+		var asked []string
+		got, err := Expand(tmpl, func(kind, name string) (string, error) {
+			asked = append(asked, kind+"."+name)
+			if name == "B" {
+				return "", errors.New("no B")
+			}
+			return strings.ToUpper(name), nil
+		})
+		if got != "xA-Cy" || err == nil || err.Error() != "no B" || strings.Join(asked, ",") != "parameters.a,customer_secrets.B,parameters.c" {
+			t.Fatalf("Expand = %q, %v after asking %v", got, err, asked)
+		}
+	}
+	if got, err := Expand("no placeholders", nil); got != "no placeholders" || err != nil {
+		t.Fatalf("Expand of a literal = %q, %v", got, err)
 	}
 }

@@ -158,7 +158,7 @@ func (g *Gateway) Do(ctx context.Context, c Call) Response {
 	if c.RecurrentRequestID != "" {
 		rid = &c.RecurrentRequestID
 	}
-	req, err := g.newRequest(ctx, c.Principal, c.Method, c.Path, "", c.Header, c.Body, SourceBackend, rid)
+	req, err := g.newRequest(ctx, c.Principal, c.Method, c.Path, c.Header, c.Body, SourceBackend, rid)
 	if err != nil {
 		detail, _ := json.Marshal(map[string]string{"detail": "Internal server error"})
 		return Response{Status: http.StatusInternalServerError, Body: detail, Err: err.Error()}

@@ -74,12 +74,14 @@ type Gateway struct {
 	timeout time.Duration
 	client  *http.Client
 	log     *slog.Logger
+	cache   *memoCache
+	tees    inflight
 }
 
 // New returns the gateway.
 func New(opts Options) *Gateway {
 	g := &Gateway{store: opts.Store, catalog: opts.Catalog, router: opts.Router, builtin: opts.BuiltinURL,
-		apiURL: opts.APIURL, timeout: opts.Timeout, log: opts.Logger}
+		apiURL: opts.APIURL, timeout: opts.Timeout, log: opts.Logger, cache: newMemoCache()}
 	if g.timeout <= 0 {
 		g.timeout = DefaultTimeout
 	}
@@ -117,36 +119,6 @@ func (t *splitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.remote.RoundTrip(r)
 }
 
-// gwError is an answer the gateway makes itself: {"detail": ...}.
-type gwError struct {
-	status int
-	source string // gateway | upstream
-	typ    string // no_route | missing_secret | timeout | transport | internal
-	detail string
-}
-
-// Error types request logs record beside routing's.
-const (
-	errTimeout   = "timeout"
-	errTransport = "transport"
-	errUpstream  = "upstream_status"
-	errInternal  = "internal"
-)
-
-func fromRouting(err *routing.Error) *gwError {
-	return &gwError{status: err.Status, source: "gateway", typ: err.Type, detail: err.Detail}
-}
-
-func noRoute(status int, format string, args ...any) *gwError {
-	return &gwError{status: status, source: "gateway", typ: routing.NoRoute, detail: fmt.Sprintf(format, args...)}
-}
-
-func writeDetail(w http.ResponseWriter, status int, detail string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"detail": detail})
-}
-
 // routes lists the primitives, for messages.
 const routes = "/g/<group>, /p/<service-id>, /e/<enrollment-code>, /a/<alias>, /c/<chain> and /b/<broadcast>"
 
@@ -156,8 +128,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
 		return
 	}
-	if _, ok := routing.ParsePath(r.URL.Path); !ok {
-		writeDetail(w, http.StatusNotFound, g.notARoute(r.URL.Path))
+	path := r.URL.EscapedPath()
+	full := path
+	if r.URL.RawQuery != "" {
+		full += "?" + r.URL.RawQuery
+	}
+	c, gerr := parseCall(full)
+	if gerr != nil {
+		writeError(w, gerr)
+		return
+	}
+	if _, ok := routing.ParsePath(c.route); !ok {
+		writeDetail(w, http.StatusNotFound, g.notARoute(path))
 		return
 	}
 	p, ok := g.authenticate(w, r)
@@ -173,13 +155,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the gateway's limit of %d MiB", maxBody>>20))
 		return
 	}
-	req, err := g.newRequest(r.Context(), p, r.Method, r.URL.Path, r.URL.RawQuery, r.Header, body, SourceDispatch, nil)
+	req, err := g.newRequest(r.Context(), p, r.Method, path, r.Header, body, SourceDispatch, nil)
 	if err != nil {
 		g.log.Error("gateway: reading the logging preference", "error", err)
 		writeDetail(w, http.StatusInternalServerError, "Internal server error")
 		return
 	}
-	res := g.dispatch(r.Context(), req, r.URL.Path, g.timeout, "")
+	res := g.dispatch(r.Context(), req, full, g.timeout, "")
 	g.write(w, res)
 }
 
@@ -194,8 +176,9 @@ func (g *Gateway) notARoute(path string) string {
 	if strings.HasPrefix(path, "/v1/") || path == "/v1" {
 		msg += ": set api_url (UNITYSVC_API_URL) to the API's URL and gateway_url (UNITYSVC_API_BASE_URL) to this gateway's"
 	}
-	if p := strings.SplitN(strings.TrimLeft(path, "/"), "/", 2)[0]; len(p) == 1 && strings.ContainsAny(p, "dflmrt") {
-		msg = fmt.Sprintf("the gateway prefix /%s/ is reserved but not served by unitysvc-local, which serves %s", p, routes)
+	_, rest := routing.SplitWrappers(path)
+	if p, _, _ := strings.Cut(rest, "/"); len(p) == 1 && strings.ContainsAny(p, routing.Reserved) {
+		msg = reservedPrefix(p)
 	}
 	return msg
 }
@@ -205,8 +188,9 @@ func (g *Gateway) notARoute(path string) string {
 func (g *Gateway) authenticate(w http.ResponseWriter, r *http.Request) (store.Principal, bool) {
 	key := strings.TrimSpace(r.Header.Get("X-Api-Key"))
 	if h := r.Header.Get("Authorization"); h != "" {
-		k, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || strings.TrimSpace(k) == "" {
+		// The scheme is case-insensitive (RFC 9110 section 11.1).
+		scheme, k, _ := strings.Cut(strings.TrimSpace(h), " ")
+		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(k) == "" {
 			writeDetail(w, http.StatusUnauthorized, "Invalid authentication credentials: expected 'Authorization: Bearer <api key>' or 'x-api-key: <api key>'")
 			return store.Principal{}, false
 		}
@@ -244,14 +228,18 @@ type request struct {
 	recurrentID *string
 	logging     store.LoggingPreference
 	depth       int
+	// wrapper is the wrapper this request runs for: f (a failover
+	// secondary), t (a tee copy), m (a cache hit); empty otherwise.
+	wrapper string
 }
 
-func (g *Gateway) newRequest(ctx context.Context, p store.Principal, method, path, query string, h http.Header, body []byte, source string, recurrentID *string) (*request, error) {
+func (g *Gateway) newRequest(ctx context.Context, p store.Principal, method, path string, h http.Header, body []byte, source string, recurrentID *string) (*request, error) {
 	pref, err := g.store.RequestLogging(ctx, p.UserID)
 	if err != nil {
 		return nil, err
 	}
-	return &request{principal: p, method: method, userPath: "/" + strings.TrimLeft(path, "/"), query: query, header: forwardable(h),
+	path, _ = routing.SplitQuery(path)
+	return &request{principal: p, method: method, userPath: "/" + strings.TrimLeft(path, "/"), header: forwardable(h),
 		body: body, event: uuid.NewString(), source: source, recurrentID: recurrentID, logging: pref}, nil
 }
 
@@ -263,12 +251,37 @@ func (r *request) with(body []byte) *request {
 	return &c
 }
 
-// dispatch answers a gateway-relative path. timeout bounds the wait for
-// the upstream; label names what set it, for the timeout's message.
+// withQuery returns a copy of the request whose upstream query also has
+// query's parameters.
+func (r *request) withQuery(query string) *request {
+	if query == "" {
+		return r
+	}
+	c := *r
+	if c.query == "" {
+		c.query = query
+	} else {
+		c.query += "&" + query
+	}
+	return &c
+}
+
+// dispatch answers a gateway-relative path, which may carry wrappers and
+// a query. timeout bounds the wait for the upstream; label names what
+// set it, for the timeout's message.
 func (g *Gateway) dispatch(ctx context.Context, req *request, path string, timeout time.Duration, label string) *result {
 	if req.depth > maxDepth {
 		return g.refuse(ctx, req, path, noRoute(http.StatusLoopDetected, "'%s' is reached through more than %d aliases, chains or broadcasts; check their target paths for a loop", path, maxDepth))
 	}
+	c, gerr := parseCall(path)
+	if gerr != nil {
+		return g.refuse(ctx, req, path, gerr)
+	}
+	if c.wrappers != "" {
+		return g.wrapped(ctx, req, c, timeout, label)
+	}
+	path = c.route
+	req = req.withQuery(c.query)
 	rt, ok := routing.ParsePath(path)
 	if !ok {
 		return g.refuse(ctx, req, path, noRoute(http.StatusNotFound, "'%s' is not a gateway route: a target path starts with g/, p/, e/, a/, c/ or b/ and a name", path))
@@ -288,16 +301,20 @@ func (g *Gateway) dispatch(ctx context.Context, req *request, path string, timeo
 		// by that step's or target's timeout too.
 		return g.bounded(ctx, timeout, label, func(ctx context.Context) *result { return run(ctx, req, rt) })
 	}
-	if rt.Prefix == "g" && (rt.Rest == "models" || rt.Rest == "v1/models") && req.method == http.MethodGet {
-		return g.models(ctx, req, path)
-	}
-	key, gerr := routingKey(req.body)
+	body, gerr := readBody(req.body)
 	if gerr != nil {
 		return g.refuse(ctx, req, path, gerr)
 	}
-	plan, err := g.router.Resolve(ctx, req.principal, path, key, "")
+	sub := upstreamSubPath(rt.Rest, req.method, body)
+	if rt.Prefix == "g" && sub == "v1/models" && req.method == http.MethodGet {
+		return g.models(ctx, req, path)
+	}
+	plan, err := g.router.Resolve(ctx, req.principal, path, body.key, "")
 	if err != nil {
 		return g.refuse(ctx, req, path, g.routingError(err))
+	}
+	if plan.KeyRequired && body.key == nil && !body.json && len(bytes.TrimSpace(req.body)) > 0 {
+		return g.refuse(ctx, req, path, badRequest(http.StatusBadRequest, "the request body must be a JSON object with a model (the routing key): %s %s is keyed and its models are: %s", plan.Kind, plan.Name, strings.Join(plan.Keys, ", ")))
 	}
 	cand, err := plan.Pick(req.body)
 	if err != nil {
@@ -306,7 +323,7 @@ func (g *Gateway) dispatch(ctx context.Context, req *request, path string, timeo
 		return res
 	}
 	return g.bounded(ctx, timeout, label, func(ctx context.Context) *result {
-		return g.forward(ctx, req, path, cand, plan.SubPath)
+		return g.forward(ctx, req, path, cand, sub)
 	})
 }
 
@@ -319,55 +336,17 @@ func (g *Gateway) routingError(err error) *gwError {
 	return &gwError{status: http.StatusInternalServerError, source: "gateway", typ: errInternal, detail: "Internal server error while routing the request"}
 }
 
-// routingKey is the request body's routing key: {"model": ...} when the
-// body is a JSON object with a string model. It reads the body only up
-// to the model; the upstream judges the rest.
-func routingKey(body []byte) (map[string]any, *gwError) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil, nil
-	}
-	notJSON := func(err error) *gwError {
-		return &gwError{status: http.StatusBadRequest, source: "gateway", typ: routing.NoRoute,
-			detail: "the request body is not a JSON object, so its model (the routing key) cannot be read: " + err.Error()}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		if err == nil {
-			err = fmt.Errorf("it starts with %v", tok)
-		}
-		return nil, notJSON(err)
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, notJSON(err)
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, notJSON(err)
-		}
-		if tok == "model" {
-			var m string
-			if json.Unmarshal(v, &m) != nil || m == "" {
-				return nil, nil
-			}
-			return map[string]any{"model": m}, nil
-		}
-	}
-	return nil, nil
-}
-
 // alias follows /a/<name> to its target, merging its routing-key
 // override into the body.
 func (g *Gateway) alias(ctx context.Context, req *request, rt routing.Route, timeout time.Duration, label string) *result {
-	key, gerr := routingKey(req.body)
+	path := "a/" + rt.Name
+	body, gerr := readBody(req.body)
 	if gerr != nil {
-		return g.refuse(ctx, req, "a/"+rt.Name, gerr)
+		return g.refuse(ctx, req, path, gerr)
 	}
-	t, err := g.router.FollowAlias(ctx, req.principal, rt.Name, rt.Rest, key)
+	t, err := g.router.FollowAlias(ctx, req.principal, rt.Name, rt.Rest, body.key)
 	if err != nil {
-		return g.refuse(ctx, req, "a/"+rt.Name, g.routingError(err))
+		return g.refuse(ctx, req, path, g.routingError(err))
 	}
 	return g.dispatch(ctx, req.with(mergeBody(req.body, t.Override)), t.Path, timeout, label)
 }

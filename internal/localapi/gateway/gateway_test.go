@@ -44,7 +44,8 @@ func TestPathsThatAreNotGatewayRoutes(t *testing.T) {
 		"/v1/chains/":                      "not a route of the unitysvc-local gateway",
 		"/":                                "serves /g/<group>, /p/<service-id>",
 		"/g":                               "not a route",
-		"/l/g/llm/v1/chat/completions":     "the gateway prefix /l/ is reserved but not served",
+		"/d/g/llm/v1/chat/completions":     "the gateway prefix /d/ is reserved but not served",
+		"/l/m/r/g/llm?_ttl=1h":             "the gateway prefix /r/ is reserved but not served",
 		"/x/y":                             "not a route",
 	} {
 		r := e.send("GET", path, keyA, "")
@@ -149,8 +150,13 @@ func TestGroupsAndCollections(t *testing.T) {
 	if r := e.post("/g/listing/v1/chat/completions", chat("", "hi")); r.status != 404 || !strings.Contains(r.detail(t), "not routable") {
 		t.Fatalf("a category group: %d %s", r.status, r.body)
 	}
-	if r := e.post("/g/open/v1/chat/completions", `not json`); r.status != 400 || !strings.Contains(r.detail(t), "not a JSON object") {
-		t.Fatalf("a body that is not JSON: %d %s", r.status, r.body)
+	// A body that is not JSON goes upstream unchanged where no routing key
+	// is needed (the upstream judges it); a keyed group needs its model.
+	if r := e.post("/g/open/v1/chat/completions", `not json`); r.status != 400 || r.header.Get("X-Unitysvc-Service") == "" {
+		t.Fatalf("a body that is not JSON, to an open group: %d %s", r.status, r.body)
+	}
+	if r := e.post("/g/keyed/v1/chat/completions", `not json`); r.status != 400 || !strings.Contains(r.detail(t), "must be a JSON object with a model") {
+		t.Fatalf("a body that is not JSON, to a keyed group: %d %s", r.status, r.body)
 	}
 
 	// A collection named like the platform group wins; its override keys.

@@ -84,7 +84,7 @@ type extRequest struct {
 	Body   string
 }
 
-func newExt(t *testing.T) *ext {
+func newExt(t testing.TB) *ext {
 	e := &ext{release: make(chan struct{}), gone: make(chan string, 16)}
 	e.Server = httptest.NewServer(http.HandlerFunc(e.serve))
 	t.Cleanup(e.Close)
@@ -97,6 +97,9 @@ func (e *ext) serve(w http.ResponseWriter, r *http.Request) {
 	e.reqs = append(e.reqs, extRequest{Path: r.URL.RequestURI(), Header: r.Header.Clone(), Body: string(body)})
 	e.mu.Unlock()
 	rc := http.NewResponseController(w)
+	if strings.Contains(string(body), "sleep-1s") {
+		time.Sleep(time.Second) // a slow upstream
+	}
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/hold"):
 		// One event now, the rest once released; notes a caller that left.
@@ -132,7 +135,7 @@ func (e *ext) last() extRequest {
 }
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	st      *store.Store
 	cat     *catalog.Catalog
 	router  *routing.Router
@@ -143,14 +146,14 @@ type env struct {
 	builtin *httptest.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	return newEnvWithTimeout(t, 0)
 }
 
 // newEnvWithTimeout is newEnv with the gateway's default upstream
 // timeout replaced (0 keeps it).
-func newEnvWithTimeout(t *testing.T, timeout time.Duration) *env {
+func newEnvWithTimeout(t testing.TB, timeout time.Duration) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, ext: newExt(t)}
@@ -185,7 +188,9 @@ func newEnvWithTimeout(t *testing.T, timeout time.Duration) *env {
 	}
 	e.gw = gateway.New(gateway.Options{Store: e.st, Catalog: e.cat, Router: e.router, BuiltinURL: e.builtin.URL,
 		Builtin: upstream.NewBuiltin(e.cat), APIURL: "http://api.test/v1", Timeout: timeout})
-	e.srv = httptest.NewServer(e.gw)
+	e.srv = httptest.NewUnstartedServer(e.gw)
+	e.srv.Listener = gateway.JSONErrors(e.srv.Listener, true) // as unitysvc-local serves it
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -115,6 +115,18 @@ func (a *attempt) done(res *result, body *loggedBody) {
 			row.ErrorSource, row.ErrorType = new("upstream"), new(errUpstream)
 		}
 	}
+	if req.wrapper != "" {
+		// Which wrapper this row is for: m (a cache hit, no upstream
+		// attempt, no usage), f (the failover secondary), t (a tee copy).
+		if row.HasResponse {
+			row.ResponseHeaders[strings.ToLower(headerWrapper)] = req.wrapper
+		} else if row.ErrorDetail != nil {
+			row.ErrorDetail = new("(" + wrapperNames[req.wrapper[0]] + " wrapper " + req.wrapper + "/) " + *row.ErrorDetail)
+		}
+		if req.wrapper == "m" {
+			row.UsageCharge, row.UsageMetrics = nil, nil
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := a.g.store.InsertRequestLogs(ctx, []*store.RequestLog{row}); err != nil {

@@ -210,39 +210,6 @@ func describeKey(k map[string]any) string {
 	return "routing key " + string(b)
 }
 
-// Route is a gateway-relative path split at its primitive: prefix is
-// the one letter (g, p, e, a, c, b), name the object, rest the sub-path.
-type Route struct {
-	Prefix, Name, Rest string
-}
-
-// Prefixes are the path primitives the gateway serves.
-var Prefixes = []string{"g", "p", "e", "a", "c", "b"}
-
-// ParsePath splits a gateway-relative path ("g/llm/v1/chat/completions",
-// with or without a leading slash); ok is false when it does not start
-// with a primitive and a name.
-func ParsePath(path string) (Route, bool) {
-	parts := strings.SplitN(strings.TrimLeft(path, "/"), "/", 3)
-	if len(parts) < 2 || parts[1] == "" || !slices.Contains(Prefixes, parts[0]) {
-		return Route{}, false
-	}
-	r := Route{Prefix: parts[0], Name: parts[1]}
-	if len(parts) == 3 {
-		r.Rest = parts[2]
-	}
-	return r, true
-}
-
-// Join appends a sub-path to a gateway-relative target path.
-func Join(target, rest string) string {
-	target = strings.TrimRight(target, "/")
-	if rest = strings.TrimLeft(rest, "/"); rest != "" {
-		return target + "/" + rest
-	}
-	return target
-}
-
 // AliasTarget is where an alias sends a request.
 type AliasTarget struct {
 	Alias *store.Alias
@@ -578,7 +545,7 @@ func (e *eligibility) check(ctx context.Context, m Candidate) (Candidate, *Skip,
 	m.Weight = DefaultWeight
 	if m.Enrollment == nil && s.EnrollmentMode != "disallowed" {
 		if e.enrollments == nil {
-			all, err := e.router.store.ListEnrollments(ctx, e.principal, store.ScopeAll)
+			all, err := e.router.store.DispatchEnrollments(ctx, e.principal)
 			if err != nil {
 				return m, nil, err
 			}

@@ -381,17 +381,31 @@ func TestParsePath(t *testing.T) {
 		"/g/llm/v1/chat/completions": {Prefix: "g", Name: "llm", Rest: "v1/chat/completions"},
 		"c/chain":                    {Prefix: "c", Name: "chain"},
 		"a/x/":                       {Prefix: "a", Name: "x"},
+		// Wrappers and the query are seen through; the name is decoded,
+		// the sub-path kept as written.
+		"l/m/g/x?_ttl=1h":                         {Prefix: "g", Name: "x"},
+		"/t/f/p/id/v1/chat%20x?_else=p%2Fy&_to=z": {Prefix: "p", Name: "id", Rest: "v1/chat%20x"},
+		"c/sp%20ace":                              {Prefix: "c", Name: "sp ace"},
 	} {
 		if got, ok := routing.ParsePath(path); !ok || got != want {
 			t.Errorf("ParsePath(%q) = %+v %v", path, got, ok)
 		}
 	}
-	for _, bad := range []string{"", "g", "g/", "v1/models", "x/y"} {
+	for _, bad := range []string{"", "g", "g/", "v1/models", "x/y", "l/", "l/m/", "d/g/x", "l/x/g/y"} {
 		if _, ok := routing.ParsePath(bad); ok {
 			t.Errorf("ParsePath(%q) accepted", bad)
 		}
 	}
-	if got := routing.Join("g/llm/", "/v1/models"); got != "g/llm/v1/models" {
-		t.Errorf("Join = %q", got)
+	for _, c := range [][3]string{
+		{"g/llm/", "/v1/models", "g/llm/v1/models"},
+		{"m/g/x?_ttl=1h", "v1/models", "m/g/x/v1/models?_ttl=1h"},
+		{"f/p/a/?_else=p%2Fb", "", "f/p/a?_else=p%2Fb"},
+	} {
+		if got := routing.Join(c[0], c[1]); got != c[2] {
+			t.Errorf("Join(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+	if w, rest := routing.SplitWrappers("/l//m/f/t/g/x/v1"); w != "lmft" || rest != "g/x/v1" {
+		t.Errorf("SplitWrappers = %q %q", w, rest)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,9 +31,13 @@ type Enrollment struct {
 	ServiceID  string
 	Status     string
 	Parameters map[string]any
-	Code       string
-	CreatedAt  string
-	UpdatedAt  *string
+	// SensitiveKeys names the parameters the customer sent as sensitive
+	// (on any create that made or reactivated it): reads mask them
+	// whatever their names.
+	SensitiveKeys []string
+	Code          string
+	CreatedAt     string
+	UpdatedAt     *string
 
 	pendingUntil   *string
 	pendingOutcome *string
@@ -42,7 +47,9 @@ type Enrollment struct {
 type EnrollmentWrite struct {
 	ServiceID  string
 	Parameters map[string]any
-	Shared     bool
+	// SensitiveKeys names the parameters sent as sensitive.
+	SensitiveKeys []string
+	Shared        bool
 	// Outcome is the status the enrollment takes once PendingUntil has
 	// passed: active, or incomplete when a required parameter is missing.
 	Outcome      string
@@ -60,7 +67,14 @@ func (e *DuplicateEnrollmentError) Error() string {
 
 func (e *DuplicateEnrollmentError) Unwrap() error { return ErrConflict }
 
-const enrollmentCols = `id, customer_id, role_id, service_id, status, pending_until, pending_outcome, parameters_sealed, code, created_at, updated_at`
+const enrollmentCols = `id, customer_id, role_id, service_id, status, pending_until, pending_outcome, parameters_sealed, code, created_at, updated_at, sensitive_keys`
+
+// schemaEnrollmentSensitiveKeys records, per enrollment, the names of the
+// parameters the customer sent as sensitive (a JSON array of strings;
+// names only, so not sealed).
+const schemaEnrollmentSensitiveKeys = `
+ALTER TABLE enrollments ADD COLUMN sensitive_keys TEXT NOT NULL DEFAULT '[]';
+`
 
 // crockford is Crockford's base32 alphabet (no I, L, O, U).
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -68,7 +82,8 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 func (s *Store) scanEnrollment(row interface{ Scan(...any) error }) (*Enrollment, error) {
 	var e Enrollment
 	var sealed []byte
-	if err := row.Scan(&e.ID, &e.CustomerID, &e.RoleID, &e.ServiceID, &e.Status, &e.pendingUntil, &e.pendingOutcome, &sealed, &e.Code, &e.CreatedAt, &e.UpdatedAt); err != nil {
+	var sensitive string
+	if err := row.Scan(&e.ID, &e.CustomerID, &e.RoleID, &e.ServiceID, &e.Status, &e.pendingUntil, &e.pendingOutcome, &sealed, &e.Code, &e.CreatedAt, &e.UpdatedAt, &sensitive); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -83,6 +98,9 @@ func (s *Store) scanEnrollment(row interface{ Scan(...any) error }) (*Enrollment
 	}
 	if e.Parameters == nil {
 		e.Parameters = map[string]any{}
+	}
+	if err := json.Unmarshal([]byte(sensitive), &e.SensitiveKeys); err != nil {
+		return nil, fmt.Errorf("decoding enrollment sensitive keys: %w", err)
 	}
 	e.resolve(s.Now())
 	return &e, nil
@@ -184,11 +202,33 @@ func sameParameters(a, b map[string]any) bool {
 	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
+// sensitiveKeysJSON is the sorted union of key lists as a JSON array.
+func sensitiveKeysJSON(lists ...[]string) string {
+	var all []string
+	for _, l := range lists {
+		for _, k := range l {
+			if !slices.Contains(all, k) {
+				all = append(all, k)
+			}
+		}
+	}
+	slices.Sort(all)
+	if all == nil {
+		all = []string{}
+	}
+	b, _ := json.Marshal(all)
+	return string(b)
+}
+
 // Enroll creates a pending enrollment. Enrolling again in the same scope
 // with the same service and parameters reactivates a cancelled enrollment
 // (same id and code) and returns reactivated=true; a live one yields a
-// *DuplicateEnrollmentError.
+// *DuplicateEnrollmentError. Which keys were sent as sensitive does not
+// make parameters different; a reactivated enrollment keeps the keys
+// sent as sensitive before, plus the new ones (a value once sent as
+// sensitive is never shown again).
 func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *Enrollment, reactivated bool, err error) {
+	defer s.enrollmentsChanged() // dispatch.go: after the write is committed
 	params := w.Parameters
 	if params == nil {
 		params = map[string]any{}
@@ -215,8 +255,8 @@ func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *
 				return &DuplicateEnrollmentError{Existing: old}
 			}
 			id, reactivated = old.ID, true
-			_, err := tx.ExecContext(ctx, `UPDATE enrollments SET status = ?, pending_until = ?, pending_outcome = ?, updated_at = ? WHERE id = ?`,
-				EnrollmentPending, until, w.Outcome, now, old.ID)
+			_, err := tx.ExecContext(ctx, `UPDATE enrollments SET status = ?, pending_until = ?, pending_outcome = ?, updated_at = ?, sensitive_keys = ? WHERE id = ?`,
+				EnrollmentPending, until, w.Outcome, now, sensitiveKeysJSON(old.SensitiveKeys, w.SensitiveKeys), old.ID)
 			return err
 		}
 		sealed, err := s.sealer.seal(string(plain))
@@ -228,8 +268,8 @@ func (s *Store) Enroll(ctx context.Context, p Principal, w EnrollmentWrite) (e *
 			return err
 		}
 		id = uuid.NewString()
-		_, err = tx.ExecContext(ctx, `INSERT INTO enrollments(`+enrollmentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
-			id, p.CustomerID, role, w.ServiceID, EnrollmentPending, until, w.Outcome, sealed, code, now)
+		_, err = tx.ExecContext(ctx, `INSERT INTO enrollments(`+enrollmentCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+			id, p.CustomerID, role, w.ServiceID, EnrollmentPending, until, w.Outcome, sealed, code, now, sensitiveKeysJSON(w.SensitiveKeys))
 		return err
 	})
 	if err != nil {
@@ -263,6 +303,7 @@ func uniqueCode(ctx context.Context, tx *sql.Tx) (string, error) {
 // CancelEnrollment cancels an enrollment visible to p, keeping the row.
 // Cancelling a cancelled enrollment is a no-op.
 func (s *Store) CancelEnrollment(ctx context.Context, p Principal, id string) (*Enrollment, error) {
+	defer s.enrollmentsChanged() // dispatch.go: after the write is committed
 	e, err := s.GetEnrollment(ctx, p, id)
 	if err != nil {
 		return nil, err

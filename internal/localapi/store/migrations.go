@@ -4,10 +4,11 @@ package store
 // step; a released step is never edited, only followed by a new one.
 var migrations = []migration{
 	{1, "customers, users and secrets", schemaCore},
-	{2, "enrollments and collections", schemaCollections},      // schema_collections.go
-	{3, "chains and broadcasts", schemaRouting},                // schema_routing.go
-	{4, "aliases and recurrent requests", schemaSchedules},     // schema_schedules.go
-	{5, "request logs and recurrent run state", schemaGateway}, // schema_gateway.go
+	{2, "enrollments and collections", schemaCollections},                         // schema_collections.go
+	{3, "chains and broadcasts", schemaRouting},                                   // schema_routing.go
+	{4, "aliases and recurrent requests", schemaSchedules},                        // schema_schedules.go
+	{5, "request logs and recurrent run state", schemaGateway},                    // schema_gateway.go
+	{6, "enrollment parameters sent as sensitive", schemaEnrollmentSensitiveKeys}, // enrollments.go
 }
 
 const schemaCore = `

@@ -71,14 +71,6 @@ func (s *Store) ListSecrets(ctx context.Context, p Principal) ([]*Secret, error)
 	return out, rows.Err()
 }
 
-// GetSecret returns the caller's secret named name: the personal one if
-// it exists, else the shared one.
-func (s *Store) GetSecret(ctx context.Context, p Principal, name string) (*Secret, error) {
-	return s.scanSecret(s.db.QueryRowContext(ctx, `SELECT `+secretCols+` FROM secrets
-		WHERE customer_id = ? AND name = ? AND (role_id IS NULL OR role_id = ?)
-		ORDER BY role_id IS NULL LIMIT 1`, p.CustomerID, name, p.UserID))
-}
-
 // GetSecretInScope returns the secret named name in exactly one scope.
 func (s *Store) GetSecretInScope(ctx context.Context, p Principal, name string, shared bool) (*Secret, error) {
 	return s.scanSecret(s.db.QueryRowContext(ctx, `SELECT `+secretCols+` FROM secrets
@@ -95,6 +87,7 @@ type SecretWrite struct {
 // SetSecret creates or updates a secret in one scope. created reports an
 // insert. Changing sensitive on an existing secret is ErrConflict.
 func (s *Store) SetSecret(ctx context.Context, p Principal, name string, shared bool, w SecretWrite) (sec *Secret, created bool, err error) {
+	defer s.secretsChanged() // dispatch.go: after the write is committed
 	sealed, err := s.sealer.seal(w.Value)
 	if err != nil {
 		return nil, false, err
@@ -139,6 +132,7 @@ func (s *Store) SetSecret(ctx context.Context, p Principal, name string, shared 
 
 // DeleteSecret deletes the secret named name in one scope.
 func (s *Store) DeleteSecret(ctx context.Context, p Principal, name string, shared bool) error {
+	defer s.secretsChanged() // dispatch.go: after the write is committed
 	res, err := s.db.ExecContext(ctx, `DELETE FROM secrets WHERE customer_id = ? AND name = ? AND IFNULL(role_id, '') = IFNULL(?, '')`,
 		p.CustomerID, name, scopeRole(p, shared))
 	if err != nil {

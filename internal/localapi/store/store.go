@@ -27,8 +27,8 @@ type Store struct {
 	now     func() time.Time
 	logging loggingCache // request_logs.go
 	stmts   stmtCache    // stmts.go
-	// dispatch caches what /g/<name> reaches (dispatch.go).
-	dispatch dispatchCache
+	// dispatch caches the gateway's lookups (dispatch.go).
+	dispatch dispatchCaches
 	// principals remembers authenticated keys by hash (principals.go).
 	principals sync.Map
 }
@@ -76,7 +76,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{db: db, sealer: sl, now: now}
+	s := &Store{db: db, sealer: sl, now: now, dispatch: newDispatchCaches()}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, err

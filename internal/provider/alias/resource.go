@@ -174,6 +174,7 @@ func (r *aliasResource) Create(ctx context.Context, req resource.CreateRequest, 
 	shared := plan.Shared.ValueBool()
 	a := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create alias "+name, tfutil.Creation[client.ServiceAliasPublic]{
 		Resource: "unitysvc_alias",
+		Claims:   r.pd.Claims(),
 		What:     tfutil.Named("alias", name, shared) + " to " + body.TargetPath,
 		Create: func(ctx context.Context) (*client.ServiceAliasPublic, error) {
 			return r.pd.Client.CreateAlias(ctx, shared, body)

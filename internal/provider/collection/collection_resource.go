@@ -117,6 +117,7 @@ func (r *collectionResource) Create(ctx context.Context, req resource.CreateRequ
 	body := client.ServiceCollectionCreate{Name: name, DisplayName: tfutil.StringPtr(plan.DisplayName), Description: tfutil.StringPtr(plan.Description)}
 	created := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create collection "+name, tfutil.Creation[client.CustomerGroupDetail]{
 		Resource: "unitysvc_collection",
+		Claims:   r.pd.Claims(),
 		What:     tfutil.Named("collection", name, shared),
 		Create: func(ctx context.Context) (*client.CustomerGroupDetail, error) {
 			v, err := r.pd.Client.CreateCollection(ctx, body, shared)

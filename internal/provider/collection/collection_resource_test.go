@@ -305,8 +305,9 @@ func TestAccCollection_duplicateName(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             e.CheckDestroyed("unitysvc_collection", collectionExists),
 		Steps: []resource.TestStep{{
-			Config:      e.ConfigFile(t, "testdata/collection_duplicate_name.tf", map[string]any{"name": name}),
-			ExpectError: regexp.MustCompile(`(?s)HTTP 409.*already exists.*terraform import`),
+			Config: e.ConfigFile(t, "testdata/collection_duplicate_name.tf", map[string]any{"name": name}),
+			// The sibling made it: the advice is not to import it (issue 19).
+			ExpectError: regexp.MustCompile(`(?s)HTTP 409.*Two\s+resources\s+in\s+this\s+configuration\s+ask\s+for\s+the\s+same\s+collection\s+"` + name + `"\s+in\s+your\s+personal\s+scope:\s+another\s+unitysvc_collection\s+resource\s+of\s+this\s+configuration\s+created\s+or\s+adopted\s+it`),
 		}},
 	})
 }

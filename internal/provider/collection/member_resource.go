@@ -144,6 +144,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	collectionID := plan.CollectionID.ValueString()
 	m := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to add service "+body.ServiceID+" to collection "+collectionID, tfutil.Creation[client.ServiceCollectionMemberPublic]{
 		Resource: "unitysvc_collection_member",
+		Claims:   r.pd.Claims(),
 		What:     fmt.Sprintf("member %s of collection %s", body.ServiceID, collectionID),
 		Create: func(ctx context.Context) (*client.ServiceCollectionMemberPublic, error) {
 			return r.pd.Client.AddCollectionMember(ctx, collectionID, body)

@@ -26,8 +26,13 @@ type enrollmentModel struct {
 
 // modelFromAPI is the one converter from the API's enrollment to state.
 // Parameters the API masks keep their values from prior state (or
-// configuration); sensitive_parameters is never read back.
-func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel) enrollmentModel {
+// configuration); sensitive_parameters is never read back. The keys in
+// sensitive (those given in sensitive_parameters or
+// sensitive_parameters_wo, remembered in private state) never enter
+// parameters, whatever the API answers for them: it masks only keys whose
+// names look secret, so a sensitive value under another name (an
+// endpoint with a signed query string) comes back in clear.
+func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel, sensitive []string) enrollmentModel {
 	m := prior
 	m.SensitiveParametersWO = types.MapNull(types.StringType)
 	m.ID = types.StringValue(e.ID)
@@ -45,6 +50,9 @@ func modelFromAPI(e *client.CustomerEnrollment, prior enrollmentModel) enrollmen
 		}
 	}
 	priorSecret := map[string]bool{}
+	for _, k := range sensitive {
+		priorSecret[k] = true
+	}
 	if !prior.SensitiveParameters.IsNull() && !prior.SensitiveParameters.IsUnknown() {
 		for k := range prior.SensitiveParameters.Elements() {
 			priorSecret[k] = true

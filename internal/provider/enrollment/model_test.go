@@ -42,7 +42,7 @@ func TestModelFromAPIKeepsMaskedValues(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := modelFromAPI(api, tc.prior)
+			m := modelFromAPI(api, tc.prior, nil)
 			got := map[string]string{}
 			for k, v := range m.Parameters.Elements() {
 				got[k] = v.(types.String).ValueString()
@@ -65,8 +65,20 @@ func TestModelFromAPIKeepsMaskedValues(t *testing.T) {
 	}
 }
 
+// A key given as sensitive (write-only: in neither plan nor state) stays
+// out of parameters even when the API echoes its value in clear, as it
+// does for a name that does not look secret.
+func TestModelFromAPIKeepsSensitiveKeysOut(t *testing.T) {
+	api := &client.CustomerEnrollment{ID: "e", ServiceID: "s", Status: "active",
+		Parameters: map[string]any{"endpoint": "https://x/v1?sig=abc", "region": "eu", "api_key": client.MaskedValue}}
+	m := modelFromAPI(api, enrollmentModel{Parameters: strMap("region", "eu"), SensitiveParameters: types.MapNull(types.StringType)}, []string{"api_key", "endpoint"})
+	if !m.Parameters.Equal(strMap("region", "eu")) {
+		t.Fatalf("parameters = %v, want only region: a sensitive key's value must never enter state", m.Parameters)
+	}
+}
+
 func TestSecretLookingKey(t *testing.T) {
-	for k, want := range map[string]bool{"api_key": true, "PASSWORD": true, "access_token": true, "client_secret": true, "endpoint": false, "region": false} {
+	for k, want := range map[string]bool{"api_key": true, "PASSWORD": true, "access_token": true, "client_secret": true, "db_credentials": true, "Passphrase": true, "endpoint": false, "region": false} {
 		if secretLookingKey(k) != want {
 			t.Errorf("secretLookingKey(%q) = %v", k, !want)
 		}
@@ -87,7 +99,7 @@ func TestModelFromAPIKeepsExplicitlyEmptyParameters(t *testing.T) {
 		{"unset", types.MapNull(types.StringType), types.MapNull(types.StringType)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := modelFromAPI(api, enrollmentModel{Parameters: tc.prior, SensitiveParameters: strMap("api_key", "k")})
+			m := modelFromAPI(api, enrollmentModel{Parameters: tc.prior, SensitiveParameters: strMap("api_key", "k")}, nil)
 			if !m.Parameters.Equal(tc.want) {
 				t.Fatalf("parameters = %v, want %v", m.Parameters, tc.want)
 			}

@@ -37,10 +37,11 @@ var (
 )
 
 // secretLookingKey reports whether the API masks a parameter key on read
-// (it matches key, password, token or secret, case-insensitively).
+// (it matches key, password, token, secret, credential or passphrase,
+// case-insensitively).
 func secretLookingKey(k string) bool {
 	lk := strings.ToLower(k)
-	for _, part := range []string{"key", "password", "token", "secret"} {
+	for _, part := range []string{"key", "password", "token", "secret", "credential", "passphrase"} {
 		if strings.Contains(lk, part) {
 			return true
 		}
@@ -74,9 +75,11 @@ func (r *enrollmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"OpenTofu 1.11+ — in the write-only `sensitive_parameters_wo`, which never enters plan or state (change " +
 			"`sensitive_parameters_wo_version` to enroll again with new values). The API masks " +
 			"secret-looking parameters on read (`***masked***`), so their values are kept from your configuration " +
-			"and a change made outside Terraform is not detected.\n\n" +
+			"and a change made outside Terraform is not detected. A key given in either sensitive map never enters " +
+			"`parameters`, whatever its name and whatever the API answers for it: the provider remembers the keys' names " +
+			"(never their values) in the resource's private state.\n\n" +
 			"**Import:** `terraform import unitysvc_enrollment.example <enrollment id>`. Sensitive parameters cannot " +
-			"be imported (the API never returns them). After an import, the first plan adopts the configured " +
+			"be imported (the API never returns them); `parameters` holds what the API reads back in clear, without the keys it masks. After an import, the first plan adopts the configured " +
 			"`sensitive_parameters` in place, without replacing the enrollment, when their keys are the ones the API " +
 			"reports as masked; their values are taken from the configuration as they are (not compared).",
 		Attributes: map[string]schema.Attribute{
@@ -224,6 +227,47 @@ func recordMaskedKeys(ctx context.Context, e *client.CustomerEnrollment, private
 	return private.SetKey(ctx, maskedKeysPrivate, b)
 }
 
+// sensitiveKeysPrivate is the private-state key holding the names (never
+// the values) of the parameters given as sensitive, in
+// sensitive_parameters or sensitive_parameters_wo. Write-only keys are in
+// neither plan nor state, and the API masks only keys whose names look
+// secret: this record is what keeps an echoed sensitive value out of
+// parameters (see modelFromAPI).
+const sensitiveKeysPrivate = "sensitive_parameter_keys"
+
+// sensitiveKeys is the sorted union of the keys of the sensitive maps of
+// plan and configuration, and of the keys already recorded.
+func sensitiveKeys(plan, cfg enrollmentModel, recorded []string) []string {
+	set := map[string]string{}
+	for _, k := range recorded {
+		set[k] = ""
+	}
+	for k := range mapKeys(plan.SensitiveParameters) {
+		set[k] = ""
+	}
+	for k := range mapKeys(cfg.SensitiveParametersWO) {
+		set[k] = ""
+	}
+	return sortedKeys(set)
+}
+
+// recordSensitiveKeys stores the sensitive keys' names in private state.
+func recordSensitiveKeys(ctx context.Context, keys []string, private privateSetter) diag.Diagnostics {
+	b, _ := json.Marshal(keys)
+	return private.SetKey(ctx, sensitiveKeysPrivate, b)
+}
+
+// recordedSensitiveKeys reads the names recordSensitiveKeys stored (none
+// after an import, or for state written before they were recorded).
+func recordedSensitiveKeys(ctx context.Context, private privateGetter) ([]string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, sensitiveKeysPrivate)
+	var keys []string
+	if len(raw) > 0 && json.Unmarshal(raw, &keys) != nil {
+		keys = nil
+	}
+	return keys, diags
+}
+
 // adoptAfterImport decides whether a change of sensitive_parameters
 // replaces the enrollment. After an import the state has none (the API
 // never returns them); configured keys that the API reports as masked
@@ -307,12 +351,15 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	sensitive := sensitiveKeys(plan, cfg, nil)
+	resp.Diagnostics.Append(recordSensitiveKeys(ctx, sensitive, resp.Private)...)
 	serviceID := plan.ServiceID.ValueString()
 	created := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to enroll in service "+serviceID, tfutil.Creation[client.CustomerEnrollment]{
 		Resource: "unitysvc_enrollment",
+		Claims:   r.pd.Claims(),
 		What:     "enrollment in service " + serviceID + " with the configured parameters",
 		Create: func(ctx context.Context) (*client.CustomerEnrollment, error) {
-			c, err := r.pd.Client.CreateEnrollment(ctx, client.ServiceEnrollmentCreate{ServiceID: serviceID, Parameters: params}, false)
+			c, err := r.pd.Client.CreateEnrollment(ctx, client.ServiceEnrollmentCreate{ServiceID: serviceID, Parameters: params, SensitiveKeys: sensitive}, false)
 			if err != nil {
 				return nil, err
 			}
@@ -329,7 +376,13 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 		Differences: func(*client.CustomerEnrollment) []string { return nil },
 		ID:          func(e *client.CustomerEnrollment) string { return e.ID },
 		ImportID:    func(e *client.CustomerEnrollment) string { return e.ID },
-		Schema:      req.Plan.Schema,
+		// Masked values compare as equal, so an older enrollment whose
+		// visible parameters are the same matches too: only one that was
+		// not live before this create, and was made (or reactivated) since
+		// it started, is this create's.
+		ListFirst: true,
+		CreatedAt: madeAt,
+		Schema:    req.Plan.Schema,
 	})
 	if created == nil {
 		return
@@ -350,7 +403,7 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 	case e.Status == client.EnrollmentPending:
 		// Still pending: it may yet activate. Saved in state and marked
 		// tainted by Terraform, so the next apply cancels and re-creates it.
-		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan, sensitive))...)
 		resp.Diagnostics.AddError("Enrollment did not become active in time",
 			fmt.Sprintf("Enrollment %s in service %s is still pending after %s. It is saved in state as tainted: the next apply cancels it and enrolls again. Raise timeouts.create if activation is slow.", e.ID, serviceID, timeout))
 		return
@@ -370,13 +423,28 @@ func (r *enrollmentResource) Create(ctx context.Context, req resource.CreateRequ
 			fmt.Sprintf("Enrollment %s in service %s ended incomplete: %s. %s Add the missing parameter(s) to parameters (or sensitive_parameters for secrets) and apply again.", e.ID, serviceID, what, cancelNote))
 		return
 	case e.Status != client.EnrollmentActive:
-		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan, sensitive))...)
 		resp.Diagnostics.AddError("Enrollment did not become active",
 			fmt.Sprintf("Enrollment %s in service %s is %s instead of active. It is saved in state as tainted: the next apply replaces it.", e.ID, serviceID, e.Status))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, plan, sensitive))...)
 	resp.Diagnostics.Append(recordMaskedKeys(ctx, e, resp.Private)...)
+}
+
+// madeAt is when an enrollment was made or last reactivated: enrolling
+// again with the parameters of a cancelled enrollment reactivates it,
+// keeping its id and creation time and setting updated_at.
+func madeAt(e *client.CustomerEnrollment) string {
+	if e.UpdatedAt == nil {
+		return e.CreatedAt
+	}
+	created, ok1 := tfutil.ParseAPITime(e.CreatedAt)
+	updated, ok2 := tfutil.ParseAPITime(*e.UpdatedAt)
+	if ok2 && (!ok1 || updated.After(created)) {
+		return *e.UpdatedAt
+	}
+	return e.CreatedAt
 }
 
 // sameParameters reports whether an enrollment's parameters, as the API
@@ -460,7 +528,9 @@ func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest,
 		tfutil.AddAPIError(&resp.Diagnostics, "Unable to read enrollment "+state.ID.ValueString(), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, state))...)
+	sensitive, diags := recordedSensitiveKeys(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromAPI(e, state, sensitive))...)
 	resp.Diagnostics.Append(recordMaskedKeys(ctx, e, resp.Private)...)
 }
 
@@ -468,11 +538,16 @@ func (r *enrollmentResource) Read(ctx context.Context, req resource.ReadRequest,
 // sensitive_parameters adopted after an import; every other argument
 // requires replacement.
 func (r *enrollmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan enrollmentModel
+	var plan, cfg enrollmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	recorded, diags := recordedSensitiveKeys(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Keys adopted after an import are sensitive from now on.
+	resp.Diagnostics.Append(recordSensitiveKeys(ctx, sensitiveKeys(plan, cfg, recorded), resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 

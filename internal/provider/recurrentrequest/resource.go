@@ -180,6 +180,7 @@ func (r *recurrentResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	draft := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create recurrent request", tfutil.Creation[client.RecurrentRequestPublic]{
 		Resource: "unitysvc_recurrent_request",
+		Claims:   r.pd.Claims(),
 		What:     recurrentWhat(body.Name),
 		Create: func(ctx context.Context) (*client.RecurrentRequestPublic, error) {
 			return r.pd.Client.CreateRecurrentRequest(ctx, body)

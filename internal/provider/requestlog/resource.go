@@ -2,6 +2,7 @@ package requestlog
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -20,6 +21,7 @@ var (
 	_ resource.Resource                = &loggingResource{}
 	_ resource.ResourceWithConfigure   = &loggingResource{}
 	_ resource.ResourceWithImportState = &loggingResource{}
+	_ resource.ResourceWithModifyPlan  = &loggingResource{}
 )
 
 // SettingID is the id of the one request-logging setting per user.
@@ -45,7 +47,7 @@ func (r *loggingResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		MarkdownDescription: "Request logging for the API key's user: while it is on, the gateway records each request you send " +
 			"(and each upstream attempt, chain steps included) so that `unitysvc_request_logs` and `unitysvc_request_log` can " +
 			"read them. Logging is opt-in and per user; logs already recorded stay readable after it is turned off.\n\n" +
-			"Declare it once per API key. Creating or changing it turns logging on (`enabled = true`) or off; destroying it " +
+			"Declare it once per API key: a second `unitysvc_request_logging` resource for the same provider configuration is refused at plan. Creating or changing it turns logging on (`enabled = true`) or off; destroying it " +
 			"turns logging off.\n\n" +
 			"**Drift is not detected.** The API has no way to read the current setting, so the state holds what was last " +
 			"applied: if logging is switched outside Terraform, the next plan does not notice. Change an argument (or taint " +
@@ -71,6 +73,34 @@ func (r *loggingResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 
 func (r *loggingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = tfutil.ConfigureResource(req, resp)
+}
+
+// plannedPrivate is the private-state key holding the token that tells
+// one unitysvc_request_logging resource instance from another during a
+// plan: Terraform plans a replaced instance twice, handing the second
+// call what the first one planned.
+const plannedPrivate = "planned_singleton"
+
+// ModifyPlan refuses a second unitysvc_request_logging resource for the
+// same provider configuration (API key): request logging is one setting
+// per user, so two resources would overwrite each other and the last
+// call to land would win.
+func (r *loggingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.pd == nil {
+		return // destroyed, or not configured yet
+	}
+	token, diags := req.Private.GetKey(ctx, plannedPrivate)
+	resp.Diagnostics.Append(diags...)
+	if len(token) == 0 {
+		token = []byte(`"` + rand.Text() + `"`)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, plannedPrivate, token)...)
+	}
+	if !r.pd.Claims().ClaimAs("unitysvc_request_logging", SettingID, string(token)) {
+		resp.Diagnostics.AddError("unitysvc_request_logging declared twice",
+			"This configuration has more than one unitysvc_request_logging resource for the same provider configuration (API key). "+
+				"Request logging is one setting per user: two resources would overwrite each other, and the last call to land would win. "+
+				"Keep one unitysvc_request_logging resource per API key (a provider alias with another api_key is another user).")
+	}
 }
 
 // send turns logging on or off as m says, adding an error to diags when

@@ -67,6 +67,7 @@ func (r *Resource[M, O, C, U, K]) Create(ctx context.Context, req resource.Creat
 	name, shared := base.Name.ValueString(), base.Shared.ValueBool()
 	o := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create "+k.Noun+" "+name, tfutil.Creation[O]{
 		Resource: k.resourceType(),
+		Claims:   r.pd.Claims(),
 		What:     tfutil.Named(k.Noun, name, shared),
 		Create: func(ctx context.Context) (*O, error) {
 			return k.Create(r.pd.Client, ctx, shared, body)

@@ -193,7 +193,10 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 	what := tfutil.Named("secret", name, shared)
 	// PUT is an upsert: refuse to take over a secret that already exists
 	// in this scope, so nobody's value is silently overwritten.
-	if existing, err := r.find(ctx, name, shared); err == nil {
+	if existing, err := r.find(ctx, name, shared); err == nil && r.pd.Claims().Claimed("unitysvc_secret", existing.ID) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Secret asked for twice", tfutil.SameObjectTwice("unitysvc_secret", what, existing.ID))
+		return
+	} else if err == nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Secret already exists",
 			fmt.Sprintf("The %s already exists (id %s) and is not in this configuration's state. To manage it here instead of creating it: %s Or choose another name.",
 				what, existing.ID, tfutil.ImportAdvice("unitysvc_secret", importID(name, shared))))
@@ -206,6 +209,7 @@ func (r *secretResource) Create(ctx context.Context, req resource.CreateRequest,
 	b := body(cfg, &sensitive)
 	s := tfutil.RunCreate(ctx, &resp.Diagnostics, "Unable to create secret "+name, tfutil.Creation[client.SecretPublic]{
 		Resource: "unitysvc_secret",
+		Claims:   r.pd.Claims(),
 		What:     what,
 		Create: func(ctx context.Context) (*client.SecretPublic, error) {
 			s, created, err := r.pd.Client.CreateSecret(ctx, name, shared, b)

@@ -596,7 +596,10 @@ func TestAccSecret_createThatUpdatesFailsLoudly(t *testing.T) {
 
 // Two resources with one name and scope in one configuration never both
 // "succeed": whichever way their creates interleave, the apply fails
-// naming the clash.
+// naming the clash: most often that two resources ask for the same
+// secret (the sibling's create had returned), else the overwrite, or, in
+// the moment between the sibling's PUT and its answer, that the secret
+// already exists.
 func TestAccSecret_twoResourcesOneNameFail(t *testing.T) {
 	e := acctest.New(t)
 	name := randSecretName()
@@ -604,7 +607,22 @@ func TestAccSecret_twoResourcesOneNameFail(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      e.ConfigFile(t, "testdata/secret_two_resources_one_name.tf", map[string]any{"name": name}),
-			ExpectError: regexp.MustCompile(`Secret already exists|was overwritten: it already existed`),
+			ExpectError: regexp.MustCompile(`Secret asked for twice|was overwritten: it already existed|Secret already exists`),
+		}},
+	})
+}
+
+// When the second create runs after the first one returned, it says
+// that two resources ask for the same secret, not to import it.
+func TestAccSecret_twoResourcesOneNameInOrder(t *testing.T) {
+	e := acctest.New(t)
+	name := randSecretName()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.ConfigFile(t, "testdata/secret_two_resources_one_name_ordered.tf", map[string]any{"name": name}),
+			ExpectError: regexp.MustCompile(`(?s)Secret asked for twice.*Two\s+resources\s+in\s+this\s+configuration\s+ask\s+for\s+the\s+same\s+secret\s+"` + name +
+				`"\s+in\s+your\s+personal\s+scope`),
 		}},
 	})
 }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -39,9 +41,9 @@ type Creation[T any] struct {
 	// it. A named object is adopted only when it was created after the
 	// create started: one that existed before belongs to someone else
 	// (the create then failed with a conflict). Nil for objects whose
-	// natural key alone tells them apart (a collection member, an
-	// enrollment), and for named objects whose API reports no creation
-	// time, which set ListFirst instead.
+	// natural key alone tells them apart (a collection member), and for
+	// named objects whose API reports no creation time, which set
+	// ListFirst instead.
 	CreatedAt func(*T) string
 	// ListFirst makes Run list the natural key's objects before sending
 	// the create, so that one that already existed is never taken for
@@ -55,6 +57,72 @@ type Creation[T any] struct {
 	// the create body's fields to its attributes.
 	Schema SchemaPaths
 	Fields APIFields
+	// Claims holds what the resources of this configuration created or
+	// adopted during this run (ProviderData.Claims): the create claims
+	// its object; after a lost answer only an unclaimed object is adopted
+	// and a claimed one is never offered for import; a 409 for a claimed
+	// one says that two resources of the configuration ask for the same
+	// object. Nil: no sibling is known.
+	Claims *Claims
+}
+
+// Claims records the objects that the resources of one configuration
+// created or adopted during one run of the provider (one plan or apply:
+// the life of one configured provider), so that one resource never
+// takes, or offers for import, an object a sibling resource made. The
+// zero value is ready; a nil *Claims knows of no sibling.
+type Claims struct {
+	mu sync.Mutex
+	// owners maps a taken object to who took it: "" for a create, or
+	// the token of a resource instance (ClaimAs).
+	owners map[string]string
+}
+
+func claimKey(resourceType, id string) string { return resourceType + "\x00" + id }
+
+// Claim records the object id of resourceType as taken. It reports false
+// when it was taken already (by another resource).
+func (c *Claims) Claim(resourceType, id string) bool { return c.ClaimAs(resourceType, id, "") }
+
+// ClaimAs records the object id of resourceType as taken by owner, a
+// token naming one resource instance, so that the same instance may claim
+// it again ("" names nobody: it is never taken twice). It reports false
+// when someone else took it.
+func (c *Claims) ClaimAs(resourceType, id, owner string) bool {
+	if c == nil {
+		return true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := claimKey(resourceType, id)
+	if holder, taken := c.owners[k]; taken {
+		return owner != "" && holder == owner
+	}
+	if c.owners == nil {
+		c.owners = map[string]string{}
+	}
+	c.owners[k] = owner
+	return true
+}
+
+// Claimed reports whether a resource of this run took the object.
+func (c *Claims) Claimed(resourceType, id string) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, taken := c.owners[claimKey(resourceType, id)]
+	return taken
+}
+
+// SameObjectTwice explains an object that a create ran into and that
+// another resource of the same configuration created or adopted during
+// this run: two resources ask for the same object (name and scope),
+// which importing cannot fix.
+func SameObjectTwice(resourceType, what, id string) string {
+	return fmt.Sprintf("Two resources in this configuration ask for the same %s: another %s resource of this configuration created or adopted it (id %s) during this run. "+
+		"Importing it would not help, since that resource manages it already. Give each resource its own name (or scope), then apply again.", what, resourceType, id)
 }
 
 // clockSlack is how far the API's clock may be behind this machine's
@@ -86,6 +154,7 @@ func RunCreate[T any](ctx context.Context, diags *diag.Diagnostics, summary stri
 	obj, err := c.Create(ctx)
 	switch {
 	case err == nil:
+		c.Claims.Claim(c.Resource, c.ID(obj))
 		return obj
 	case client.OutcomeUnknown(err):
 		return recoverLost(ctx, diags, summary, c, err, started, before)
@@ -123,8 +192,13 @@ func recoverLost[T any](ctx context.Context, diags *diag.Diagnostics, summary st
 	}
 	var matches []candidate[T]
 	var others []candidate[T]
+	var siblings []string // ids a sibling resource took: never this create's, never importable
 	for i := range found {
 		o := &found[i]
+		if c.Claims.Claimed(c.Resource, c.ID(o)) {
+			siblings = append(siblings, c.ID(o))
+			continue
+		}
 		cand := candidate[T]{obj: o, diffs: c.Differences(o)}
 		switch {
 		case before != nil && before[c.ID(o)]:
@@ -139,6 +213,10 @@ func recoverLost[T any](ctx context.Context, diags *diag.Diagnostics, summary st
 		} else {
 			others = append(others, cand)
 		}
+	}
+	if len(matches) == 1 && !c.Claims.Claim(c.Resource, c.ID(matches[0].obj)) {
+		// A sibling adopted it between the lookup and now.
+		siblings, matches = append(siblings, c.ID(matches[0].obj)), nil
 	}
 	if len(matches) == 1 {
 		o := matches[0].obj
@@ -166,20 +244,41 @@ func recoverLost[T any](ctx context.Context, diags *diag.Diagnostics, summary st
 			fmt.Fprintf(&b, "\n  - id %s: %s", c.ID(o.obj), why)
 		}
 		b.WriteString("\n\nIf one of them is the object this resource should manage, import it; otherwise choose another name or scope. " + ImportAdvice(c.Resource, c.ImportID(others[0].obj)))
+	case len(siblings) > 0:
+		b.WriteString("\n\n" + SameObjectTwice(c.Resource, c.What, strings.Join(siblings, ", ")))
+		siblings = nil
 	default:
 		b.WriteString("\n\nNo such object exists on the server, so the create did not take effect and nothing was left behind: apply again. " +
 			"(Should the server still have been working on the request, the object may yet appear; the next apply then reports the conflict with the command to import it.)")
+	}
+	if len(siblings) > 0 {
+		fmt.Fprintf(&b, "\n\nIt left out %s, which another %s resource of this configuration created or adopted during this run: that one is not importable here.", strings.Join(siblings, ", "), c.Resource)
 	}
 	diags.AddError(summary, b.String())
 	return nil
 }
 
 // addConflict explains a 409: the object already exists, with the exact
-// import command when exactly one object has the create's natural key.
+// import command when exactly one object has the create's natural key,
+// or, when a sibling resource of this configuration made it, that two
+// resources ask for the same object.
 func addConflict[T any](ctx context.Context, diags *diag.Diagnostics, summary string, c Creation[T], err error) {
 	detail := APIErrorDetail(err)
 	found, ferr := c.Find(ctx)
+	var siblings []string
+	found = slices.DeleteFunc(found, func(o T) bool {
+		claimed := c.Claims.Claimed(c.Resource, c.ID(&o))
+		if claimed {
+			siblings = append(siblings, c.ID(&o))
+		}
+		return claimed
+	})
 	var apiErr *client.APIError
+	if ferr == nil && len(found) == 0 && len(siblings) > 0 && errors.As(err, &apiErr) {
+		// The 409's own advice (import it) is wrong here.
+		diags.AddError(summary, apiAnswer(apiErr)+"\n\n"+SameObjectTwice(c.Resource, c.What, strings.Join(siblings, ", ")))
+		return
+	}
 	if ferr == nil && len(found) == 1 && errors.As(err, &apiErr) {
 		detail = apiAnswer(apiErr) // the advice follows, naming the object
 	}

@@ -22,6 +22,18 @@ type ProviderData struct {
 	// GatewayURL is the gateway's base URL (no trailing slash); empty when
 	// unknown.
 	GatewayURL string
+
+	claims Claims
+}
+
+// Claims is what the resources of this configuration created or adopted
+// during this run of the provider (see Creation.Claims); nil before the
+// provider is configured.
+func (p *ProviderData) Claims() *Claims {
+	if p == nil {
+		return nil
+	}
+	return &p.claims
 }
 
 // GatewayURLOf returns the full gateway URL of a gateway-relative path

@@ -1,0 +1,3 @@
+resource "unitysvc_request_logging" "each" {
+  count = 2
+}

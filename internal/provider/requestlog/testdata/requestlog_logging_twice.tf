@@ -1,0 +1,5 @@
+resource "unitysvc_request_logging" "this" {}
+
+resource "unitysvc_request_logging" "again" {
+  enabled = false
+}
