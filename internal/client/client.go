@@ -198,6 +198,8 @@ type request struct {
 	repeatable bool
 	// header holds extra request headers.
 	header http.Header
+	// respHeader, when set, receives the headers of a 2xx answer.
+	respHeader *http.Header
 }
 
 // do performs r and decodes a 2xx JSON body into out (when non-nil). It
@@ -263,6 +265,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 			}
 		}
 		return resp.StatusCode, apiErr
+	}
+	if r.respHeader != nil {
+		*r.respHeader = resp.Header
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {

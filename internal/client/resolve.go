@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/http"
+	"strconv"
 )
 
 // Gateway kinds a resolve request names.
@@ -45,10 +46,38 @@ type ResolveResponse struct {
 	Candidates      []ResolveCandidate `json:"candidates"`
 	RoutingStrategy *RoutingStrategy   `json:"routing_strategy"`
 	Selected        *ResolveCandidate  `json:"selected"`
+	// Refusal is why the gateway would refuse a request to the path
+	// outright (no such group, alias or enrollment, an unknown prefix, an
+	// alias loop), when the API says so; nil otherwise. unitysvc-local
+	// sends it in headers, since the spec's ResolveResponse has no field
+	// for it.
+	Refusal *Refusal `json:"-"`
 }
+
+// Refusal is a gateway's answer to a path it does not route: its HTTP
+// status and detail.
+type Refusal struct {
+	Status int
+	Detail string
+}
+
+// Headers carrying a Refusal.
+const (
+	RefusalHeader       = "X-Unitysvc-Gateway-Refusal"
+	RefusalStatusHeader = "X-Unitysvc-Gateway-Refusal-Status"
+)
 
 // Resolve dry-runs the gateway's routing decision for a path: no request
 // is sent upstream and nothing is cached.
 func (c *Client) Resolve(ctx context.Context, body ResolveRequest) (*ResolveResponse, error) {
-	return call[ResolveResponse](ctx, c, request{method: http.MethodPost, path: "/resolve", body: body, repeatable: true})
+	var h http.Header
+	out, err := call[ResolveResponse](ctx, c, request{method: http.MethodPost, path: "/resolve", body: body, repeatable: true, respHeader: &h})
+	if err != nil {
+		return nil, err
+	}
+	if d := h.Get(RefusalHeader); d != "" {
+		status, _ := strconv.Atoi(h.Get(RefusalStatusHeader))
+		out.Refusal = &Refusal{Status: status, Detail: d}
+	}
+	return out, nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/api"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/files"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/gateway"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
@@ -136,6 +137,7 @@ type Instance struct {
 	servers []*http.Server
 	done    chan error
 	faults  *faultInjector
+	files   *files.Store
 	// stopScheduler ends the scheduler's loop; schedulerDone closes when
 	// its runs have finished.
 	stopScheduler context.CancelFunc
@@ -247,8 +249,19 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 	builtin := upstream.NewBuiltin(cat)
 	gw := gateway.New(gateway.Options{Store: st, Catalog: cat, Router: router, BuiltinURL: inst.UpstreamURL, Builtin: builtin, APIURL: inst.APIURL, Logger: log})
 	sched := scheduler.New(scheduler.Options{Store: st, Gateway: gw, Tick: cfg.SchedulerTick, Logger: log})
+	filesDir := "" // account files: under the data dir, or in memory
+	if !cfg.InMemory {
+		filesDir = filepath.Join(cfg.DataDir, "files")
+	}
+	if inst.files, err = files.New(filesDir); err != nil {
+		apiLn.Close()
+		gwLn.Close()
+		upLn.Close()
+		st.Close()
+		return nil, fmt.Errorf("account files: %w", err)
+	}
 	var apiHandler http.Handler = api.New(api.Options{Store: st, Catalog: cat, GatewayURL: inst.GatewayURL, Logger: log,
-		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay, Router: router, Scheduler: sched})
+		EnrollmentActivationDelay: cfg.EnrollmentActivationDelay, Router: router, Scheduler: sched, Files: inst.files})
 	if cfg.WrapAPI != nil {
 		apiHandler = cfg.WrapAPI(apiHandler)
 	}
@@ -308,6 +321,7 @@ func (i *Instance) Close() error {
 	<-i.schedulerDone
 	i.stopMaintenance()
 	<-i.maintenanceDone
+	_ = i.files.Close()
 	return i.Store.Close()
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -86,6 +87,9 @@ func TestAccExamplesValidate(t *testing.T) {
 		t.Run(rel, func(t *testing.T) {
 			if !forEachImport && usesForEachImport(t, dir) {
 				t.Skipf("uses import blocks with for_each, which need Terraform 1.7+ or OpenTofu 1.7+ (the CLI is older)")
+			}
+			if strings.HasPrefix(rel, filepath.Join("examples", "functions")) && acctest.CLIVersion(t).LessThan(version.Must(version.NewVersion("1.8.0"))) {
+				t.Skipf("provider functions need Terraform 1.8+ or OpenTofu 1.7+ (the CLI is %s)", acctest.CLIVersion(t))
 			}
 			if !writeOnly && usesWriteOnly(t, dir) {
 				t.Skipf("uses write-only attributes or ephemeral variables, which need Terraform 1.11+ or OpenTofu 1.11+ (the CLI is older)")

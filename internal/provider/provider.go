@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -32,6 +33,8 @@ import (
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/chain"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/collection"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/enrollment"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/files"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/functions"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/recurrentrequest"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/requestlog"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider/resolve"
@@ -54,6 +57,7 @@ const (
 var (
 	_ provider.Provider                  = &unitysvcProvider{}
 	_ provider.ProviderWithListResources = &unitysvcProvider{}
+	_ provider.ProviderWithFunctions     = &unitysvcProvider{}
 )
 
 type unitysvcProvider struct {
@@ -229,10 +233,17 @@ func (p *unitysvcProvider) DataSources(_ context.Context) []func() datasource.Da
 		recurrentrequest.DataSources(),
 		resolve.DataSources(),
 		requestlog.DataSources(),
+		files.DataSources(),
 	} {
 		out = append(out, area...)
 	}
 	return out
+}
+
+// Functions are the provider-defined functions (OpenTofu 1.7+, Terraform
+// 1.8+).
+func (p *unitysvcProvider) Functions(_ context.Context) []func() function.Function {
+	return functions.Functions()
 }
 
 // providerLogsOff reports whether the provider's logger (tflog) is off

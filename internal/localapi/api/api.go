@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/files"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/scheduler"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/store"
@@ -33,6 +34,8 @@ type Options struct {
 	// triggers recurrent requests (recurrent_requests.go).
 	Router    *routing.Router
 	Scheduler *scheduler.Scheduler
+	// Files stores account files; nil keeps them in memory.
+	Files *files.Store
 }
 
 // API is the control-plane handler set.
@@ -48,6 +51,7 @@ type API struct {
 	scheduler       *scheduler.Scheduler
 	// routes lists every route as "METHOD /path" (below /v1).
 	routes []string
+	files  *files.Store
 }
 
 // Routes lists every API route as "METHOD /path", the path below /v1 as
@@ -59,6 +63,10 @@ func New(opts Options) *API {
 	a := &API{store: opts.Store, catalog: opts.Catalog, gateway: strings.TrimRight(opts.GatewayURL, "/"), log: opts.Logger, mux: http.NewServeMux()}
 	a.activationDelay = opts.EnrollmentActivationDelay
 	a.router, a.scheduler = opts.Router, opts.Scheduler
+	a.files = opts.Files
+	if a.files == nil {
+		a.files, _ = files.New("") // in memory: cannot fail but for the random source
+	}
 	if a.activationDelay <= 0 {
 		a.activationDelay = time.Second
 	}
@@ -79,6 +87,7 @@ func New(opts Options) *API {
 	a.routeRecurrentRequests() // recurrent_requests.go
 	a.routeResolve()           // resolve.go
 	a.routeRequestLogs()       // request_logs.go
+	a.routeFiles()             // files.go
 	return a
 }
 

@@ -109,7 +109,7 @@ type broadcastCreate struct {
 
 func checkBroadcastCreate(body *broadcastCreate, errs *validationErrors) (store.BroadcastWrite, string) {
 	bw := store.BroadcastWrite{
-		Name:            routingString(body.Name, true, routingNameMax, errs, "body", "name"),
+		Name:            routingName(body.Name, routingNameMax, errs, "body", "name"),
 		Description:     body.Description,
 		Mode:            broadcastMode(body.Mode, errs, "body", "mode"),
 		TargetTimeoutMS: broadcastDefaultTargetTimeoutMS,

@@ -123,7 +123,7 @@ type chainCreate struct {
 
 func checkChainCreate(body *chainCreate, errs *validationErrors) (store.ChainWrite, string) {
 	cw := store.ChainWrite{
-		Name:             routingString(body.Name, true, routingNameMax, errs, "body", "name"),
+		Name:             routingName(body.Name, routingNameMax, errs, "body", "name"),
 		Description:      body.Description,
 		DefaultTimeoutMS: chainDefaultTimeoutMS,
 		Enabled:          true,

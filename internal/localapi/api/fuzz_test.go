@@ -88,6 +88,7 @@ func newFuzzAPI(tb testing.TB) *fuzzAPI {
 		{"PATCH /aliases/{alias_id}", "PATCH", "/aliases/{alias}", `{"description":null,"target_path":"g/x","request_routing_key":{"model":"m"}}`},
 		{"POST /recurrent-requests/", "POST", "/recurrent-requests/", `{"name":"fuzz-new","request_path":"/g/llm","http_method":"GET","body_template":{"a":[1]},"request_headers":{"X-A":"b"},"service_id":"` + gpt4oMiniID + `"}`},
 		{"POST /resolve", "POST", "/resolve", `{"path":"g/fuzz","routing_key":{"model":"gpt-4o-mini"},"strategy":"by_price","gateway":"api"}`},
+		{"POST /files/upload", "POST", "/files/upload", `{"filename":"f.txt","size":3,"content_type":"text/plain","path":"docs/","scope":"personal"}`},
 		{"PATCH /recurrent-requests/{request_id}", "PATCH", "/recurrent-requests/{recurrent}", `{"schedule":{"schedule_type":"cron","cron_expression":"0 * * * *","timezone":"Europe/Berlin"},"status":"paused","name":"n"}`},
 	}
 	return f
@@ -169,6 +170,7 @@ func FuzzPaths(f *testing.F) {
 		"aliases/fuzz/switch?on=true&target=g&routing_key=m", "aliases/?name=fuzz&include_deactivated=1&skip=-1", "recurrent-requests/?status=draft&limit=0",
 		"recurrent-requests/{recurrent}/trigger", "enrollments/?shared=false&skip=2&limit=x", "services/{service}/usage", "services/" + strings.ToUpper(gpt4oMiniID) + "/groups",
 		"groups/{collection}/members/{service}", "../secrets/", "secrets//X",
+		"files/list?scope=shared&path=../x&max_keys=0&continuation_token=%%", "files/download?key=a/../../b&expires_in=x", "storage/download?token=a.b",
 	} {
 		for i := range methods {
 			f.Add(uint8(i), p)

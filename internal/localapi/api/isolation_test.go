@@ -50,6 +50,8 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 	alS := createAlias(t, ts, keyA, "?shared=true", map[string]any{"name": "iso-a-alias-shared", "target_path": "g/llm"})
 	rr := createRecurrent(t, ts, keyA, map[string]any{"name": "iso-a-job", "request_path": "/g/llm/v1/chat/completions"})
 	ts.doJSON(t, "PATCH", "/recurrent-requests/"+rr.ID, keyA, interval(300), http.StatusOK, nil)
+	ts.upload(t, keyA, map[string]any{"filename": "iso-a-file.txt", "size": 1}, []byte("a"))
+	ts.upload(t, keyA, map[string]any{"filename": "iso-a-file-shared.txt", "size": 1, "scope": "shared"}, []byte("s"))
 
 	ePersonal = getEnrollment(t, ts, ePersonal.ID) // now active, with its code
 	// A request of A's, logged, through A's collection.
@@ -76,7 +78,7 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 	}
 	aIDs := append(secretIDs(), ePersonal.ID, eShared.ID, colP.ID, colS.ID, chP.ID, chS.ID, chP.Steps[0].ID, chS.Steps[0].ID,
 		bcP.ID, bcS.ID, bcP.Targets[0].ID, bcS.Targets[0].ID, alP.ID, alS.ID, rr.ID, aLog)
-	aNames := []string{"ISO_A", "ISO_ASHARED", "ISO_A_SHARED", "iso-a-personal", "iso-a-shared", "iso-a-chain", "iso-a-fanout", "iso-a-alias", "iso-a-job", "a.example"}
+	aNames := []string{"ISO_A", "ISO_ASHARED", "ISO_A_SHARED", "iso-a-personal", "iso-a-shared", "iso-a-chain", "iso-a-fanout", "iso-a-alias", "iso-a-job", "a.example", "iso-a-file"}
 
 	body := map[string]any{"description": "changed by B"}
 	probes := []isoProbe{
@@ -151,6 +153,12 @@ func TestCustomersAreIsolatedOnEveryRoute(t *testing.T) {
 		{route: "POST /resolve", method: "POST", path: "/resolve", body: map[string]any{"path": "g/iso-a-shared", "routing_key": map[string]any{"model": "my-model"}}, want: 200},
 		{route: "POST /resolve", method: "POST", path: "/resolve", body: map[string]any{"path": "a/iso-a-alias"}, want: 200},
 		{route: "POST /resolve", method: "POST", path: "/resolve", body: map[string]any{"path": "e/" + *ePersonal.Code}, want: 200},
+
+		// A's files are in A's folders: B lists its own, finds none of A's
+		// keys, and an upload of A's name lands in B's folder.
+		{route: "GET /files/list", method: "GET", path: "/files/list", want: 200},
+		{route: "GET /files/download", method: "GET", path: "/files/download?key=iso-a-file.txt", want: 404},
+		{route: "POST /files/upload", method: "POST", path: "/files/upload", body: map[string]any{"filename": "iso-a-file.txt", "size": 1}, want: 200, own: true},
 
 		{route: "GET /request-logs", method: "GET", path: "/request-logs", want: 200},
 		{route: "GET /request-logs", method: "GET", path: "/request-logs?user_request_path=/g/iso-a-personal", want: 200},

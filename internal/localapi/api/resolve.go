@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
@@ -36,6 +37,13 @@ func candidateView(c *routing.Candidate) *resolveCandidate {
 }
 
 var gatewayKinds = []string{"api", "s3", "smtp"}
+
+// Headers of a resolve whose path the gateway would refuse outright:
+// the status and the detail the gateway answers such a request with.
+const (
+	RefusalHeader       = "X-Unitysvc-Gateway-Refusal"
+	RefusalStatusHeader = "X-Unitysvc-Gateway-Refusal-Status"
+)
 
 // resolve is the dry run of a dispatch: the candidates the gateway's own
 // routing function gives for the path and routing key, the effective
@@ -102,7 +110,13 @@ func (a *API) resolve(w http.ResponseWriter, r *http.Request) {
 		unprocessable(w, "'"+*body.Path+"' is a chain or broadcast path: "+err.Error(), "value_error", "body", "path")
 		return
 	case errors.As(err, &rerr):
-		writeJSON(w, http.StatusOK, out) // nothing matches: no candidates
+		// The gateway would refuse the path outright (an unknown prefix,
+		// no such group, alias or enrollment, an alias loop): no
+		// candidates, and the gateway's reason in headers, since
+		// ResolveResponse has no field for it.
+		w.Header().Set(RefusalStatusHeader, strconv.Itoa(rerr.Status))
+		w.Header().Set(RefusalHeader, rerr.Detail)
+		writeJSON(w, http.StatusOK, out)
 		return
 	case err != nil:
 		a.internal(w, r, err)

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -85,5 +86,44 @@ func wantDetail(t *testing.T, ts *testServer, method, path string, body any, sta
 		if d := detail(t, data); d != want {
 			t.Fatalf("%s %s: detail %q, want %q", method, path, d, want)
 		}
+	}
+}
+
+// TestRoutingObjectNamesRoutable: every named routing object refuses at
+// create a name the gateway could not route at /<prefix>/<name> (a space
+// or "%" would be escaped in the URL, and "/" splits the path), with a
+// 422 saying what is allowed; every routable name is kept as written.
+func TestRoutingObjectNamesRoutable(t *testing.T) {
+	ts := newTestServer(t)
+	unroutable := []string{"sp ace", "a/b", "50%", "-lead", ".", "..", "tab\tname", "café", "q?x"}
+	for _, kind := range []struct {
+		base, want string
+		body       func(name string) map[string]any
+		ok         []string
+	}{
+		{"/chains/", "letters, digits, '-', '_', '.' and '~'", func(n string) map[string]any { return map[string]any{"name": n} },
+			[]string{"My.Chain_1~x", "a-b", "0"}},
+		{"/broadcasts/", "letters, digits, '-', '_', '.' and '~'", func(n string) map[string]any { return map[string]any{"name": n} },
+			[]string{"Fan.Out_2~y", "b-c", "9"}},
+		{"/aliases/", "lower-case letters, digits, hyphens and underscores", func(n string) map[string]any {
+			return map[string]any{"name": n, "target_path": "g/llm"}
+		}, []string{"my-alias_1"}},
+		{"/groups", "a slug", func(n string) map[string]any { return map[string]any{"name": n} }, []string{"my-llms_2"}},
+	} {
+		t.Run(strings.Trim(kind.base, "/"), func(t *testing.T) {
+			for _, n := range unroutable {
+				expect422(t, ts, "POST", kind.base, kind.body(n), `["body","name"] String should match pattern`)
+				expect422(t, ts, "POST", kind.base, kind.body(n), kind.want)
+			}
+			for _, n := range kind.ok {
+				var got struct {
+					Name string `json:"name"`
+				}
+				ts.doJSON(t, "POST", kind.base, keyA, kind.body(n), http.StatusCreated, &got)
+				if got.Name != n {
+					t.Errorf("created %q, API answered name %q", n, got.Name)
+				}
+			}
+		})
 	}
 }

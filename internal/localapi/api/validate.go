@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -254,6 +255,25 @@ func routingString(v *string, required bool, max int, errs *validationErrors, lo
 		errs.add(fmt.Sprintf("String should have at most %d characters", max), "string_too_long", loc...)
 	}
 	return *v
+}
+
+// routingNameRE is the rule for chain and broadcast names: the
+// characters a URL path segment carries unescaped (RFC 3986 unreserved),
+// starting with a letter or digit. The name is the /c/<name> or
+// /b/<name> segment: a space, "/" or "%" would need escaping, and the
+// gateway matches a target path's name as written, so such a name could
+// never be reached.
+var routingNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]*$`)
+
+// routingName checks a chain's or broadcast's name: present, at most max
+// characters, routable (routingNameRE). It returns the name.
+func routingName(v *string, max int, errs *validationErrors, loc ...any) string {
+	n := len(*errs)
+	name := routingString(v, true, max, errs, loc...)
+	if len(*errs) == n && !routingNameRE.MatchString(name) {
+		errs.add("String should match pattern '^[A-Za-z0-9][A-Za-z0-9._~-]*$' (letters, digits, '-', '_', '.' and '~', starting with a letter or digit): the name is a gateway path segment, and a space, '/' or '%' could never be routed", "string_pattern_mismatch", loc...)
+	}
+	return name
 }
 
 // routingPositive checks an optional integer is at least 1.

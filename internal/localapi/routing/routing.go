@@ -334,7 +334,23 @@ func (r *Router) Resolve(ctx context.Context, p store.Principal, path string, ke
 			return nil, &UnknownStrategyError{Detail: msg}
 		}
 	}
-	return r.resolve(ctx, p, path, key, strategy, 0)
+	return r.resolve(ctx, p, path, NoEmptyModel(key), strategy, 0)
+}
+
+// NoEmptyModel reads an empty model ("") as no model, as the gateway
+// reads a request body's: a key of {"model": ""} reaches every member
+// (a weighted pick), not none. The gateway and resolve both route on
+// the key it returns.
+func NoEmptyModel(key map[string]any) map[string]any {
+	if m, ok := key["model"].(string); !ok || m != "" {
+		return key
+	}
+	out := maps.Clone(key)
+	delete(out, "model")
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func (r *Router) resolve(ctx context.Context, p store.Principal, path string, key map[string]any, strategy string, depth int) (*Plan, error) {

@@ -77,9 +77,9 @@ func (r *aliasResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 500)},
 			},
 			"target_path": schema.StringAttribute{
-				MarkdownDescription: "Gateway-relative path the alias forwards to, at most 500 characters: a collection or group (`g/my-llms`, `g/llm`), a chain (`c/my-chain`), a broadcast (`b/...`), an enrollment (`e/CEFF`) or a service path. Can be changed in place.",
+				MarkdownDescription: "Gateway-relative path the alias forwards to, at most 500 characters: a collection or group (`g/my-llms`, `g/llm`), a chain (`c/my-chain`), a broadcast (`b/...`), an enrollment (`e/CEFF`) or a service (`p/<service id>`), optionally followed by a sub-path and wrapped in the gateway's wrapper primitives (`l/`, `m/`, `f/`, `t/`; see the `wrapped_path` function). A path the gateway would not route is refused at plan time. Can be changed in place.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 500)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 500), tfutil.GatewayPathValidator()},
 			},
 			"request_routing_key": schema.MapAttribute{
 				MarkdownDescription: "Routing key this alias answers for, matched against the request (for example `{ model = \"gpt-4o\" }`): aliases of one name can route different keys to different targets. Unset means every request. Can be changed in place; if another alias already routes the new (name, key), this one stops routing.",

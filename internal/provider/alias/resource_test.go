@@ -330,6 +330,10 @@ func TestAccAlias_validation(t *testing.T) {
 		{strings.Repeat("a", 101), `  target_path = "g/llm"`, `UTF-8 character count must be between 1 and 100`},
 		{"Upper-Case", `  target_path = "g/llm"`, `must use only lower-case letters`},
 		{"ok-name", `  target_path = ""`, `UTF-8 character count must be between 1 and 500`},
+		{"sp ace", `  target_path = "g/llm"`, `must use only lower-case letters`},
+		{"a/b", `  target_path = "g/llm"`, `must use only lower-case letters`},
+		{"ok-name", `  target_path = "x/nowhere"`, `"x/nowhere" does not start with a gateway route`},
+		{"ok-name", `  target_path = "l/g/llm?_ttl=1h"`, `"l/g/llm?_ttl=1h" has _ttl, the m/ wrapper's parameter, without the m/ wrapper`},
 		{"ok-name", "  target_path = \"g/llm\"\n  request_routing_key = {}", `must contain at least 1 elements`},
 		{"ok-name", "  target_path = \"g/llm\"\n  description = \"" + strings.Repeat("d", 501) + "\"", `UTF-8 character count must be between 1 and 500`},
 	} {

@@ -57,9 +57,9 @@ var resourceAttributes = map[string]schema.Attribute{
 					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.NameMax)},
 				},
 				"target_path": schema.StringAttribute{
-					MarkdownDescription: "Gateway-relative path the request is sent to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or a chain's `gateway_path`.",
+					MarkdownDescription: "Gateway-relative path the request is sent to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or a chain's `gateway_path`, optionally followed by a sub-path and wrapped in the gateway's wrapper primitives (`l/`, `m/`, `f/`, `t/`; see the `wrapped_path` function). A path the gateway would not route is refused at plan time.",
 					Required:            true,
-					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.TargetPathMax)},
+					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.TargetPathMax), tfutil.GatewayPathValidator()},
 				},
 				"routing_key_override": schema.MapAttribute{
 					MarkdownDescription: "Request fields overridden for this target, for example `{ model = \"gpt-4o-mini\" }` to send a different routing key (model) to this target than the caller asked for. Omit it rather than setting an empty map.",

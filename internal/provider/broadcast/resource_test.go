@@ -227,6 +227,10 @@ resource "unitysvc_broadcast" "test" {
 			{Config: cfg("b", "", fmt.Sprintf(`{ name = %q, target_path = "g/llm" }`, strings.Repeat("t", 65))), ExpectError: regexp.MustCompile(`(?s)targets\[0\]\.name.*between\s+1\s+and\s+64`)},
 			{Config: cfg("b", "", fmt.Sprintf(`{ name = "t", target_path = %q }`, strings.Repeat("p", 501))), ExpectError: regexp.MustCompile(`(?s)target_path.*between\s+1\s+and\s+500`)},
 			{Config: cfg("b", "", `{ name = "t", target_path = "g/llm", routing_key_override = {} }`), ExpectError: regexp.MustCompile(`(?s)routing_key_override.*at\s+least\s+1`)},
+			{Config: cfg("fan out", "", ok), ExpectError: acctest.ErrorText(`"fan out" cannot be routed at /b/<name>. A name uses only letters, digits, '-', '_', '.' and '~'`)},
+			{Config: cfg("fan/out", "", ok), ExpectError: acctest.ErrorText(`"fan/out" cannot be routed at /b/<name>`)},
+			{Config: cfg("b", "", `{ name = "t", target_path = "d/g/llm" }`), ExpectError: acctest.ErrorText(`starts with d/, a gateway primitive that is reserved but not served`)},
+			{Config: cfg("b", "", `{ name = "t", target_path = "t/g/llm?_to=https%3A%2F%2Fx.example" }`), ExpectError: acctest.ErrorText(`the t/ secondary (_to) is not a gateway path`)},
 		},
 	})
 }

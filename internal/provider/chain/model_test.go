@@ -65,8 +65,8 @@ func TestModelFromAPI(t *testing.T) {
 					Description: types.StringNull(),
 					Enabled:     types.BoolValue(false),
 					Shared:      types.BoolValue(false),
-					// The name is escaped in the path.
-					GatewayPath: types.StringValue("c/two%20steps"),
+					// gateway_path is the name as the gateway matches it; the URL escapes it.
+					GatewayPath: types.StringValue("c/two steps"),
 					GatewayURL:  types.StringValue("http://gw.test/c/two%20steps"),
 				},
 				DefaultTimeoutMS: types.Int64Value(500),

@@ -50,9 +50,9 @@ var resourceAttributes = map[string]schema.Attribute{
 					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.NameMax)},
 				},
 				"target_path": schema.StringAttribute{
-					MarkdownDescription: "Gateway-relative path the step sends the request to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or another chain's `gateway_path`.",
+					MarkdownDescription: "Gateway-relative path the step sends the request to, 1 to 500 characters, for example `g/llm`, `a/my-alias`, `e/CEFF` or another chain's `gateway_path`, optionally followed by a sub-path and wrapped in the gateway's wrapper primitives (`l/`, `m/`, `f/`, `t/`; see the `wrapped_path` function). A path the gateway would not route is refused at plan time.",
 					Required:            true,
-					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.TargetPathMax)},
+					Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, routingobject.TargetPathMax), tfutil.GatewayPathValidator()},
 				},
 				"on_success": schema.StringAttribute{
 					MarkdownDescription: "What happens when the step succeeds: `stop` (default) returns its response; `continue` runs the next step with the original request; `relay` runs the next step with this step's response as its request.",

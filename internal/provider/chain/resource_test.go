@@ -3,6 +3,8 @@ package chain_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -259,6 +261,17 @@ resource "unitysvc_chain" "test" {
 			{Config: cfg("c", "", `{ name = "s", target_path = "g/llm", on_failure = "retry" }`), ExpectError: regexp.MustCompile(`(?s)on_failure.*value\s+must\s+be\s+one\s+of:\s+\["continue"\s+"relay"\s+"stop"\]`)},
 			{Config: cfg("c", "", `{ name = "s", target_path = "g/llm", on_success = "fail" }`), ExpectError: regexp.MustCompile(`(?s)on_success.*value\s+must\s+be\s+one\s+of:\s+\["stop"\s+"continue"\s+"relay"\]`)},
 			{Config: cfg("c", "", `{ name = "s", target_path = "g/llm", timeout_ms = 0 }`), ExpectError: regexp.MustCompile(`(?s)timeout_ms.*at\s+least\s+1`)},
+			// Names the gateway could not route (issue 19): a space is
+			// escaped in the URL, a "/" splits the path.
+			{Config: cfg("sp ace", "", ok), ExpectError: acctest.ErrorText(`"sp ace" cannot be routed at /c/<name>. A name uses only letters, digits, '-', '_', '.' and '~', starting with a letter or digit`)},
+			{Config: cfg("a/b", "", ok), ExpectError: acctest.ErrorText(`"a/b" cannot be routed at /c/<name>`)},
+			{Config: cfg("50%", "", ok), ExpectError: acctest.ErrorText(`"50%" cannot be routed at /c/<name>`)},
+			// Target paths the gateway would not route.
+			{Config: cfg("c", "", `{ name = "s", target_path = "x/nowhere" }`), ExpectError: acctest.ErrorText(`"x/nowhere" does not start with a gateway route: use g/<group>, p/<service-id>, e/<enrollment-code>, a/<alias>, c/<chain> or b/<broadcast>, optionally wrapped in l/, m/, f/ or t/`)},
+			{Config: cfg("c", "", `{ name = "s", target_path = "https://gw.example/g/llm" }`), ExpectError: acctest.ErrorText(`is a URL: give the gateway-relative path instead`)},
+			{Config: cfg("c", "", `{ name = "s", target_path = "c/sp ace" }`), ExpectError: acctest.ErrorText(`has white space`)},
+			{Config: cfg("c", "", `{ name = "s", target_path = "f/g/llm" }`), ExpectError: acctest.ErrorText(`has the failover wrapper f/ without its secondary: add ?_else=<gateway path>`)},
+			{Config: cfg("c", "", `{ name = "s", target_path = "m/g/llm?_ttl=8d" }`), ExpectError: acctest.ErrorText(`is out of range: it must be more than 0 and at most 7d`)},
 		},
 	})
 }
@@ -341,4 +354,64 @@ func TestChainResource_readNotFoundRemoves(t *testing.T) {
 func TestChainResource_deleteNotFoundSucceeds(t *testing.T) {
 	id := "11111111-2222-4333-8444-555555555555"
 	acctest.ExpectDeleteSucceeds(t, chain.NewResource, map[string]any{"id": id, "name": "my-chain"}, "DELETE /v1/chains/"+id)
+}
+
+// A chain's gateway_path is the string the gateway matches: another
+// chain that targets it reaches it, and so does a request to its
+// gateway_url. Wrapped paths are accepted as step targets and kept as
+// written (issue 19 item 4, issue 17 item 4).
+func TestAccChain_routableNameAndWrappedTargets(t *testing.T) {
+	e := acctest.New(t)
+	name := tfacctest.RandomWithPrefix("tf-acc-chain")
+	inner := name + ".Inner~1"
+	outer := "unitysvc_chain.outer"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckDestroyed("unitysvc_chain", exists),
+		Steps: []resource.TestStep{{
+			Config: e.ConfigFile(t, "testdata/chain_routable_name.tf", map[string]any{"name": name}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("unitysvc_chain.inner", tfjsonpath.New("gateway_path"), knownvalue.StringExact("c/"+inner)),
+				statecheck.ExpectKnownValue("unitysvc_chain.inner", tfjsonpath.New("gateway_url"), knownvalue.StringExact(e.GatewayURL+"/c/"+inner)),
+				statecheck.ExpectKnownValue(outer, stepAttr(0, "target_path"), knownvalue.StringExact("c/"+inner)),
+				statecheck.ExpectKnownValue(outer, stepAttr(1, "target_path"), knownvalue.StringExact("l/m/g/llm/v1/chat/completions?_ttl=1h&_complete=")),
+				statecheck.ExpectKnownValue(outer, stepAttr(2, "target_path"), knownvalue.StringExact("f/g/llm?_else=p%2Fbackup")),
+			},
+			Check: func(s *terraform.State) error {
+				if acctest.Remote() {
+					return nil
+				}
+				for _, addr := range []string{outer, "unitysvc_chain.inner"} {
+					u, err := acctest.Attr(s, addr, "gateway_url")
+					if err != nil {
+						return err
+					}
+					status, err := postChat(u+"/v1/chat/completions", e.APIKey)
+					if err != nil || status != http.StatusOK {
+						return fmt.Errorf("POST %s/v1/chat/completions: %d %v", u, status, err)
+					}
+				}
+				return nil
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+// postChat sends a chat completion through the gateway and returns its
+// status.
+func postChat(url, key string) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"messages": [{"role": "user", "content": "hi"}]}`))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, err
 }

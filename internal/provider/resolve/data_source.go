@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -94,6 +95,14 @@ func (d *resolveDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Attributes:          candidateAttributes(),
 			},
 			"selected_service_id": schema.StringAttribute{Computed: true, MarkdownDescription: "`selected.service_id`, or null."},
+			"gateway_refusal": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Why the gateway would refuse a request to `path` outright, in the gateway's words: an unknown prefix (`x/...`), " +
+					"no such collection, group, alias or enrollment, an alias loop. `candidates` is then empty and the read warns with the same text. " +
+					"Null when the path routes, and when its target exists but no service matches (an unknown `model`, say): that is an empty " +
+					"`candidates` without a refusal. Set when the API gives the reason (unitysvc-local does); otherwise the warning names what the " +
+					"provider can tell from the path itself.",
+			},
 		},
 	}
 }
@@ -125,6 +134,7 @@ func (d *resolveDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		tfutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to resolve %q", p), err)
 		return
 	}
+	warnRefusal(&resp.Diagnostics, p, out)
 	m.Path = types.StringValue(p)
 	m.Gateway = types.StringValue(r.Gateway)
 	m.ID = types.StringValue(stableID(r))
@@ -173,5 +183,23 @@ func (pathValidator) ValidateString(_ context.Context, req validator.StringReque
 	}
 	if _, _, err := normalizePath(req.ConfigValue.ValueString(), ""); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid path", err.Error())
+	}
+}
+
+// warnRefusal warns when a path has no candidates because the gateway
+// would refuse it outright, naming the gateway's reason (from the API,
+// else what the provider reads in the path itself). An empty list
+// because no service matches is no warning: that is the answer.
+func warnRefusal(diags *diag.Diagnostics, p string, out *client.ResolveResponse) {
+	if len(out.Candidates) > 0 {
+		return
+	}
+	if r := out.Refusal; r != nil {
+		diags.AddAttributeWarning(path.Root("path"), "The gateway would refuse this path",
+			fmt.Sprintf("No candidates: the gateway answers a request to %q with HTTP %d: %s", p, r.Status, r.Detail))
+		return
+	}
+	if err := tfutil.GatewayPathProblem(p); err != "" {
+		diags.AddAttributeWarning(path.Root("path"), "The gateway would refuse this path", "No candidates: "+err)
 	}
 }

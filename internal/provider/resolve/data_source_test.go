@@ -173,3 +173,40 @@ func TestAccResolve_checksAndPostconditions(t *testing.T) {
 		},
 	})
 }
+
+// A path the gateway refuses outright still has no candidates, and
+// gateway_refusal (and a warning) names the gateway's reason; a path
+// whose target exists but where no service matches has none. An empty
+// model reaches every member, as the gateway routes it (issue 19 item 10).
+func TestAccResolve_refusalsAndEmptyModel(t *testing.T) {
+	e := acctest.New(t)
+	skipRemote(t)
+	name := tfacctest.RandomWithPrefix("resolve")
+	refused := func(ds, want string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.unitysvc_resolve."+ds, tfjsonpath.New("candidates"), knownvalue.ListSizeExact(0)),
+			statecheck.ExpectKnownValue("data.unitysvc_resolve."+ds, tfjsonpath.New("gateway_refusal"), knownvalue.StringExact(want)),
+		}
+	}
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.unitysvc_resolve.unknown_model", tfjsonpath.New("candidates"), knownvalue.ListSizeExact(0)),
+		statecheck.ExpectKnownValue("data.unitysvc_resolve.unknown_model", tfjsonpath.New("gateway_refusal"), knownvalue.Null()),
+		statecheck.ExpectKnownValue("data.unitysvc_resolve.empty_model", tfjsonpath.New("candidate_service_ids"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(gpt4oMini), knownvalue.StringExact(gpt4o)})),
+		statecheck.ExpectKnownValue("data.unitysvc_resolve.empty_model", tfjsonpath.New("gateway_refusal"), knownvalue.Null()),
+	}
+	checks = append(checks,
+		statecheck.ExpectKnownValue("data.unitysvc_resolve.unknown_prefix", tfjsonpath.New("candidates"), knownvalue.ListSizeExact(0)),
+		statecheck.ExpectKnownValue("data.unitysvc_resolve.unknown_prefix", tfjsonpath.New("gateway_refusal"), knownvalue.StringRegexp(regexp.MustCompile(`^'x/foo/v1/chat/completions' is not a gateway route`))))
+	checks = append(checks, refused("missing_group", "no collection or platform group named '"+name+"-missing'")...)
+	checks = append(checks, refused("missing_alias", "no alias named '"+name+"-missing': create it (POST /v1/aliases/) or check the name")...)
+	checks = append(checks, refused("missing_enrollment", "no enrollment with code 'ZZZZ' among yours")...)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.ConfigFile(t, "testdata/resolve_refusals.tf", map[string]any{
+				"name": name, "fast_service": gpt4oMini, "big_service": gpt4o,
+			}),
+			ConfigStateChecks: checks,
+		}},
+	})
+}

@@ -29,6 +29,7 @@ type resolveModel struct {
 	CandidateServiceIDs types.List   `tfsdk:"candidate_service_ids"`
 	Selected            types.Object `tfsdk:"selected"`
 	SelectedServiceID   types.String `tfsdk:"selected_service_id"`
+	GatewayRefusal      types.String `tfsdk:"gateway_refusal"`
 }
 
 // candidateAttrTypes is the object type of one candidate.
@@ -81,6 +82,10 @@ func modelFromAPI(m resolveModel, r *client.ResolveResponse) resolveModel {
 	if r.Selected != nil {
 		m.Selected = candidateValue(*r.Selected)
 		m.SelectedServiceID = types.StringValue(r.Selected.ServiceID)
+	}
+	m.GatewayRefusal = types.StringNull()
+	if r.Refusal != nil {
+		m.GatewayRefusal = types.StringValue(r.Refusal.Detail)
 	}
 	return m
 }

@@ -119,3 +119,34 @@ func TestStableID(t *testing.T) {
 		t.Fatalf("ids %s %s %s: want equal for equal inputs, different otherwise", stableID(one), stableID(two), stableID(other))
 	}
 }
+
+// The gateway's refusal is in gateway_refusal and in a warning; an empty
+// list without one warns only about what the path itself shows.
+func TestRefusal(t *testing.T) {
+	refused := &client.ResolveResponse{Refusal: &client.Refusal{Status: 404, Detail: "no alias named 'x'"}}
+	if m := modelFromAPI(resolveModel{}, refused); m.GatewayRefusal.ValueString() != "no alias named 'x'" {
+		t.Errorf("gateway_refusal = %s", m.GatewayRefusal)
+	}
+	if m := modelFromAPI(resolveModel{}, &client.ResolveResponse{}); !m.GatewayRefusal.IsNull() {
+		t.Errorf("gateway_refusal = %s, want null", m.GatewayRefusal)
+	}
+	for _, c := range []struct {
+		path string
+		resp *client.ResolveResponse
+		want string // "" for no warning
+	}{
+		{"a/x", refused, "the gateway answers a request to \"a/x\" with HTTP 404: no alias named 'x'"},
+		{"x/foo", &client.ResolveResponse{}, "\"x/foo\" does not start with a gateway route"},
+		{"g/llm", &client.ResolveResponse{}, ""},
+		{"g/llm", &client.ResolveResponse{Candidates: []client.ResolveCandidate{{ServiceID: "a"}}, Refusal: refused.Refusal}, ""},
+	} {
+		var diags diag.Diagnostics
+		warnRefusal(&diags, c.path, c.resp)
+		switch {
+		case c.want == "" && len(diags) != 0:
+			t.Errorf("%s: %v, want no warning", c.path, diags)
+		case c.want != "" && (len(diags) != 1 || diags.WarningsCount() != 1 || !strings.Contains(diags[0].Detail(), c.want)):
+			t.Errorf("%s: %v, want a warning saying %q", c.path, diags, c.want)
+		}
+	}
+}

@@ -43,8 +43,11 @@ type Object struct {
 	Enabled, Shared     bool
 }
 
-// gatewayPath is an object's gateway-relative path: "<prefix>/<name>".
-func gatewayPath(prefix, name string) string { return prefix + "/" + url.PathEscape(name) }
+// gatewayPath is an object's gateway-relative path: "<prefix>/<name>",
+// the string the gateway matches (a target path is never unescaped, so a
+// name is never escaped in it; the names the provider accepts need no
+// escaping anyway).
+func gatewayPath(prefix, name string) string { return prefix + "/" + name }
 
 // common is the one conversion of an API object's common part to state.
 func (k *Kind[M, O, C, U, K]) common(o Object, pd *tfutil.ProviderData) Common {
@@ -56,7 +59,10 @@ func (k *Kind[M, O, C, U, K]) common(o Object, pd *tfutil.ProviderData) Common {
 		Enabled:     types.BoolValue(o.Enabled),
 		Shared:      types.BoolValue(o.Shared),
 		GatewayPath: types.StringValue(gp),
-		GatewayURL:  pd.GatewayURLOf(gp),
+		// A URL carries the name as one escaped segment: the same as gp
+		// for every name the provider accepts, and still one segment for
+		// an imported object whose name is not routable.
+		GatewayURL: pd.GatewayURLOf(k.Prefix + "/" + url.PathEscape(o.Name)),
 	}
 }
 
@@ -71,10 +77,10 @@ func (k *Kind[M, O, C, U, K]) resourceSchema() schema.Schema {
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"name": schema.StringAttribute{
-			MarkdownDescription: "Name, 1 to 64 characters, unique within its scope (personal or shared); the " + n + " is dispatched at " + at + ". Changing it replaces the " + n + ".",
+			MarkdownDescription: "Name, 1 to 64 characters, unique within its scope (personal or shared); the " + n + " is dispatched at " + at + ", so it uses only " + tfutil.RoutingNameRule + ". Changing it replaces the " + n + ".",
 			Required:            true,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, NameMax)},
+			Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, NameMax), tfutil.RoutingNameValidator(k.Prefix)},
 		},
 		"description": schema.StringAttribute{
 			MarkdownDescription: "Free-text description, 1 to 500 characters.",
@@ -119,7 +125,7 @@ func (k *Kind[M, O, C, U, K]) dataSourceSchema() dsschema.Schema {
 		"name": dsschema.StringAttribute{
 			MarkdownDescription: "The " + n + "'s name.",
 			Required:            true,
-			Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, NameMax)},
+			Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, NameMax), tfutil.RoutingNameValidator(k.Prefix)},
 		},
 		"shared": dsschema.BoolAttribute{
 			MarkdownDescription: "`true` looks only in the team (shared) scope, `false` only in your personal scope. Unset: your personal " + n + " of that name if there is one, else the shared one (the one `/" + k.Prefix + "/<name>` dispatches to).",

@@ -54,12 +54,17 @@ func TestSchemasJoinCommonAndAreaAttributes(t *testing.T) {
 }
 
 func TestModelFillsCommonPart(t *testing.T) {
-	m := testKind.Model(&testObject{id: "u1"}, &tfutil.ProviderData{})
+	m := testKind.Model(&testObject{id: "u1"}, &tfutil.ProviderData{GatewayURL: "http://gw.test"})
 	if m.ID.ValueString() != "u1" || m.Name.ValueString() != "my widget/1" || !m.Shared.ValueBool() || !m.Enabled.ValueBool() || !m.Description.IsNull() {
 		t.Fatalf("common = %+v", m.Common)
 	}
-	if m.GatewayPath.ValueString() != "w/my%20widget%2F1" || testKind.GatewayPath("a/b") != "w/a%2Fb" {
-		t.Errorf("gateway path = %s, want the name escaped as one segment", m.GatewayPath.ValueString())
+	// gateway_path is what the gateway matches (a target path is never
+	// unescaped); the URL carries the name as one escaped segment.
+	if m.GatewayPath.ValueString() != "w/my widget/1" || testKind.GatewayPath("a-b") != "w/a-b" {
+		t.Errorf("gateway path = %s, want the name as written", m.GatewayPath.ValueString())
+	}
+	if m.GatewayURL.ValueString() != "http://gw.test/w/my%20widget%2F1" {
+		t.Errorf("gateway url = %s, want the name escaped as one segment", m.GatewayURL.ValueString())
 	}
 }
 

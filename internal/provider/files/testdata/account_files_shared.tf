@@ -1,0 +1,3 @@
+data "unitysvc_account_files" "team" {
+  scope = "shared"
+}
