@@ -83,7 +83,13 @@ func TestClaims(t *testing.T) {
 	if !c.Claim("t", "1") || c.Claim("t", "1") || !c.Claimed("t", "1") || c.Claimed("u", "1") {
 		t.Fatal("Claim takes an object once, per resource type")
 	}
-	if !c.ClaimAs("t", "s", "me") || !c.ClaimAs("t", "s", "me") || c.ClaimAs("t", "s", "other") || c.ClaimAs("t", "s", "") {
-		t.Fatal("ClaimAs lets the same owner claim again, and nobody else")
+	if !c.ClaimAs("t", "s", "me") {
+		t.Fatal("ClaimAs takes an unclaimed object")
+	}
+	if !c.ClaimAs("t", "s", "me") {
+		t.Fatal("ClaimAs lets the same owner claim again")
+	}
+	if c.ClaimAs("t", "s", "other") || c.ClaimAs("t", "s", "") {
+		t.Fatal("ClaimAs refuses every other owner")
 	}
 }
