@@ -257,7 +257,7 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		apiLn.Close()
 		gwLn.Close()
 		upLn.Close()
-		st.Close()
+		_ = st.Close()
 		return nil, fmt.Errorf("account files: %w", err)
 	}
 	var apiHandler http.Handler = api.New(api.Options{Store: st, Catalog: cat, GatewayURL: inst.GatewayURL, Logger: log,

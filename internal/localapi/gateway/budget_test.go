@@ -161,7 +161,7 @@ func TestBYOKEndpointAtTheGatewayEnds(t *testing.T) {
 	// The enrollment's endpoint is this gateway's group that routes back
 	// to the enrollment, with the caller's own key as the BYOK secret.
 	e.enroll(e.p, map[string]any{"endpoint": e.srv.URL + "/g/mixed"})
-	e.secret(e.p, "BYOK_KEY", keyA)
+	e.byokSecret(e.p, keyA)
 	start := time.Now()
 	r := e.post("/g/mixed/v1/chat/completions", chat("m-byok", "hi"))
 	if r.status != http.StatusLoopDetected || !strings.Contains(string(r.body), "counting the gateways it came through") {
@@ -197,7 +197,7 @@ func TestHeldBodiesAreBounded(t *testing.T) {
 	ctx := context.Background()
 	up := big(t)
 	en := e.enroll(e.p, map[string]any{"endpoint": up.URL})
-	e.secret(e.p, "BYOK_KEY", "sk-x")
+	e.byokSecret(e.p, "sk-x")
 	// Passed through, it streams whole and is never held.
 	r := e.post("/e/"+en.Code+"/v1/chat/completions", chat("", "hi"))
 	if r.status != 200 || len(r.body) < 33<<20 || r.header.Get("X-Hop-Only") != "" {

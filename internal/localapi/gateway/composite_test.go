@@ -218,7 +218,7 @@ func TestRequestLogRows(t *testing.T) {
 	e.post("/g/nope/v1/chat/completions", chat("", "no route"))
 	e.post("/g/mixed/v1/chat/completions", chat("m-byok", "needs an enrollment"))
 	dead := e.enroll(e.p, map[string]any{"endpoint": "http://127.0.0.1:1"})
-	e.secret(e.p, "BYOK_KEY", "sk-must-not-be-logged")
+	e.byokSecret(e.p, "sk-must-not-be-logged")
 	e.post("/e/"+dead.Code+"/v1/chat/completions", chat("", "transport"))
 	rows := e.rows()
 	if len(rows) != 4 {

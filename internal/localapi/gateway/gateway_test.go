@@ -88,7 +88,7 @@ func TestServiceAndEnrollmentPrefixes(t *testing.T) {
 	if r.status != 400 || !strings.Contains(r.detail(t), "BYOK_KEY") {
 		t.Fatalf("BYOK without its secret: %d %s", r.status, r.body)
 	}
-	e.secret(e.p, "BYOK_KEY", "sk-customer-secret")
+	e.byokSecret(e.p, "sk-customer-secret")
 	r = e.send("POST", "/e/"+strings.ToLower(en.Code)+"/v1/echo", keyA, `{"model":"m-byok"}`, "x-api-key", keyA, "Cookie", "c=1", "X-Custom", "kept")
 	got := e.ext.last()
 	if r.status != 200 || got.Path != "/v1/echo" || got.Header.Get("Authorization") != "Bearer sk-customer-secret" || got.Header.Get("X-Api-Key") != "" ||

@@ -281,9 +281,11 @@ func (e *env) enroll(p store.Principal, params map[string]any) *store.Enrollment
 	return en
 }
 
-func (e *env) secret(p store.Principal, name, value string) {
+// byokSecret sets the BYOK_KEY secret the test catalog's BYOK
+// interface sends upstream.
+func (e *env) byokSecret(p store.Principal, value string) {
 	e.t.Helper()
-	if _, _, err := e.st.SetSecret(context.Background(), p, name, false, store.SecretWrite{Value: value}); err != nil {
+	if _, _, err := e.st.SetSecret(context.Background(), p, "BYOK_KEY", false, store.SecretWrite{Value: value}); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -33,7 +33,7 @@ func TestBarePathsAreTheDefaultEndpoint(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	en := e.enroll(e.p, map[string]any{"endpoint": e.ext.URL})
-	e.secret(e.p, "BYOK_KEY", "sk-byok")
+	e.byokSecret(e.p, "sk-byok")
 	e.chain("steps", 5000, store.ChainStepWrite{Name: "one", TargetPath: "p/" + fastID})
 	if _, err := e.st.CreateBroadcast(ctx, e.p, false, store.BroadcastWrite{Name: "fan", Mode: "sync", TargetTimeoutMS: 5000, Enabled: true,
 		Targets: []store.BroadcastTargetWrite{{Name: "a", TargetPath: "p/" + fastID}, {Name: "b", TargetPath: "g/open", RoutingKeyOverride: map[string]any{"model": "m-slow"}, SortOrder: 1}}}); err != nil {

@@ -387,8 +387,11 @@ func TestAccChain_routableNameAndWrappedTargets(t *testing.T) {
 						return err
 					}
 					status, err := postChat(u+"/v1/chat/completions", e.APIKey)
-					if err != nil || status != http.StatusOK {
-						return fmt.Errorf("POST %s/v1/chat/completions: %d %v", u, status, err)
+					if err != nil {
+						return fmt.Errorf("POST %s/v1/chat/completions: %w", u, err)
+					}
+					if status != http.StatusOK {
+						return fmt.Errorf("POST %s/v1/chat/completions: status %d, want 200", u, status)
 					}
 				}
 				return nil
