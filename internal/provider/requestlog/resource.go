@@ -135,7 +135,7 @@ func (r *loggingResource) Create(ctx context.Context, req resource.CreateRequest
 
 // Read keeps the state: the API cannot tell the current setting.
 func (r *loggingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
+	defer func() { resp.Diagnostics.Append(tfutil.SetReadIdentity(ctx, req.State, resp.State, resp.Identity)...) }()
 	var m loggingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

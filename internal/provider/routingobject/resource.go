@@ -96,7 +96,7 @@ func (r *Resource[M, O, C, U, K]) Create(ctx context.Context, req resource.Creat
 
 // Read refreshes the state; an object that no longer exists leaves it.
 func (r *Resource[M, O, C, U, K]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer func() { resp.Diagnostics.Append(tfutil.SetIdentity(ctx, resp.State, resp.Identity)...) }()
+	defer func() { resp.Diagnostics.Append(tfutil.SetReadIdentity(ctx, req.State, resp.State, resp.Identity)...) }()
 	k := r.kind
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

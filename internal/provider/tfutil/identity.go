@@ -41,6 +41,24 @@ func SetIdentity(ctx context.Context, state tfsdk.State, identity *tfsdk.Resourc
 	return copyIdentity(ctx, state, identity)
 }
 
+// SetReadIdentity is SetIdentity for Read. When Read removed the resource
+// (its object is gone), the identity stays the prior state's: the
+// framework requires an identity after every Read without error, and a
+// CLI without resource identity (Terraform before 1.12) sends none that
+// could be kept.
+func SetReadIdentity(ctx context.Context, prior, state tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	if state.Raw.IsNull() {
+		if !identity.Raw.IsFullyNull() || prior.Raw.IsNull() {
+			return nil
+		}
+		return copyIdentity(ctx, prior, identity)
+	}
+	return copyIdentity(ctx, state, identity)
+}
+
 func copyIdentity(ctx context.Context, from attributeGetter, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for name, a := range identity.Schema.GetAttributes() {
