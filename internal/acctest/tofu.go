@@ -60,7 +60,14 @@ func (d *TofuDir) Setenv(key, value string) { d.env = append(d.env, key+"="+valu
 // WriteConfig replaces main.tf.
 func (d *TofuDir) WriteConfig(config string) {
 	d.t.Helper()
-	if err := os.WriteFile(filepath.Join(d.Dir, "main.tf"), []byte(config), 0o600); err != nil {
+	d.WriteFile("main.tf", config)
+}
+
+// WriteFile writes a file of the working directory, such as another
+// configuration file.
+func (d *TofuDir) WriteFile(name, text string) {
+	d.t.Helper()
+	if err := os.WriteFile(filepath.Join(d.Dir, name), []byte(text), 0o600); err != nil {
 		d.t.Fatal(err)
 	}
 }

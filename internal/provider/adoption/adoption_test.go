@@ -11,13 +11,10 @@ package adoption_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,15 +27,9 @@ import (
 // guideDir holds the guide's configuration, read at test time.
 const guideDir = "../../../examples/guides/adopting-an-existing-account"
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
-
 // needCLI skips unless TF_ACC is set, the backend is unitysvc-local and
-// the CLI has for_each import blocks (1.7+), and builds the provider once.
-func needCLI(t *testing.T) string {
+// the CLI has for_each import blocks (1.7+).
+func needCLI(t *testing.T) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run only with TF_ACC=1 (make testacc / make test set it)")
@@ -49,99 +40,25 @@ func needCLI(t *testing.T) string {
 	if v := acctest.CLIVersion(t); v.LessThan(version.Must(version.NewVersion("1.7.0"))) {
 		t.Skipf("import blocks with for_each need Terraform or OpenTofu 1.7+ (the CLI is %s)", v)
 	}
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "unitysvc-adoption-")
-		if buildErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-unitysvc"), ".")
-		cmd.Dir = "../../.."
-		if b, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building the provider: %w\n%s", err, b)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return os.Getenv("TF_ACC_TERRAFORM_PATH")
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// workdir runs the CLI in a directory of configuration files, with the
-// provider built for this run and the API of e in the environment.
-type workdir struct {
-	t        *testing.T
-	cli, dir string
-	env      []string
-}
-
-func newWorkdir(t *testing.T, cli string, e *acctest.Env, files ...string) *workdir {
+// newWorkdir is a CLI working directory (acctest.TofuDir: the provider
+// built from this module under a dev override) holding the guide's files,
+// with the API of e in the environment.
+func newWorkdir(t *testing.T, e *acctest.Env, files ...string) *acctest.TofuDir {
 	t.Helper()
-	d := &workdir{t: t, cli: cli, dir: t.TempDir()}
+	d := acctest.NewTofuDir(t, "")
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(guideDir, f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.write(f, string(b))
+		d.WriteFile(f, string(b))
 	}
-	rc := filepath.Join(d.dir, "cli.tfrc")
-	override := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.opentofu.org/unitysvc/unitysvc\" = %q\n    \"registry.terraform.io/unitysvc/unitysvc\" = %q\n  }\n  direct {}\n}\n", binDir, binDir)
-	if err := os.WriteFile(rc, []byte(override), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	d.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"UNITYSVC_API_URL="+e.APIURL, "UNITYSVC_API_BASE_URL="+e.GatewayURL, "UNITYSVC_API_KEY="+e.APIKey)
+	d.Setenv("UNITYSVC_API_URL", e.APIURL)
+	d.Setenv("UNITYSVC_API_BASE_URL", e.GatewayURL)
+	d.Setenv("UNITYSVC_API_KEY", e.APIKey)
 	return d
-}
-
-func (d *workdir) write(name, text string) {
-	d.t.Helper()
-	if err := os.WriteFile(filepath.Join(d.dir, name), []byte(text), 0o600); err != nil {
-		d.t.Fatal(err)
-	}
-}
-
-func (d *workdir) read(name string) string {
-	d.t.Helper()
-	b, err := os.ReadFile(filepath.Join(d.dir, name))
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	return string(b)
-}
-
-// run runs the CLI and fails the test unless it exits with one of ok
-// (default 0); it returns the output.
-func (d *workdir) run(ok []int, args ...string) string {
-	d.t.Helper()
-	cmd := exec.Command(d.cli, append([]string{"-chdir=" + d.dir}, args...)...)
-	cmd.Env = d.env
-	out, err := cmd.CombinedOutput()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		d.t.Fatalf("running %v: %v", args, err)
-	}
-	if ok == nil {
-		ok = []int{0}
-	}
-	for _, c := range ok {
-		if c == code {
-			return string(out)
-		}
-	}
-	d.t.Fatalf("%v exited %d:\n%s", args, code, out)
-	return ""
 }
 
 // account is what seed made: the number of objects of each type.
@@ -363,7 +280,7 @@ func check(t *testing.T, err error) {
 // the API: list, generate, review, one apply, an empty plan, and a
 // destroy that leaves nothing.
 func TestAccAdoptWholeAccount(t *testing.T) {
-	cli := needCLI(t)
+	needCLI(t)
 	e := acctest.New(t)
 	made := seed(t, e.Client)
 	if made.total() < 30 {
@@ -371,25 +288,25 @@ func TestAccAdoptWholeAccount(t *testing.T) {
 	}
 	t.Logf("objects made through the API: %d %v", made.total(), made)
 
-	d := newWorkdir(t, cli, e, "provider.tf", "list.tf")
+	d := newWorkdir(t, e, "provider.tf", "list.tf")
 	// 1. List: the data sources find every object; the configuration
 	// renders one import block per object.
-	d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
-	imports := d.run(nil, "output", "-raw", "import_blocks")
-	d.write("imports.tf", imports)
+	d.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	imports := d.MustRun("output", "-raw", "import_blocks")
+	d.WriteFile("imports.tf", imports)
 	var counts account
-	out := d.run(nil, "output", "-json", "object_counts")
+	out := d.MustRun("output", "-json", "object_counts")
 	check(t, json.Unmarshal([]byte(out), &counts))
 	if fmt.Sprint(counts) != fmt.Sprint(made) {
 		t.Fatalf("the list data sources found %v, want %v", counts, made)
 	}
 
 	// 2. Generate: configuration for every imported object.
-	out = d.run(nil, "plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+	out = d.MustRun("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
 	if want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", made.total()); !strings.Contains(out, want) {
 		t.Fatalf("the generating plan is not %q:\n%s", want, out)
 	}
-	generated := d.read("generated.tf")
+	generated := d.ReadFile("generated.tf")
 	for typ, n := range made {
 		if got := strings.Count(generated, "resource \""+typ+"\" "); got != n {
 			t.Errorf("generated.tf holds %d %s resources, want %d", got, typ, n)
@@ -402,7 +319,7 @@ func TestAccAdoptWholeAccount(t *testing.T) {
 
 	// 3. One apply imports everything, changing nothing.
 	mark := e.Requests.Mark()
-	out = d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	out = d.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
 	calls := e.Requests.Since(mark)
 	if want := fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", made.total()); !strings.Contains(out, want) {
 		t.Fatalf("the apply is not %q:\n%s", want, out)
@@ -420,10 +337,10 @@ func TestAccAdoptWholeAccount(t *testing.T) {
 	}
 
 	// 4. The next plan is empty.
-	d.run([]int{0}, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	d.MustRun("plan", "-input=false", "-no-color", "-detailed-exitcode")
 
 	// 5. A destroy removes every object.
-	d.run(nil, "destroy", "-auto-approve", "-input=false", "-no-color")
+	d.MustRun("destroy", "-auto-approve", "-input=false", "-no-color")
 	left := count(t, e.Client)
 	if left.total() != 0 {
 		t.Fatalf("after destroy the account still holds %v", left)
@@ -435,14 +352,14 @@ func TestAccAdoptWholeAccount(t *testing.T) {
 // data sources (the guide's foreach.tf: secrets and collection members),
 // then plans empty.
 func TestAccAdoptForEach(t *testing.T) {
-	cli := needCLI(t)
+	needCLI(t)
 	e := acctest.New(t)
 	made := seed(t, e.Client)
-	d := newWorkdir(t, cli, e, "provider.tf", "list.tf", "foreach.tf")
-	out := d.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	d := newWorkdir(t, e, "provider.tf", "list.tf", "foreach.tf")
+	out := d.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
 	n := made["unitysvc_secret"] + made["unitysvc_collection_member"]
 	if want := fmt.Sprintf("Resources: %d imported, 0 added, 0 changed, 0 destroyed.", n); !strings.Contains(out, want) {
 		t.Fatalf("the apply is not %q:\n%s", want, out)
 	}
-	d.run([]int{0}, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	d.MustRun("plan", "-input=false", "-no-color", "-detailed-exitcode")
 }
