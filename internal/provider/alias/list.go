@@ -23,14 +23,10 @@ var listing = &tfutil.Listing[client.ServiceAliasPublic]{
 		tfutil.ScopeFilter,
 	},
 	List: func(ctx context.Context, c *client.Client, f map[string]string) ([]client.ServiceAliasPublic, error) {
-		all, err := c.ListAliases(ctx, client.ListAliasesOptions{Name: f["name"], SharedOnly: f["scope"] == tfutil.ScopeShared})
-		var out []client.ServiceAliasPublic
-		for _, a := range all {
-			if tfutil.InScope(f["scope"], a.Shared()) && !a.Deactivated() {
-				out = append(out, a)
-			}
-		}
-		return out, err
+		return c.ListAliases(ctx, client.ListAliasesOptions{Name: f["name"], SharedOnly: f["scope"] == tfutil.ScopeShared})
+	},
+	Keep: func(a *client.ServiceAliasPublic, f map[string]string) bool {
+		return tfutil.InScope(f["scope"], a.Shared()) && !a.Deactivated()
 	},
 	ItemAttributes: map[string]schema.Attribute{
 		"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The alias's UUID."},

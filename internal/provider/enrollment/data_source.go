@@ -29,26 +29,22 @@ var listing = &tfutil.Listing[client.CustomerEnrollment]{
 		tfutil.ScopeFilter,
 	},
 	List: func(ctx context.Context, c *client.Client, f map[string]string) ([]client.CustomerEnrollment, error) {
-		var all []client.CustomerEnrollment
-		var err error
 		switch f["scope"] {
 		case tfutil.ScopePersonal, tfutil.ScopeShared:
-			all, err = c.ListEnrollmentsIn(ctx, f["scope"] == tfutil.ScopeShared)
+			return c.ListEnrollmentsIn(ctx, f["scope"] == tfutil.ScopeShared)
+		}
+		return c.ListEnrollments(ctx)
+	},
+	Keep: func(e *client.CustomerEnrollment, f map[string]string) bool {
+		status, wanted := f["status"]
+		switch {
+		case f["service_id"] != "" && !strings.EqualFold(e.ServiceID, f["service_id"]):
+		case wanted && e.Status != status:
+		case !wanted && e.Status == client.EnrollmentCancelled:
 		default:
-			all, err = c.ListEnrollments(ctx)
+			return true
 		}
-		var out []client.CustomerEnrollment
-		for _, e := range all {
-			status, wanted := f["status"]
-			switch {
-			case f["service_id"] != "" && !strings.EqualFold(e.ServiceID, f["service_id"]):
-			case wanted && e.Status != status:
-			case !wanted && e.Status == client.EnrollmentCancelled:
-			default:
-				out = append(out, e)
-			}
-		}
-		return out, err
+		return false
 	},
 	ItemAttributes: map[string]schema.Attribute{
 		"id":             schema.StringAttribute{Computed: true, MarkdownDescription: "The enrollment's UUID."},

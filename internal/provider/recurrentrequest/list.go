@@ -29,14 +29,10 @@ var listing = &tfutil.Listing[client.RecurrentRequestPublic]{
 		{Name: "status", OneOf: listStatuses, Description: "Only requests with this status: one of `" + strings.Join(listStatuses, "`, `") + "`."},
 	},
 	List: func(ctx context.Context, c *client.Client, f map[string]string) ([]client.RecurrentRequestPublic, error) {
-		all, err := c.ListRecurrentRequests(ctx, client.ListRecurrentRequestsOptions{ServiceID: f["service_id"], EnrollmentID: f["enrollment_id"], Status: f["status"]})
-		var out []client.RecurrentRequestPublic
-		for _, rr := range all {
-			if f["status"] != "" || rr.Status != client.RecurrentStatusCancelled {
-				out = append(out, rr)
-			}
-		}
-		return out, err
+		return c.ListRecurrentRequests(ctx, client.ListRecurrentRequestsOptions{ServiceID: f["service_id"], EnrollmentID: f["enrollment_id"], Status: f["status"]})
+	},
+	Keep: func(rr *client.RecurrentRequestPublic, f map[string]string) bool {
+		return f["status"] != "" || rr.Status != client.RecurrentStatusCancelled
 	},
 	ItemAttributes: map[string]schema.Attribute{
 		"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "The recurrent request's UUID."},

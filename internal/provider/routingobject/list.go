@@ -20,15 +20,9 @@ func (k *Kind[M, O, C, U, K]) Listing() *tfutil.Listing[O] {
 		Description: "Your " + k.Noun + "s (personal and your team's shared ones).",
 		Filters:     []tfutil.Filter{tfutil.ScopeFilter},
 		List: func(ctx context.Context, c *client.Client, f map[string]string) ([]O, error) {
-			all, err := k.List(c, ctx, f["scope"] == tfutil.ScopeShared)
-			var out []O
-			for i := range all {
-				if tfutil.InScope(f["scope"], k.shared(&all[i])) {
-					out = append(out, all[i])
-				}
-			}
-			return out, err
+			return k.List(c, ctx, f["scope"] == tfutil.ScopeShared)
 		},
+		Keep: func(o *O, f map[string]string) bool { return tfutil.InScope(f["scope"], k.shared(o)) },
 		ItemAttributes: map[string]schema.Attribute{
 			"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The " + k.Noun + "'s UUID."},
 			"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "Its name."},

@@ -19,15 +19,9 @@ var listing = &tfutil.Listing[client.SecretPublic]{
 	Description: "Your secrets and variables (personal and your team's shared ones), without their values.",
 	Filters:     []tfutil.Filter{tfutil.ScopeFilter},
 	List: func(ctx context.Context, c *client.Client, f map[string]string) ([]client.SecretPublic, error) {
-		all, err := c.ListSecrets(ctx)
-		var out []client.SecretPublic
-		for _, s := range all {
-			if tfutil.InScope(f["scope"], s.Shared()) {
-				out = append(out, s)
-			}
-		}
-		return out, err
+		return c.ListSecrets(ctx)
 	},
+	Keep: func(s *client.SecretPublic, f map[string]string) bool { return tfutil.InScope(f["scope"], s.Shared()) },
 	ItemAttributes: map[string]schema.Attribute{
 		"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "The secret's UUID."},
 		"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Its name."},

@@ -3,6 +3,7 @@ package tfutil
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -79,6 +80,9 @@ type Listing[T any] struct {
 	// List returns every matching object (every page), given the set
 	// filters by name.
 	List func(ctx context.Context, c *client.Client, filters map[string]string) ([]T, error)
+	// Keep, when set, is the filtering the API does not do: an object
+	// List returned is listed only when Keep says so.
+	Keep func(o *T, filters map[string]string) bool
 
 	// ItemAttributes are the data source's item attributes (import_id
 	// included); Item converts one object to a struct with those
@@ -120,6 +124,9 @@ func (l *Listing[T]) list(ctx context.Context, pd *ProviderData, cfg tfsdk.Confi
 	if err != nil {
 		AddAPIError(diags, "Unable to list "+l.Plural, err)
 		return nil
+	}
+	if l.Keep != nil {
+		items = slices.DeleteFunc(items, func(o T) bool { return !l.Keep(&o, filters) })
 	}
 	return items
 }
