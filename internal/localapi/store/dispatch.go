@@ -48,6 +48,15 @@ type cachedCollection struct {
 // their members.
 func (s *Store) collectionsChanged() { s.dispatch.collections.retire() }
 
+// EndpointGeneration changes after every write to secrets and to
+// enrollments: a value derived from both (an upstream endpoint, expanded
+// with an enrollment's parameters and the caller's secrets) and read at
+// one generation is current while the generation is unchanged. Each
+// generation only grows, and so does their sum.
+func (s *Store) EndpointGeneration() uint64 {
+	return s.dispatch.secrets.gen.Load() + s.dispatch.codes.gen.Load() + s.dispatch.enrollments.gen.Load()
+}
+
 // secretsChanged is called after every write to secrets.
 func (s *Store) secretsChanged() {
 	s.dispatch.secrets.retire()

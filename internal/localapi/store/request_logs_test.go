@@ -134,3 +134,81 @@ func TestPruneRequestLogs(t *testing.T) {
 		t.Fatalf("%d rows left (%v), want the newest 4", total, err)
 	}
 }
+
+// withLinger sets the writer's linger for one test.
+func withLinger(t *testing.T, d time.Duration) {
+	old := logLinger
+	logLinger = d
+	t.Cleanup(func() { logLinger = old })
+}
+
+// storedRows counts the rows in the table, without flushing.
+func storedRows(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM request_logs`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// waitStored polls until the table holds want rows; it fails after 10 s
+// (the linger under test is an hour: only a write that does not wait
+// for it gets there).
+func waitStored(t *testing.T, s *Store, want int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); storedRows(t, s) != want; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d rows stored, want %d", storedRows(t, s), want)
+		}
+	}
+}
+
+// Rows gather while the writer lingers, and are written once it ends
+// with nobody waiting for them.
+func TestLingeringRowsAreWrittenWithoutAReader(t *testing.T) {
+	withLinger(t, 50*time.Millisecond)
+	s, p := openWithUser(t)
+	for range 3 {
+		s.EnqueueRequestLog(logRow(p, time.Now()))
+	}
+	waitStored(t, s, 3)
+}
+
+// A reader does not wait for the linger: Flush ends it.
+func TestFlushEndsTheLinger(t *testing.T) {
+	withLinger(t, time.Hour)
+	s, p := openWithUser(t)
+	s.EnqueueRequestLog(logRow(p, time.Now()))
+	done := make(chan struct{})
+	go func() { s.FlushRequestLogs(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("FlushRequestLogs waited for the writer's linger")
+	}
+	if n := storedRows(t, s); n != 1 {
+		t.Fatalf("%d rows stored after the flush, want 1", n)
+	}
+}
+
+// A full batch does not wait for the linger.
+func TestFullBatchEndsTheLinger(t *testing.T) {
+	withLinger(t, time.Hour)
+	s, p := openWithUser(t)
+	for range logBatch {
+		s.EnqueueRequestLog(logRow(p, time.Now()))
+	}
+	waitStored(t, s, logBatch)
+}
+
+// Close writes what lingers.
+func TestCloseWritesLingeringRows(t *testing.T) {
+	withLinger(t, time.Hour)
+	s, p := openWithUser(t)
+	s.EnqueueRequestLog(logRow(p, time.Now()))
+	s.closeLogs()
+	if n := storedRows(t, s); n != 1 {
+		t.Fatalf("%d rows stored after close, want 1", n)
+	}
+}

@@ -87,6 +87,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // Close writes the queued request-log rows and closes the database.
 func (s *Store) Close() error {
 	s.closeLogs()
+	if st := s.logging.stmt; st != nil {
+		_ = st.Close()
+	}
 	return s.db.Close()
 }
 
