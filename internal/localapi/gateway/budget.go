@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -127,7 +126,7 @@ func (b *budget) root() *budget {
 
 // hopValue formats the hop header.
 func hopValue(depth, attempts int) string {
-	return fmt.Sprintf("depth=%d; attempts=%d", depth, attempts)
+	return "depth=" + strconv.Itoa(depth) + "; attempts=" + strconv.Itoa(attempts)
 }
 
 // parseHops reads a hop header; absent or unreadable fields are zero,

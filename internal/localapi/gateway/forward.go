@@ -3,12 +3,13 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,17 +176,46 @@ func (o *onClose) Close() error {
 // headers, the client's forwarding claims, the hop header (the gateway
 // sends its own) and the ones the transport sets.
 func forwardable(h http.Header) http.Header {
-	out := h.Clone()
-	if out == nil {
-		out = http.Header{}
+	var named []string // what Connection names
+	for _, v := range h["Connection"] {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				named = append(named, textproto.CanonicalMIMEHeaderKey(name))
+			}
+		}
 	}
-	stripHopByHop(out)
-	stripForwarding(out)
-	for _, k := range []string{"Authorization", "X-Api-Key", "Cookie", "Host", "Content-Length", "Accept-Encoding", HopHeader} {
-		out.Del(k)
+	// One pass and one backing array for the values, as Header.Clone
+	// makes them (cloning, then deleting name by name, was a visible
+	// share of a dispatch).
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	values := make([]string, 0, n)
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		if notForwarded[k] || strings.HasPrefix(k, "X-Forwarded-") || slices.Contains(named, k) {
+			continue
+		}
+		values = append(values, vs...)
+		out[k] = values[len(values)-len(vs) : len(values) : len(values)]
 	}
 	return out
 }
+
+// notForwarded are the headers forwardable leaves out, besides
+// X-Forwarded-* and those Connection names. Forwarded, X-Forwarded-* and
+// X-Real-Ip are what the client claims about earlier hops: the gateway
+// is the upstream's client and adds none of its own (the caller's
+// address is not the seller's to know).
+var notForwarded = func() map[string]bool {
+	m := map[string]bool{"Authorization": true, "X-Api-Key": true, "Cookie": true, "Host": true, "Content-Length": true,
+		"Accept-Encoding": true, HopHeader: true, "Forwarded": true, "X-Real-Ip": true}
+	for _, k := range hopHeaders {
+		m[k] = true
+	}
+	return m
+}()
 
 // forward calls the candidate's upstream with the request and returns
 // its answer with the body unread.
@@ -205,16 +235,7 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	if cand.Enrollment != nil {
 		params = cand.Enrollment.Parameters
 	}
-	ep, err := upstream.Resolve(g.builtin, s, params, func(name string) (string, bool, error) {
-		sec, err := g.store.GetSecret(ctx, req.principal, name)
-		if errors.Is(err, store.ErrNotFound) {
-			return "", false, nil
-		}
-		if err != nil {
-			return "", false, err
-		}
-		return sec.Value, true, nil
-	})
+	ep, err := g.endpoint(ctx, req.principal, cand, params)
 	var missingSecret *upstream.MissingSecretError
 	var missingParam *upstream.MissingParameterError
 	switch {
@@ -240,7 +261,7 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	for k, vs := range ep.Header {
 		upReq.Header[k] = vs
 	}
-	if len(req.body) > 0 && upReq.Header.Get("Content-Type") == "" && json.Valid(req.body) {
+	if len(req.body) > 0 && upReq.Header.Get("Content-Type") == "" && validJSON(req.body) {
 		upReq.Header.Set("Content-Type", "application/json")
 	}
 	sent := -1
@@ -276,6 +297,48 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	res.body = lb
 	res.finish = sync.OnceFunc(func() { att.done(res, lb) })
 	return res
+}
+
+// endpointKey and endpointEntry are the gateway's cache of resolved
+// upstream endpoints: expanding a service's URL and header templates
+// with the enrollment's parameters and the caller's secrets, then
+// parsing the URL, was a visible share of a dispatch. An entry is used
+// only while no secret and no enrollment has been written since it was
+// made (the store's EndpointGeneration).
+type endpointKey struct {
+	service, enrollment, customer, user string
+}
+
+type endpointEntry struct {
+	gen     uint64
+	service *catalog.Service
+	ep      upstream.Endpoint
+}
+
+// endpoint resolves the candidate's upstream endpoint for the caller.
+func (g *Gateway) endpoint(ctx context.Context, p store.Principal, cand *routing.Candidate, params map[string]any) (upstream.Endpoint, error) {
+	key := endpointKey{service: cand.Service.ID, customer: p.CustomerID, user: p.UserID}
+	if cand.Enrollment != nil {
+		key.enrollment = cand.Enrollment.ID
+	}
+	gen := g.store.EndpointGeneration() // read before the rows: a write racing the lookup makes the entry stale at once
+	if e, ok := g.endpoints.Get(key); ok && e.gen == gen && e.service == cand.Service {
+		return e.ep, nil
+	}
+	ep, err := upstream.Resolve(g.builtin, cand.Service, params, func(name string) (string, bool, error) {
+		sec, err := g.store.GetSecret(ctx, p, name)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		return sec.Value, true, nil
+	})
+	if err == nil {
+		g.endpoints.Add(key, endpointEntry{gen: gen, service: cand.Service, ep: ep})
+	}
+	return ep, err
 }
 
 // transportReason is a transport error without the URL (which may carry

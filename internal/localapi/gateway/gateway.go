@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/catalog"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi/routing"
@@ -74,12 +75,19 @@ type Gateway struct {
 	log     *slog.Logger
 	cache   *memoCache
 	tees    inflight
+	// endpoints caches resolved upstream endpoints (forward.go).
+	endpoints *lru.Cache[endpointKey, endpointEntry]
 }
+
+// endpointCacheSize bounds the endpoint cache: one entry per service,
+// enrollment and user in use.
+const endpointCacheSize = 4096
 
 // New returns the gateway.
 func New(opts Options) *Gateway {
 	g := &Gateway{store: opts.Store, catalog: opts.Catalog, router: opts.Router, builtin: opts.BuiltinURL,
 		apiURL: opts.APIURL, timeout: opts.Timeout, log: opts.Logger, cache: newMemoCache()}
+	g.endpoints, _ = lru.New[endpointKey, endpointEntry](endpointCacheSize) // fails only for a size <= 0
 	if g.timeout <= 0 {
 		g.timeout = DefaultTimeout
 	}
@@ -144,7 +152,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, err := readRequestBody(r)
 	if err != nil {
 		writeDetail(w, http.StatusBadRequest, "could not read the request body: "+err.Error())
 		return
@@ -161,11 +169,30 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req.hopsFrom(r.Header)
 	clearWrite(http.NewResponseController(w))
-	res := g.dispatch(r.Context(), req, full, g.timeout, "")
+	res := g.dispatchCall(r.Context(), req, full, c, g.timeout, "")
 	if req.hopped {
 		w.Header().Set(HopHeader, hopValue(req.depth, req.budget.root().used))
 	}
 	g.write(w, res)
+}
+
+// readRequestBody reads the caller's body, at most maxBody+1 bytes,
+// into a buffer of its announced length (io.ReadAll's growing buffer
+// read a 1 KB body in four allocations).
+func readRequestBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 || r.ContentLength > maxBody {
+		return io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	}
+	buf := make([]byte, r.ContentLength+1) // +1: a body longer than announced shows
+	n, err := io.ReadFull(r.Body, buf)
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return buf[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1-int64(n)))
+	return append(buf, rest...), err
 }
 
 // notARoute explains a path that is no gateway route: most often the
@@ -248,8 +275,12 @@ func (g *Gateway) newRequest(ctx context.Context, p store.Principal, method, pat
 		return nil, err
 	}
 	path, _ = routing.SplitQuery(path)
+	var event string
+	if pref.Enabled {
+		event = uuid.NewString() // only request logs show it
+	}
 	return &request{principal: p, method: method, userPath: "/" + strings.TrimLeft(path, "/"), header: forwardable(h),
-		body: body, event: uuid.NewString(), source: source, recurrentID: recurrentID, logging: pref, budget: newBudget(0)}, nil
+		body: body, event: event, source: source, recurrentID: recurrentID, logging: pref, budget: newBudget(0)}, nil
 }
 
 // with returns a copy of the request carrying body, one level deeper.
@@ -279,12 +310,20 @@ func (r *request) withQuery(query string) *request {
 // a query. timeout bounds the wait for the upstream; label names what
 // set it, for the timeout's message.
 func (g *Gateway) dispatch(ctx context.Context, req *request, path string, timeout time.Duration, label string) *result {
+	return g.dispatchCall(ctx, req, path, nil, timeout, label)
+}
+
+// dispatchCall is dispatch with path already parsed into c (nil: not
+// yet parsed).
+func (g *Gateway) dispatchCall(ctx context.Context, req *request, path string, c *call, timeout time.Duration, label string) *result {
 	if res := g.enter(ctx, req, path); res != nil {
 		return res
 	}
-	c, gerr := parseCall(path)
-	if gerr != nil {
-		return g.refuse(ctx, req, path, gerr)
+	if c == nil {
+		var gerr *gwError
+		if c, gerr = parseCall(path); gerr != nil {
+			return g.refuse(ctx, req, path, gerr)
+		}
 	}
 	if c.wrappers != "" {
 		return g.wrapped(ctx, req, c, timeout, label)

@@ -357,3 +357,27 @@ func TestRequestTimeoutNamesTheUpstream(t *testing.T) {
 		t.Fatalf("timeout: %d %s", r.status, r.body)
 	}
 }
+
+// The gateway caches resolved upstream endpoints; a secret written after
+// a dispatch is what the next dispatch sends, and so is a secret removed.
+func TestEndpointFollowsSecretRotation(t *testing.T) {
+	e := newEnv(t)
+	en := e.enroll(e.p, map[string]any{"endpoint": e.ext.URL + "/v1"})
+	for _, key := range []string{"sk-first", "sk-second", "sk-third"} {
+		e.byokSecret(e.p, key)
+		for range 2 { // the second dispatch is answered from the cache
+			if r := e.post("/e/"+en.Code+"/v1/echo", `{"model":"m-byok"}`); r.status != 200 {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			if got := e.ext.last().Header.Get("Authorization"); got != "Bearer "+key {
+				t.Fatalf("upstream got %q after the secret became %q", got, key)
+			}
+		}
+	}
+	if err := e.st.DeleteSecret(context.Background(), e.p, "BYOK_KEY", false); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.post("/e/"+en.Code+"/v1/echo", `{"model":"m-byok"}`); r.status != 400 || !strings.Contains(r.detail(t), "BYOK_KEY") {
+		t.Fatalf("after the secret was deleted: %d %s", r.status, r.body)
+	}
+}

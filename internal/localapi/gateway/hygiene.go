@@ -26,18 +26,6 @@ func stripHopByHop(h http.Header) {
 	}
 }
 
-// stripForwarding removes what the client claims about earlier hops:
-// Forwarded, X-Forwarded-* and X-Real-Ip. The gateway is the upstream's
-// client and adds none of its own (the caller's address is not the
-// seller's to know).
-func stripForwarding(h http.Header) {
-	for k := range h {
-		if k == "Forwarded" || k == "X-Real-Ip" || strings.HasPrefix(k, "X-Forwarded-") {
-			delete(h, k)
-		}
-	}
-}
-
 // writeIdle is how long one write of an answer to the caller may take: a
 // caller that stops reading is cut off after it, while a stream that
 // keeps moving may run as long as its upstream does.
