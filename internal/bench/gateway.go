@@ -237,7 +237,11 @@ func benchGateway(o options) (*gatewayFigures, error) {
 		return nil, err
 	}
 	defer up.stop()
-	l, err := startLocal(o.local, o.dir, os.Stderr)
+	var profile []string
+	if o.gatewayProfile != "" {
+		profile = []string{"--cpuprofile", o.gatewayProfile}
+	}
+	l, err := startLocal(o.local, o.dir, os.Stderr, profile...)
 	if err != nil {
 		return nil, err
 	}

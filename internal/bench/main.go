@@ -26,6 +26,7 @@ type options struct {
 	skipProvider         bool
 	skipGateway          bool
 	cpuProfile           string
+	gatewayProfile       string
 }
 
 func main() {
@@ -45,6 +46,7 @@ func main() {
 	flag.BoolVar(&o.skipProvider, "skip-provider", false, "measure only the gateway")
 	flag.BoolVar(&o.skipGateway, "skip-gateway", false, "measure only the provider")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the new provider's pprof CPU profile (of all three commands) to this file")
+	flag.StringVar(&o.gatewayProfile, "gateway-cpuprofile", "", "write the pprof CPU profile of the unitysvc-local under test (the gateway's side) to this file")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
