@@ -132,6 +132,34 @@ type Service struct {
 	Parameters     []Parameter    `json:"parameters"`
 	Channels       []Channel      `json:"channels"`
 	Upstream       Upstream       `json:"upstream"`
+
+	// price is ListPrice decoded, once by Parse (routing by price and
+	// request-log usage ask on every request); priced says it was.
+	price  listPrice
+	priced bool
+}
+
+// listPrice is a list_price decoded: its prices per 1M input and output
+// tokens as written, and whether the document decoded without error.
+type listPrice struct {
+	Input  *string `json:"input"`
+	Output *string `json:"output"`
+	ok     bool
+}
+
+func decodeListPrice(raw json.RawMessage) listPrice {
+	var lp listPrice
+	lp.ok = len(raw) > 0 && json.Unmarshal(raw, &lp) == nil
+	return lp
+}
+
+// listPrice returns the decoded list price: Parse's, or decoded now for
+// a service Parse did not make.
+func (s *Service) listPrice() listPrice {
+	if s.priced {
+		return s.price
+	}
+	return decodeListPrice(s.ListPrice)
 }
 
 // Catalog is the loaded, indexed catalog. It is immutable after Load.
@@ -192,6 +220,7 @@ func Parse(b []byte) (*Catalog, error) {
 			return nil, fmt.Errorf("service %s: upstream: %w", s.Name, err)
 		}
 		s.Upstream.secrets, s.Upstream.known = s.Upstream.secretsUsed(), true
+		s.price, s.priced = decodeListPrice(s.ListPrice), true
 		if s.EnrollmentMode == "" {
 			s.EnrollmentMode = "disallowed"
 		}
@@ -373,11 +402,8 @@ func (u Upstream) validate() error {
 // (input + 4 × output) / 5, the input price alone when there is no
 // output price (embeddings), and ok=false without a list price.
 func (s *Service) SummaryPrice() (price float64, ok bool) {
-	var lp struct {
-		Input  *string `json:"input"`
-		Output *string `json:"output"`
-	}
-	if len(s.ListPrice) == 0 || json.Unmarshal(s.ListPrice, &lp) != nil || lp.Input == nil {
+	lp := s.listPrice()
+	if !lp.ok || lp.Input == nil {
 		return 0, false
 	}
 	in, err := strconv.ParseFloat(*lp.Input, 64)
@@ -392,6 +418,21 @@ func (s *Service) SummaryPrice() (price float64, ok bool) {
 		return 0, false
 	}
 	return (in + 4*out) / 5, true
+}
+
+// TokenPrices are the service's list prices per 1M input and output
+// tokens, what a usage event is charged at; a price that is missing or
+// not a number counts as 0.
+func (s *Service) TokenPrices() (in, out float64) {
+	lp := s.listPrice()
+	price := func(p *string) float64 {
+		if p == nil {
+			return 0
+		}
+		f, _ := strconv.ParseFloat(*p, 64)
+		return f
+	}
+	return price(lp.Input), price(lp.Output)
 }
 
 // Model is the service's native model id (its routing key's "model").

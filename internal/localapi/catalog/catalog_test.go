@@ -188,3 +188,37 @@ func TestExpandCachedTemplate(t *testing.T) {
 		t.Fatalf("Expand of a literal = %q, %v", got, err)
 	}
 }
+
+// Parse decodes list_price once; a service built otherwise decodes it on
+// each call, with the same answers.
+func TestListPricesParsedOnceAgreeWithDecodedEachTime(t *testing.T) {
+	for _, tc := range []struct {
+		listPrice         string
+		summary           float64
+		priced            bool
+		tokenIn, tokenOut float64
+	}{
+		{`{"input":"2.5","output":"10"}`, (2.5 + 4*10) / 5, true, 2.5, 10},
+		{`{"input":"0.1"}`, 0.1, true, 0.1, 0},
+		{`{"output":"3"}`, 0, false, 0, 3},
+		{`{"input":"x","output":"3"}`, 0, false, 0, 3},
+		{`{"input":"1","output":5}`, 0, false, 1, 0}, // a type error: no summary, the input price still charged
+		{`null`, 0, false, 0, 0},
+		{``, 0, false, 0, 0},
+	} {
+		doc := `{"services":[{"id":"s","name":"s"` + map[bool]string{true: `,"list_price":` + tc.listPrice, false: ``}[tc.listPrice != ""] + `}]}`
+		c, err := Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed, _ := c.Service("s")
+		built := &Service{ID: "s", Name: "s", ListPrice: []byte(tc.listPrice)}
+		for name, s := range map[string]*Service{"parsed": parsed, "built": built} {
+			p, ok := s.SummaryPrice()
+			in, out := s.TokenPrices()
+			if p != tc.summary || ok != tc.priced || in != tc.tokenIn || out != tc.tokenOut {
+				t.Errorf("%s %q: SummaryPrice %v, %v; TokenPrices %v, %v", name, tc.listPrice, p, ok, in, out)
+			}
+		}
+	}
+}

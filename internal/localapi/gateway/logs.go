@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -177,39 +176,10 @@ func usage(s *catalog.Service, body []byte) (charge, metrics *string) {
 	if json.Unmarshal(raw, &u) != nil || u.Usage == nil {
 		return nil, nil
 	}
-	in, out := tokenPrices(s)
+	in, out := s.TokenPrices()
 	c := (float64(u.Usage.PromptTokens)*in + float64(u.Usage.CompletionTokens)*out) / 1e6
 	// As json.Marshal writes the struct, without its reflection.
 	m := `{"prompt_tokens":` + strconv.Itoa(u.Usage.PromptTokens) + `,"completion_tokens":` + strconv.Itoa(u.Usage.CompletionTokens) +
 		`,"total_tokens":` + strconv.Itoa(u.Usage.TotalTokens) + `}`
 	return new(strconv.FormatFloat(c, 'f', 8, 64)), &m
-}
-
-// prices holds each service's list prices per 1M input and output
-// tokens (*catalog.Service to [2]float64): the catalog does not change
-// while the gateway runs, and decoding them for every logged answer was
-// a visible share of the row's cost.
-var prices sync.Map
-
-// tokenPrices are the service's list prices per 1M input and output
-// tokens; a price that is missing or not a number counts as 0.
-func tokenPrices(s *catalog.Service) (in, out float64) {
-	if p, ok := prices.Load(s); ok {
-		v := p.([2]float64)
-		return v[0], v[1]
-	}
-	var lp struct {
-		Input, Output *string
-	}
-	_ = json.Unmarshal(s.ListPrice, &lp)
-	price := func(p *string) float64 {
-		if p == nil {
-			return 0
-		}
-		f, _ := strconv.ParseFloat(*p, 64)
-		return f
-	}
-	in, out = price(lp.Input), price(lp.Output)
-	prices.Store(s, [2]float64{in, out})
-	return in, out
 }
