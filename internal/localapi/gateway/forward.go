@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"slices"
 	"strconv"
@@ -176,14 +175,7 @@ func (o *onClose) Close() error {
 // headers, the client's forwarding claims, the hop header (the gateway
 // sends its own) and the ones the transport sets.
 func forwardable(h http.Header) http.Header {
-	var named []string // what Connection names
-	for _, v := range h["Connection"] {
-		for name := range strings.SplitSeq(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				named = append(named, textproto.CanonicalMIMEHeaderKey(name))
-			}
-		}
-	}
+	named := connectionNamed(h)
 	// One pass and one backing array for the values, as Header.Clone
 	// makes them (cloning, then deleting name by name, was a visible
 	// share of a dispatch).
@@ -231,11 +223,7 @@ func (g *Gateway) forward(ctx context.Context, req *request, path string, cand *
 	if !req.budget.take() {
 		return fail(outOfAttempts(req, path))
 	}
-	var params map[string]any
-	if cand.Enrollment != nil {
-		params = cand.Enrollment.Parameters
-	}
-	ep, err := g.endpoint(ctx, req.principal, cand, params)
+	ep, err := g.endpoint(ctx, req.principal, cand)
 	var missingSecret *upstream.MissingSecretError
 	var missingParam *upstream.MissingParameterError
 	switch {
@@ -316,10 +304,11 @@ type endpointEntry struct {
 }
 
 // endpoint resolves the candidate's upstream endpoint for the caller.
-func (g *Gateway) endpoint(ctx context.Context, p store.Principal, cand *routing.Candidate, params map[string]any) (upstream.Endpoint, error) {
+func (g *Gateway) endpoint(ctx context.Context, p store.Principal, cand *routing.Candidate) (upstream.Endpoint, error) {
 	key := endpointKey{service: cand.Service.ID, customer: p.CustomerID, user: p.UserID}
+	var params map[string]any
 	if cand.Enrollment != nil {
-		key.enrollment = cand.Enrollment.ID
+		key.enrollment, params = cand.Enrollment.ID, cand.Enrollment.Parameters
 	}
 	gen := g.store.EndpointGeneration() // read before the rows: a write racing the lookup makes the entry stale at once
 	if e, ok := g.endpoints.Get(key); ok && e.gen == gen && e.service == cand.Service {

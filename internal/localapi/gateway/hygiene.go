@@ -14,16 +14,26 @@ var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy
 // stripHopByHop removes the hop-by-hop headers from h, and those the
 // Connection header names.
 func stripHopByHop(h http.Header) {
-	for _, v := range h.Values("Connection") {
-		for name := range strings.SplitSeq(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				h.Del(textproto.CanonicalMIMEHeaderKey(name))
-			}
-		}
+	for _, k := range connectionNamed(h) {
+		delete(h, k)
 	}
 	for _, k := range hopHeaders {
 		h.Del(k)
 	}
+}
+
+// connectionNamed is the headers h's Connection header names, in
+// canonical form.
+func connectionNamed(h http.Header) []string {
+	var named []string
+	for _, v := range h["Connection"] {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				named = append(named, textproto.CanonicalMIMEHeaderKey(name))
+			}
+		}
+	}
+	return named
 }
 
 // writeIdle is how long one write of an answer to the caller may take: a

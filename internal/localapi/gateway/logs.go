@@ -149,20 +149,15 @@ func usage(s *catalog.Service, body []byte) (charge, metrics *string) {
 	// level finds them (decoding the whole answer into a struct that
 	// skips the rest cost three passes over it). Like encoding/json, the
 	// walk matches the name in any case, and several are decoded in turn.
-	i := skipSpace(body, 0)
-	if i == len(body) || body[i] != '{' {
-		return nil, nil
-	}
 	raw := []byte{'{'}
-	end, ok := members(body, i, func(key, v []byte) {
+	if !objectMembers(body, func(key, v []byte) {
 		if bytes.EqualFold(key, []byte("usage")) {
 			if len(raw) > 1 {
 				raw = append(raw, ',')
 			}
 			raw = append(append(raw, `"usage":`...), v...)
 		}
-	})
-	if !ok || skipSpace(body, end) != len(body) {
+	}) {
 		return nil, nil
 	}
 	raw = append(raw, '}')

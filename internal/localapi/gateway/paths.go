@@ -292,14 +292,10 @@ func readBody(body []byte) (bodyInfo, *gwError) {
 	// One pass checks the object and reads its top level (a json.Decoder
 	// reading token by token was an eighth of a dispatch's CPU time). A
 	// body that is not an object, valid JSON or not, reads as nothing.
-	i := skipSpace(body, 0)
-	if i == len(body) || body[i] != '{' {
-		return bodyInfo{}, nil
-	}
 	info := bodyInfo{json: true}
 	models := 0
 	var model []byte
-	end, ok := members(body, i, func(key, v []byte) {
+	if !objectMembers(body, func(key, v []byte) {
 		switch string(key) {
 		case "model":
 			models++
@@ -311,8 +307,7 @@ func readBody(body []byte) (bodyInfo, *gwError) {
 		case "stream":
 			info.stream = string(v) == "true"
 		}
-	})
-	if !ok || skipSpace(body, end) != len(body) {
+	}) {
 		return bodyInfo{}, nil
 	}
 	if models > 1 {
@@ -481,6 +476,18 @@ func scanNumber(b []byte, i int) (int, bool) {
 		i = j
 	}
 	return i, true
+}
+
+// objectMembers calls fn with each member of body (see members) and
+// reports whether body is one valid JSON object, white space around it
+// allowed; fn may have been called before a fault was found.
+func objectMembers(body []byte, fn func(key, value []byte)) bool {
+	i := skipSpace(body, 0)
+	if i == len(body) || body[i] != '{' {
+		return false
+	}
+	end, ok := members(body, i, fn)
+	return ok && skipSpace(body, end) == len(body)
 }
 
 // members checks the JSON object that starts at i of b (at its brace)
