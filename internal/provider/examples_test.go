@@ -97,13 +97,13 @@ func TestAccExamplesValidate(t *testing.T) {
 	for _, dir := range list {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(rel, func(t *testing.T) {
-			if !forEachImport && usesForEachImport(t, dir) {
+			if !forEachImport && anyFileMatches(t, dir, forEachImportRE) {
 				t.Skipf("uses import blocks with for_each, which need Terraform 1.7+ or OpenTofu 1.7+ (the CLI is older)")
 			}
 			if strings.HasPrefix(rel, filepath.Join("examples", "functions")) && acctest.CLIVersion(t).LessThan(version.Must(version.NewVersion("1.8.0"))) {
 				t.Skipf("provider functions need Terraform 1.8+ or OpenTofu 1.7+ (the CLI is %s)", acctest.CLIVersion(t))
 			}
-			if !writeOnly && usesWriteOnly(t, dir) {
+			if !writeOnly && anyFileMatches(t, dir, writeOnlyRE) {
 				t.Skipf("uses write-only attributes or ephemeral variables, which need Terraform 1.11+ or OpenTofu 1.11+ (the CLI is older)")
 			}
 			cmd := exec.Command(tofu, "validate", "-json", "-no-color")
@@ -125,9 +125,9 @@ func TestAccExamplesValidate(t *testing.T) {
 	}
 }
 
-// usesForEachImport reports whether an example directory has an import
-// block with for_each.
-func usesForEachImport(t *testing.T, dir string) bool {
+// anyFileMatches reports whether a .tf file of an example directory
+// matches re.
+func anyFileMatches(t *testing.T, dir string, re *regexp.Regexp) bool {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
 	for _, f := range files {
@@ -135,30 +135,16 @@ func usesForEachImport(t *testing.T, dir string) bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if forEachImportRE.Match(b) {
+		if re.Match(b) {
 			return true
 		}
 	}
 	return false
 }
 
-var forEachImportRE = regexp.MustCompile(`(?m)^import \{\s*\n\s*for_each`)
-
-// usesWriteOnly reports whether an example directory sets a write-only
-// attribute or declares an ephemeral variable.
-func usesWriteOnly(t *testing.T, dir string) bool {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if writeOnlyRE.Match(b) {
-			return true
-		}
-	}
-	return false
-}
-
-var writeOnlyRE = regexp.MustCompile(`(?m)^\s*(\w+_wo|ephemeral)\s*=`)
+// forEachImportRE is an import block with for_each; writeOnlyRE a
+// write-only attribute or an ephemeral variable.
+var (
+	forEachImportRE = regexp.MustCompile(`(?m)^import \{\s*\n\s*for_each`)
+	writeOnlyRE     = regexp.MustCompile(`(?m)^\s*(\w+_wo|ephemeral)\s*=`)
+)
