@@ -64,6 +64,19 @@ func (a *API) isTeam(w http.ResponseWriter, r *http.Request, p store.Principal) 
 	return n > 1, true
 }
 
+// sharedAllowed answers and returns false when scope is shared and the
+// caller has no team (403), or when that cannot be told (500).
+func (a *API) sharedAllowed(w http.ResponseWriter, r *http.Request, p store.Principal, scope string) bool {
+	if scope != "shared" {
+		return true
+	}
+	team, ok := a.isTeam(w, r, p)
+	if ok && !team {
+		sharedRefused(w)
+	}
+	return ok && team
+}
+
 func sharedRefused(w http.ResponseWriter) {
 	writeDetail(w, http.StatusForbidden, "scope=shared needs a team: the shared folder belongs to a team plan, and your account has a single member. Use scope=personal, or add a member (unitysvc-local: another --api-key KEY@<your customer>)")
 }
@@ -191,15 +204,8 @@ func (a *API) downloadFile(w http.ResponseWriter, r *http.Request) {
 	if errs.write(w) {
 		return
 	}
-	if scope == "shared" {
-		team, ok := a.isTeam(w, r, p)
-		if !ok {
-			return
-		}
-		if !team {
-			sharedRefused(w)
-			return
-		}
+	if !a.sharedAllowed(w, r, p, scope) {
+		return
 	}
 	full := scopeRoot(p, scope) + key
 	if _, _, err := a.files.Get(full); errors.Is(err, files.ErrNotFound) {
@@ -264,15 +270,8 @@ func (a *API) uploadFile(w http.ResponseWriter, r *http.Request) {
 	if errs.write(w) {
 		return
 	}
-	if scope == "shared" {
-		team, ok := a.isTeam(w, r, p)
-		if !ok {
-			return
-		}
-		if !team {
-			sharedRefused(w)
-			return
-		}
+	if !a.sharedAllowed(w, r, p, scope) {
+		return
 	}
 	key := folder + name
 	g := files.Grant{Op: "put", Key: scopeRoot(p, scope) + key, Rel: key, Expires: time.Now().Add(uploadExpiry).Unix(), MaxBytes: MaxUploadBytes}
