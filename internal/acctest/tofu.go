@@ -76,8 +76,16 @@ func (d *TofuDir) WriteFile(name, text string) {
 // code.
 func (d *TofuDir) Run(args ...string) (string, int) {
 	d.t.Helper()
-	cmd := exec.Command(d.cli, append([]string{"-chdir=" + d.Dir}, args...)...)
-	cmd.Env = d.env
+	return RunCLI(d.t, d.cli, d.Dir, d.env, args...)
+}
+
+// RunCLI runs the CLI cli in dir with env and args, and returns its
+// combined output and exit code; a CLI that cannot be run fails the
+// test.
+func RunCLI(t *testing.T, cli, dir string, env []string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(cli, append([]string{"-chdir=" + dir}, args...)...)
+	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	switch {
@@ -86,7 +94,7 @@ func (d *TofuDir) Run(args ...string) (string, int) {
 	case errors.As(err, &exit):
 		return string(out), exit.ExitCode()
 	}
-	d.t.Fatalf("running %s %v: %v\n%s", d.cli, args, err, out)
+	t.Fatalf("running %s %v: %v\n%s", cli, args, err, out)
 	return "", -1
 }
 

@@ -8,7 +8,6 @@ package resilience_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -133,18 +132,7 @@ func newWorkdir(t *testing.T, tofu, apiURL, gatewayURL, apiKey string, files map
 // run runs tofu with args and returns its output and exit code.
 func (d *workdir) run(args ...string) (string, int) {
 	d.t.Helper()
-	cmd := exec.Command(d.tofu, append([]string{"-chdir=" + d.dir}, args...)...)
-	cmd.Env = d.env
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return string(out), 0
-	case errors.As(err, &exit):
-		return string(out), exit.ExitCode()
-	}
-	d.t.Fatalf("running tofu %v: %v\n%s", args, err, out)
-	return "", -1
+	return acctest.RunCLI(d.t, d.tofu, d.dir, d.env, args...)
 }
 
 // result is what converging one run took.
