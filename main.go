@@ -8,10 +8,10 @@ import (
 	"log"
 	"os"
 	"runtime/debug"
-	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/cpuprofile"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/provider"
 )
 
@@ -35,19 +35,15 @@ func main() {
 
 func run(debug bool, cpuProfile string) (err error) {
 	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
+		stop, err := cpuprofile.Start(cpuProfile)
 		if err != nil {
 			return err
 		}
 		defer func() {
-			if cerr := f.Close(); err == nil {
-				err = cerr
+			if serr := stop(); err == nil {
+				err = serr
 			}
 		}()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
 	}
 	return providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/unitysvc/unitysvc",

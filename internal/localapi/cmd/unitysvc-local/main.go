@@ -10,11 +10,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/unitysvc/terraform-provider-unitysvc/internal/cpuprofile"
 	"github.com/unitysvc/terraform-provider-unitysvc/internal/localapi"
 )
 
@@ -80,14 +80,11 @@ func run() error {
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the whole run to this file (for make bench)")
 	flag.Parse()
 	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
+		stop, err := cpuprofile.Start(cpuProfile)
 		if err != nil {
 			return err
 		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+		defer func() { _ = stop() }()
 	}
 	tuneGC(os.Getenv)
 	cfg.APIKeys = keys
