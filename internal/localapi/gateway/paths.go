@@ -353,43 +353,7 @@ func scanValue(b []byte, i, depth int) (int, bool) {
 		if depth >= maxJSONDepth {
 			return i, false
 		}
-		closing := byte('}')
-		if c == '[' {
-			closing = ']'
-		}
-		i = skipSpace(b, i+1)
-		if i < len(b) && b[i] == closing {
-			return i + 1, true
-		}
-		for {
-			var ok bool
-			if c == '{' {
-				if i >= len(b) || b[i] != '"' {
-					return i, false
-				}
-				if i, ok = scanString(b, i); !ok {
-					return i, false
-				}
-				if i = skipSpace(b, i); i >= len(b) || b[i] != ':' {
-					return i, false
-				}
-				i = skipSpace(b, i+1)
-			}
-			if i, ok = scanValue(b, i, depth+1); !ok {
-				return i, false
-			}
-			if i = skipSpace(b, i); i >= len(b) {
-				return i, false
-			}
-			switch b[i] {
-			case ',':
-				i = skipSpace(b, i+1)
-			case closing:
-				return i + 1, true
-			default:
-				return i, false
-			}
-		}
+		return members(b, i, depth+1, nil)
 	case c == 't':
 		return i + 4, bytes.HasPrefix(b[i:], []byte("true"))
 	case c == 'f':
@@ -486,48 +450,60 @@ func objectMembers(body []byte, fn func(key, value []byte)) bool {
 	if i == len(body) || body[i] != '{' {
 		return false
 	}
-	end, ok := members(body, i, fn)
+	end, ok := members(body, i, 1, fn)
 	return ok && skipSpace(body, end) == len(body)
 }
 
-// members checks the JSON object that starts at i of b (at its brace)
-// and calls fn with each member as it goes: its key, unescaped, and its
-// value as written. It returns the index just past the object, and
-// false when the object is not valid JSON (fn may have been called for
-// members before the fault).
-func members(b []byte, i int, fn func(key, value []byte)) (int, bool) {
-	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+// members checks the JSON object or array that starts at i of b (at its
+// brace or bracket), whose values are depth deep, and returns the index
+// just past it, and false when it is not valid JSON. With fn, it calls fn
+// with each member of an object as it goes: its key, unescaped, and its
+// value as written (fn may have been called for members before a fault).
+func members(b []byte, i, depth int, fn func(key, value []byte)) (int, bool) {
+	closing := byte('}')
+	if b[i] == '[' {
+		closing = ']'
+	}
+	if i = skipSpace(b, i+1); i < len(b) && b[i] == closing {
 		return i + 1, true
 	}
 	for {
-		if i >= len(b) || b[i] != '"' {
-			return i, false
+		var key []byte
+		if closing == '}' {
+			if i >= len(b) || b[i] != '"' {
+				return i, false
+			}
+			end, ok := scanString(b, i)
+			if !ok {
+				return i, false
+			}
+			if fn != nil {
+				key = b[i+1 : end-1]
+				if bytes.IndexByte(key, '\\') >= 0 {
+					var k string
+					_ = json.Unmarshal(b[i:end], &k) // a valid string: cannot fail
+					key = []byte(k)
+				}
+			}
+			if i = skipSpace(b, end); i >= len(b) || b[i] != ':' {
+				return i, false
+			}
+			i = skipSpace(b, i+1)
 		}
-		end, ok := scanString(b, i)
+		end, ok := scanValue(b, i, depth)
 		if !ok {
 			return i, false
 		}
-		key := b[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			var k string
-			_ = json.Unmarshal(b[i:end], &k) // a valid string: cannot fail
-			key = []byte(k)
+		if fn != nil {
+			fn(key, b[i:end])
 		}
-		if i = skipSpace(b, end); i >= len(b) || b[i] != ':' {
-			return i, false
-		}
-		i = skipSpace(b, i+1)
-		if end, ok = scanValue(b, i, 1); !ok {
-			return i, false
-		}
-		fn(key, b[i:end])
 		if i = skipSpace(b, end); i >= len(b) {
 			return i, false
 		}
 		switch b[i] {
 		case ',':
 			i = skipSpace(b, i+1)
-		case '}':
+		case closing:
 			return i + 1, true
 		default:
 			return i, false
